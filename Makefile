@@ -1,0 +1,42 @@
+# The only entry points of the book. `make publish` installs what it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BOOK ?= .
+
+.PHONY: publish preview test bench refresh clean pdf deploy lint
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+publish: $(STAMP)  ## Execute what changed and switch site/ to the new build.
+	$(PY) -m bookengine publish $(BOOK)
+
+preview: $(STAMP)  ## Serve the site on 127.0.0.1 and rebuild on change.
+	$(PY) -m bookengine preview $(BOOK)
+
+test: $(STAMP)  ## Run the whole test suite.
+	$(PY) -m ruff check lib tests
+	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## Print build times and page sizes.
+	$(PY) -m bookengine.bench $(BOOK)
+
+refresh: $(STAMP)  ## Fetch upstream releases into data/.
+	$(PY) -m inference_debate.refresh
+
+pdf: $(STAMP)  ## Print the whole book to one PDF.
+	$(PY) -m bookengine pdf $(BOOK)
+
+deploy: $(STAMP)  ## Push site/ to the deploy branch.
+	$(PY) -m bookengine deploy $(BOOK)
+
+lint: $(STAMP)
+	$(PY) -m ruff check lib tests
+
+clean:
+	rm -rf .book site
