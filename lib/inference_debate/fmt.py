@@ -46,7 +46,7 @@ def _plain(x: float, decimals: int) -> str:
 
 
 def number(x: float, sig: int = 2) -> str:
-    """Round to `sig` significant figures, grouping thousands: 4012 -> "4,000", 0.0123 -> "0.012"."""
+    """Round to `sig` significant figures, grouping thousands: 4012 -> "4,000"."""
     value = _round_sig(_check(x), sig)
     return _plain(value, _decimals_needed(value, sig))
 
