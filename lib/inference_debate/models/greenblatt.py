@@ -105,24 +105,36 @@ class Frontier:
 
 @dataclass(frozen=True)
 class FrontierSet:
-    """The illustrative frontiers of Greenblatt's post, oldest to newest, and the cost range drawn.
+    """The illustrative frontiers of Greenblatt's post, oldest to newest, and what is drawn.
 
     Defaults are made up, as Greenblatt's were: each newer model is cheaper per unit of task in
-    its linear regime and keeps that regime to a longer horizon. `easy_domain` is the newest
-    model in an easy-to-check domain, where returns after the knee stay at 8x cost for 2x horizon
-    (its late slope is set from the stated figures when the set is built by :func:`frontiers`).
+    its linear regime and keeps that regime to a longer horizon. :func:`frontiers` adds the
+    newest model in an easy-to-check domain, whose returns after the knee stay at "8x compute for
+    2x horizon" (its late slope is computed from the stated figures).
+
+    Attributes
+    ----------
+    models : the frontiers, oldest first.
+    cost_min_usd, cost_max_usd, points : the budgets at which each frontier is evaluated.
+    horizon_min_minutes, horizon_max_minutes : horizons outside this range are not drawn.
+    shift_start_share_of_knee : the two marked shifts start on the oldest frontier at this
+        share of its knee budget (inside its linear regime).
+    shift_budget_multiplier : how much more budget the "inference scaling" shift spends.
     """
 
     models: tuple[Frontier, ...] = (
-        Frontier("Older model", fraction_of_human_cost=0.10, knee_minutes=8, early_slope=0.95),
+        Frontier("Older model", fraction_of_human_cost=0.10, knee_minutes=8, early_slope=0.97),
         Frontier("Newer model", fraction_of_human_cost=0.06, knee_minutes=45, early_slope=1.0),
         Frontier("Newest model", fraction_of_human_cost=0.035, knee_minutes=240,
-                 early_slope=1.05),
+                 early_slope=1.03),
     )
     cost_min_usd: float = 0.01
     cost_max_usd: float = 10_000.0
     points: int = 80
+    horizon_min_minutes: float = 0.5
     horizon_max_minutes: float = 60 * 24 * 30
+    shift_start_share_of_knee: float = 0.25
+    shift_budget_multiplier: float = 100.0
     easy_domain_name: str = "Newest model, easy-to-check domain"
 
 
@@ -156,7 +168,9 @@ def frontier_table(params: FrontierSet | None = None, hourly_rate_usd: float | N
     frames.append(pd.DataFrame({"frontier": "Human", "kind": "human", "cost_usd": costs,
                                 "horizon_minutes": costs / rate * MINUTES_PER_HOUR}))
     table = pd.concat(frames, ignore_index=True)
-    table = table[table["horizon_minutes"] <= params.horizon_max_minutes].copy()
+    keep = table["horizon_minutes"].between(params.horizon_min_minutes,
+                                            params.horizon_max_minutes)
+    table = table[keep].copy()
     table["human_cost_usd"] = human_cost_usd(table["horizon_minutes"].to_numpy(), rate)
     table["fraction_of_human_cost"] = table["cost_usd"] / table["human_cost_usd"]
     return table.reset_index(drop=True)
@@ -185,17 +199,19 @@ class Shift:
 
 def shifts(params: FrontierSet | None = None, hourly_rate_usd: float | None = None
            ) -> list[Shift]:
-    """The two kinds of move Greenblatt separates, between the oldest and the newer frontier.
+    """The two kinds of move Greenblatt separates, starting from the oldest frontier.
 
-    "Bigger tasks at the same efficiency": from the older model's knee straight up to the newer
-    model's horizon at the same fraction of human cost. "Inference scaling": along the older
-    model's own frontier, from its knee to a budget a hundred times larger, which raises the
-    fraction of human cost.
+    Both start at a point in the older model's linear regime. "Bigger tasks, same efficiency":
+    straight up to the longest horizon the newer model reaches at the same fraction of human
+    cost. "Inference scaling": along the older model's own frontier to a budget
+    `shift_budget_multiplier` times larger, which raises the fraction of human cost.
     """
     params = params or FrontierSet()
     rate = human_hourly_rate() if hourly_rate_usd is None else hourly_rate_usd
     old, new = params.models[0], params.models[1]
-    f0, h0 = old.fraction_of_human_cost, old.knee_minutes
+    c0 = old.knee_cost_usd(rate) * params.shift_start_share_of_knee
+    h0 = old.horizon_minutes(c0, rate)
+    f0 = c0 / human_cost_usd(h0, rate)
     # On the newer frontier, the horizon whose cost is fraction f0 of human cost.
     costs = np.geomspace(1e-6, 1e8, 4001)
     new_h = new.horizon_minutes(costs, rate)
@@ -204,7 +220,7 @@ def shifts(params: FrontierSet | None = None, hourly_rate_usd: float | None = No
     if not reachable.size:
         raise ValueError("the newer frontier never reaches the older fraction of human cost")
     h_up = float(reachable.max())
-    c1 = old.knee_cost_usd(rate) * 100
+    c1 = c0 * params.shift_budget_multiplier
     h1 = old.horizon_minutes(c1, rate)
     return [
         Shift("bigger tasks, same efficiency", f0, h0, f0, h_up),
@@ -281,10 +297,14 @@ def metr_published_doubling(method: str = "from_2023_on") -> pd.Series:
 
 
 def horizons_with_human_cost(hourly_rate_usd: float | None = None) -> pd.DataFrame:
-    """The `metr_horizons` table with the human cost of each horizon (and its CI) added."""
+    """The `metr_horizons` table plus the human cost of each horizon and of its CI bounds.
+
+    Adds p50_human_usd, p50_ci_low_human_usd and p50_ci_high_human_usd.
+    """
     rate = human_hourly_rate() if hourly_rate_usd is None else hourly_rate_usd
     table = data.load_table("metr_horizons").copy()
-    for col in ("p50_horizon_minutes", "p50_ci_low_minutes", "p50_ci_high_minutes"):
-        table[col.replace("_minutes", "_human_usd")] = human_cost_usd(
-            table[col].to_numpy(dtype=float), rate)
+    for col, out in (("p50_horizon_minutes", "p50_human_usd"),
+                     ("p50_ci_low_minutes", "p50_ci_low_human_usd"),
+                     ("p50_ci_high_minutes", "p50_ci_high_human_usd")):
+        table[out] = human_cost_usd(table[col].to_numpy(dtype=float), rate)
     return table

@@ -1,0 +1,251 @@
+"""Charts for Toby Ord's chapter: the log-x chart, the RL–inference exchange rate, ARC-AGI score
+against cost per task, and what a per-use cost means."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from inference_debate import data
+from inference_debate.charts.common import PALETTE, finish
+from inference_debate.models import ord as model
+
+_AIME_SOURCES = ("ord-2026-log-x", "openai-o1-2024")
+_MULT = alt.Tooltip("multiplier:Q", title="compute multiplier", format=",.3~r")
+_ACC = alt.Tooltip("accuracy_pct:Q", title="accuracy (%)", format=".0f")
+
+
+def _line_points(reading: model.Reading, start: float, stop: float, n: int = 60) -> np.ndarray:
+    return np.geomspace(start, stop, n)
+
+
+def log_x_chart() -> alt.LayerChart:
+    """The o1 AIME test-time reading as one straight line on a log-x axis.
+
+    Returns
+    -------
+    alt.LayerChart
+        Accuracy against inference-compute multiplier, with the two read points marked. The
+        engine offers a linear x-axis beside the log one, where the same line bends over.
+    """
+    reading = model.o1_inference_reading()
+    xs = _line_points(reading, 1.0, reading.multiplier)
+    line = pd.DataFrame({"multiplier": xs, "accuracy_pct": model.accuracy_at(reading, xs)})
+    points = pd.DataFrame({"multiplier": [1.0, reading.multiplier],
+                           "accuracy_pct": [reading.low_pct, reading.high_pct]})
+    x = alt.X("multiplier:Q", title="Inference compute (multiple of the starting amount)",
+              scale=alt.Scale(type="log", domain=[1, reading.multiplier]))
+    y = alt.Y("accuracy_pct:Q", title="AIME accuracy (%)", scale=alt.Scale(domain=[0, 100]))
+    chart = alt.layer(
+        alt.Chart(line).mark_line(color=PALETTE[0]).encode(x=x, y=y, tooltip=[_MULT, _ACC]),
+        alt.Chart(points).mark_point(color=PALETTE[0], size=90).encode(
+            x=x, y=y, tooltip=[_MULT, _ACC]),
+    )
+    return finish(chart, tables=["stated_figures"], sources=_AIME_SOURCES, switch=("x",))
+
+
+def readings_chart() -> alt.LayerChart:
+    """Both o1 AIME readings as accuracy against compute multiplier, RL extended to match.
+
+    Returns
+    -------
+    alt.LayerChart
+        Solid lines over the read spans (inference and RL training); a dashed extension of the RL
+        line to the multiplier at which it would gain as much as the inference line does.
+    """
+    inf, rl = model.o1_inference_reading(), model.o1_rl_reading()
+    rl_match = model.rl_multiplier_for_gain(inf.gain_points, rl)
+    frames = []
+    for label, reading, stop, part in (
+        ("Inference (test time)", inf, inf.multiplier, "read off the chart"),
+        ("RL training", rl, rl.multiplier, "read off the chart"),
+        ("RL training", rl, max(rl_match, rl.multiplier), "extended at the same slope"),
+    ):
+        start = 1.0 if part == "read off the chart" else rl.multiplier
+        xs = _line_points(reading, start, stop, 40)
+        frames.append(pd.DataFrame({"panel": label, "part": part, "multiplier": xs,
+                                    "accuracy_pct": model.accuracy_at(reading, xs)}))
+    lines = pd.concat(frames, ignore_index=True)
+    lines["series"] = lines["panel"] + ", " + lines["part"]
+    points = pd.DataFrame({
+        "panel": ["Inference (test time)"] * 2 + ["RL training"] * 2,
+        "multiplier": [1.0, inf.multiplier, 1.0, rl.multiplier],
+        "accuracy_pct": [inf.low_pct, inf.high_pct, rl.low_pct, rl.high_pct],
+    })
+    x = alt.X("multiplier:Q", title="Compute (multiple of the starting amount)",
+              scale=alt.Scale(type="log"))
+    y = alt.Y("accuracy_pct:Q", title="AIME accuracy (%)", scale=alt.Scale(domain=[0, 100]))
+    colour = alt.Color("panel:N", title=None,
+                       scale=alt.Scale(domain=["Inference (test time)", "RL training"],
+                                       range=[PALETTE[0], PALETTE[1]]))
+    tip = [alt.Tooltip("panel:N", title="panel"), _MULT, _ACC]
+    chart = alt.layer(
+        alt.Chart(lines).mark_line().encode(
+            x=x, y=y, color=colour, detail="series:N",
+            strokeDash=alt.StrokeDash("part:N", title=None,
+                                      scale=alt.Scale(domain=["read off the chart",
+                                                              "extended at the same slope"],
+                                                      range=[[1, 0], [6, 4]])),
+            tooltip=tip + [alt.Tooltip("part:N", title="line")]),
+        alt.Chart(points).mark_point(size=90).encode(x=x, y=y, color=colour, tooltip=tip),
+    )
+    return finish(chart, tables=["stated_figures"], sources=_AIME_SOURCES, switch=("x",))
+
+
+def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
+    """RL multiplier needed to match an inference multiplier, from the slopes and from Ord.
+
+    Parameters
+    ----------
+    points : how far (percentage points) each of the four readings may be off; the band spans
+        every combination.
+
+    Returns
+    -------
+    alt.LayerChart
+        Log-log lines for the ratio the stated readings give and for Ord's rounded ratio of 2, a
+        band for the readings' uncertainty, and Ord's two stated pairs as points.
+    """
+    inf, rl = model.o1_inference_reading(), model.o1_rl_reading()
+    ratio = model.slope_ratio(inf, rl)
+    rounded = model.ord_rounded_ratios()[1]
+    sens = model.sensitivity(inf, rl, points)
+    xs = np.geomspace(1.0, inf.multiplier, 50)
+    stated_label = "From the stated readings"
+    ord_label = "Ord's rounding"
+    lines = pd.concat([
+        pd.DataFrame({"line": stated_label, "slope_ratio": ratio, "inference_multiplier": xs,
+                      "rl_multiplier": model.rl_multiplier_for(xs, ratio)}),
+        pd.DataFrame({"line": ord_label, "slope_ratio": rounded, "inference_multiplier": xs,
+                      "rl_multiplier": model.rl_multiplier_for(xs, rounded)}),
+    ], ignore_index=True)
+    band = pd.DataFrame({"inference_multiplier": xs,
+                         "rl_low": model.rl_multiplier_for(xs, sens.ratio_low),
+                         "rl_high": model.rl_multiplier_for(xs, sens.ratio_high)})
+    pairs = pd.DataFrame({
+        "line": [ord_label, ord_label],
+        "inference_multiplier": [data.stated("ord_inference_multiplier_small"),
+                                 data.stated("ord_inference_multiplier_large")],
+        "rl_multiplier": [data.stated("ord_rl_multiplier_small"),
+                          data.stated("ord_rl_multiplier_large")],
+    })
+    x = alt.X("inference_multiplier:Q", title="Inference scale-up",
+              scale=alt.Scale(type="log", domain=[1, inf.multiplier]))
+    y = alt.Y("rl_multiplier:Q", title="RL scale-up giving the same gain",
+              scale=alt.Scale(type="log"))
+    colour = alt.Color("line:N", title=None,
+                       scale=alt.Scale(domain=[stated_label, ord_label],
+                                       range=[PALETTE[0], PALETTE[1]]))
+    inf_tip = alt.Tooltip("inference_multiplier:Q", title="inference ×", format=",.3~r")
+    rl_tip = alt.Tooltip("rl_multiplier:Q", title="RL ×", format=",.2~r")
+    chart = alt.layer(
+        alt.Chart(band).mark_area(opacity=0.18, color=PALETTE[0]).encode(
+            x=x, y=alt.Y("rl_low:Q", scale=alt.Scale(type="log")), y2="rl_high:Q",
+            tooltip=[inf_tip,
+                     alt.Tooltip("rl_low:Q", title="RL × (readings least favourable)",
+                                 format=",.2~r"),
+                     alt.Tooltip("rl_high:Q", title="RL × (readings most favourable)",
+                                 format=",.2~r")]),
+        alt.Chart(lines).mark_line().encode(
+            x=x, y=y, color=colour,
+            tooltip=[alt.Tooltip("line:N", title="line"),
+                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f"),
+                     inf_tip, rl_tip]),
+        alt.Chart(pairs).mark_point(size=100, shape="diamond").encode(
+            x=x, y=y, color=colour,
+            tooltip=[alt.Tooltip("line:N", title="stated by"), inf_tip, rl_tip]),
+    )
+    return finish(chart, tables=["stated_figures"],
+                  sources=_AIME_SOURCES + ("ord-2025-rl-scale",))
+
+
+def arc_agi_chart(dataset: str = "ARC-AGI-1") -> alt.LayerChart:
+    """ARC-AGI score against cost per task, each family's reasoning-effort settings joined.
+
+    Parameters
+    ----------
+    dataset : "ARC-AGI-1" or "ARC-AGI-2".
+
+    Returns
+    -------
+    alt.LayerChart
+        One line per model family that has two or more settings, points for every entry and the
+        human panel as a reference point, on a log cost axis.
+    """
+    table = data.load_table("arc_agi")
+    rows = table[table["dataset"] == dataset].copy()
+    if rows.empty:
+        raise ValueError(f"no ARC-AGI rows for dataset {dataset!r}")
+    rows["score_pct"] = rows["score_fraction"] * 100.0
+    rows["reasoning_effort"] = rows["reasoning_effort"].fillna("").astype(str)
+    models = rows[~rows["is_human"].astype(bool)]
+    humans = rows[rows["is_human"].astype(bool)]
+    counts = models.groupby("family")["model_id"].transform("count")
+    families = models[counts >= 2].sort_values(["family", "usd_per_task"])
+    cols = ["display_name", "family", "reasoning_effort", "usd_per_task", "score_pct"]
+    x = alt.X("usd_per_task:Q", title="Cost per task (USD)", scale=alt.Scale(type="log"))
+    y = alt.Y("score_pct:Q", title=f"{dataset} score (%)", scale=alt.Scale(domain=[0, 100]))
+    tip = [alt.Tooltip("display_name:N", title="model"),
+           alt.Tooltip("reasoning_effort:N", title="reasoning effort"),
+           alt.Tooltip("usd_per_task:Q", title="USD per task", format="$,.3~r"),
+           alt.Tooltip("score_pct:Q", title="score (%)", format=".1f")]
+    layers = [
+        alt.Chart(models[cols]).mark_point(size=40, opacity=0.35, color="#7f7f7f").encode(
+            x=x, y=y, tooltip=tip),
+        alt.Chart(families[cols]).mark_line(point=True).encode(
+            x=x, y=y, color=alt.Color("family:N", title="Family"),
+            order="usd_per_task:Q", tooltip=tip),
+    ]
+    if not humans.empty:
+        layers.append(alt.Chart(humans[cols]).mark_point(
+            shape="diamond", size=160, color="#000000", filled=True).encode(x=x, y=y, tooltip=tip))
+        layers.append(alt.Chart(humans[cols]).mark_text(
+            align="left", dx=10, dy=-8, fontSize=12).encode(x=x, y=y, text="display_name:N",
+                                                             tooltip=tip))
+    return finish(alt.layer(*layers), tables=["arc_agi"], switch=("x",))
+
+
+def per_use_cost_chart(max_multiplier: float = 10_000.0) -> alt.LayerChart:
+    """Years of falling cost per token needed to absorb a k-fold inference scale-up per query.
+
+    Parameters
+    ----------
+    max_multiplier : right end of the inference scale-up axis.
+
+    Returns
+    -------
+    alt.LayerChart
+        Lines for the low and high ends of Epoch's yearly decline and a third line set by a
+        slider (`yearly_decline`); the tooltip also gives the growth in willingness to pay per
+        query that the same scale-up needs if no decline absorbs it.
+    """
+    low = data.stated("epoch_yearly_decline_low")
+    high = data.stated("epoch_yearly_decline_high")
+    ks = np.geomspace(1.0, max_multiplier, 60)
+    frames = [pd.DataFrame({"rate": f"{r:g}× a year (Epoch)", "multiplier": ks,
+                            "wtp_growth": [model.wtp_growth_needed(k) for k in ks],
+                            "years": model.years_to_absorb(ks, r)}) for r in (low, high)]
+    fixed = pd.concat(frames, ignore_index=True)
+    slider = alt.param(name="yearly_decline", value=float(low),
+                       bind=alt.binding_range(min=1.5, max=20, step=0.5,
+                                              name="Yearly fall in cost per token (×) "))
+    x = alt.X("multiplier:Q", title="Inference per query (multiple of today's)",
+              scale=alt.Scale(type="log", domain=[1, max_multiplier]))
+    y = alt.Y("years:Q", title="Years of cost decline to absorb it")
+    tip = [alt.Tooltip("rate:N", title="cost per token falls"),
+           alt.Tooltip("multiplier:Q", title="inference per query ×", format=",.3~r"),
+           alt.Tooltip("wtp_growth:Q", title="willingness to pay must grow ×", format=",.3~r"),
+           alt.Tooltip("years:Q", title="years to absorb", format=".1f")]
+    chosen = alt.Chart(pd.DataFrame({"multiplier": ks})).transform_calculate(
+        years="log(datum.multiplier) / log(yearly_decline)",
+        wtp_growth="datum.multiplier",
+        rate="format(yearly_decline, '.3~r') + '× a year (chosen)'",
+    ).mark_line(strokeDash=[6, 4], color="#000000").encode(x=x, y=y, tooltip=tip)
+    chart = alt.layer(
+        alt.Chart(fixed).mark_line().encode(
+            x=x, y=y, color=alt.Color("rate:N", title=None), tooltip=tip),
+        chosen,
+    ).add_params(slider)
+    return finish(chart, tables=["stated_figures"],
+                  sources=("ord-2025-rl-scale", "epoch-2026-inference-burden"), switch=("x",))
