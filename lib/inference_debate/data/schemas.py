@@ -86,7 +86,9 @@ SOURCE = Col("source_id")
 RELEASES = ("1.0", "1.1")
 DOUBLING_METHODS = ("from_2023_on", "all_time_stitched")
 ARC_DATASETS = ("ARC-AGI-1", "ARC-AGI-2")
-EFFORT_PATTERN = r"^(none|minimal|low|medium|high|xhigh|max|budget-\d+k)$"
+AUTHORS = ("ord", "greenblatt", "kokotajlo", "epoch")
+STANCES = ("asserts", "disputes", "qualifies", "silent")
+EFFORT_PATTERN = r"^(|none|minimal|low|medium|high|xhigh|max|budget-\d+k)$"
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
@@ -130,7 +132,8 @@ TABLES: dict[str, TableSpec] = {
                 Col("release_date", "date"),
                 Col("p50_horizon_minutes", "number", "minutes", checks=(positive(),)),
                 Col("usd_per_pass", "number", "US dollars", checks=(positive(),)),
-                Col("working_time_minutes", "number", "minutes", checks=(positive(),)),
+                Col("working_time_minutes", "number", "minutes", nullable=True,
+                    checks=(positive(),)),
                 SOURCE,
             ),
             ("model_id",),
@@ -226,6 +229,19 @@ TABLES: dict[str, TableSpec] = {
                 SOURCE,
             ),
             ("name",),
+        ),
+        TableSpec(
+            "claims",
+            "Where each author stands on each claim of the debate",
+            (
+                Col("claim_id", checks=(matches(r"^[a-z0-9_]+$", "a snake_case claim id"),)),
+                Col("claim"),
+                Col("author", checks=(one_of(AUTHORS),)),
+                Col("stance", checks=(one_of(STANCES),)),
+                Col("anchor", checks=(matches(r"^sec-[a-z0-9-]+$", "a section id sec-..."),)),
+                SOURCE,
+            ),
+            ("claim_id", "author"),
         ),
     )
 }
