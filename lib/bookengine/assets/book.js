@@ -1,0 +1,170 @@
+/* The book's page behaviour: charts (with log/linear switch and URL state), theme, navigation, search. */
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  window.bookCharts = {};
+
+  /* ---------- theme ---------- */
+  function systemDark() { return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches; }
+  function isDark() { var t = doc.dataset.theme; return t ? t === "dark" : systemDark(); }
+  function setThemeButton() {
+    var b = document.querySelector(".theme-toggle");
+    if (b) { b.setAttribute("aria-pressed", String(isDark())); b.textContent = isDark() ? "Light" : "Dark";
+             b.setAttribute("aria-label", isDark() ? "Switch to light mode" : "Switch to dark mode"); }
+  }
+  var DARK = {
+    background: "#15181c",
+    title: { color: "#e6e8eb" }, text: { color: "#e6e8eb" },
+    axis: { labelColor: "#c9ced4", titleColor: "#e6e8eb", gridColor: "#353b42", domainColor: "#8a939c", tickColor: "#8a939c" },
+    legend: { labelColor: "#c9ced4", titleColor: "#e6e8eb" },
+    view: { stroke: null }
+  };
+  function merge(a, b) {
+    var out = Array.isArray(a) ? a.slice() : Object.assign({}, a);
+    Object.keys(b).forEach(function (k) {
+      out[k] = (b[k] && typeof b[k] === "object" && !Array.isArray(b[k]) && a && typeof a[k] === "object")
+        ? merge(a[k], b[k]) : b[k];
+    });
+    return out;
+  }
+
+  /* ---------- address state ---------- */
+  function params() { return new URLSearchParams(window.location.search); }
+  function writeParam(key, value, dflt) {
+    var p = params();
+    if (value === null || value === undefined || String(value) === String(dflt)) { p.delete(key); } else { p.set(key, value); }
+    var q = p.toString();
+    history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
+  }
+
+  /* ---------- charts ---------- */
+  function bindParams(spec) {
+    var names = [];
+    (function walk(node) {
+      if (!node || typeof node !== "object") { return; }
+      (node.params || []).forEach(function (p) { if (p.bind && p.name) { names.push(p); } });
+      ["layer", "hconcat", "vconcat", "concat"].forEach(function (k) { (node[k] || []).forEach(walk); });
+      if (node.spec) { walk(node.spec); }
+    })(spec);
+    return names;
+  }
+  function applyState(spec, label) {
+    var p = params();
+    spec = JSON.parse(JSON.stringify(spec));
+    bindParams(spec).forEach(function (param) {
+      var v = p.get(label + "." + param.name);
+      if (v !== null && v !== "" && !isNaN(Number(v))) { param.value = Number(v); }
+    });
+    return spec;
+  }
+  function render(frame) {
+    var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
+    var label = payload.label;
+    var state = window.bookCharts[label] || { label: label, frame: frame };
+    window.bookCharts[label] = state;
+    var specs = payload.specs;
+    var scale = specs.log ? (params().get(label + ".scale") === "linear" ? "linear" : "log") : "default";
+    state.scale = scale;
+    var spec = applyState(specs[scale], label);
+    if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
+    var target = frame.querySelector(".chart");
+    if (state.view) { state.view.finalize(); }
+    frame.querySelectorAll(".scale-switch button").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.dataset.scale === scale));
+    });
+    state.ready = window.vegaEmbed(target, spec, { renderer: "svg", actions: false, tooltip: { theme: isDark() ? "dark" : "light" } })
+      .then(function (res) {
+        state.view = res.view;
+        state.theme = isDark() ? "dark" : "light";
+        bindParams(specs[scale]).forEach(function (param) {
+          res.view.addSignalListener(param.name, function (name, value) {
+            writeParam(label + "." + name, value, param.value);
+          });
+        });
+        frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
+        return res.view;
+      })
+      .catch(function (err) { console.error("chart " + label + ": " + err); throw err; });
+    return state.ready;
+  }
+  function renderAll() {
+    if (!window.vegaEmbed) { return; }
+    document.querySelectorAll(".chart-frame").forEach(render);
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest(".scale-switch button");
+    if (!b) { return; }
+    var frame = b.closest(".chart-frame");
+    writeParam(frame.dataset.figure + ".scale", b.dataset.scale, "log");
+    render(frame);
+  });
+
+  /* ---------- navigation and theme toggle ---------- */
+  document.addEventListener("DOMContentLoaded", function () {
+    setThemeButton();
+    var toggle = document.querySelector(".nav-toggle");
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var sb = document.getElementById("sidebar");
+        var open = sb.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", String(open));
+      });
+    }
+    var tt = document.querySelector(".theme-toggle");
+    if (tt) {
+      tt.addEventListener("click", function () {
+        doc.dataset.theme = isDark() ? "light" : "dark";
+        try { localStorage.setItem("book-theme", doc.dataset.theme); } catch (e) { /* private mode */ }
+        setThemeButton(); renderAll();
+      });
+    }
+    if (window.matchMedia) {
+      window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+        if (!doc.dataset.theme) { setThemeButton(); renderAll(); }
+      });
+    }
+    renderAll();
+    setupSearch();
+    if (window.bookPage) { window.bookPage(); }
+  });
+
+  /* ---------- search ---------- */
+  function setupSearch() {
+    var form = document.querySelector("form.search");
+    if (!form) { return; }
+    var input = form.querySelector("input"), list = form.querySelector(".search-results");
+    var index = null, root = form.dataset.index.replace(/search-index\.json$/, "");
+    function load() {
+      if (index) { return Promise.resolve(index); }
+      return fetch(form.dataset.index).then(function (r) { return r.json(); }).then(function (d) { index = d; return d; });
+    }
+    function show(q) {
+      var words = q.toLowerCase().split(/\s+/).filter(Boolean);
+      if (!words.length) { list.hidden = true; list.innerHTML = ""; return; }
+      load().then(function (entries) {
+        var hits = entries.map(function (e) {
+          var hay = (e.title + " " + e.text).toLowerCase(), score = 0;
+          for (var i = 0; i < words.length; i++) {
+            if (hay.indexOf(words[i]) < 0) { return null; }
+            score += (e.title.toLowerCase().indexOf(words[i]) >= 0 ? 5 : 1) + (e.kind === "figure" ? 1 : 0);
+          }
+          return { e: e, score: score };
+        }).filter(Boolean).sort(function (a, b) { return b.score - a.score; }).slice(0, 12);
+        list.innerHTML = "";
+        hits.forEach(function (h) {
+          var li = document.createElement("li"), a = document.createElement("a");
+          a.href = root + h.e.href; a.textContent = h.e.title;
+          var where = document.createElement("span"); where.className = "where"; where.textContent = h.e.page;
+          a.appendChild(where); li.appendChild(a); list.appendChild(li);
+        });
+        if (!hits.length) { var li = document.createElement("li"); li.textContent = "No results"; li.style.padding = ".4rem .75rem"; list.appendChild(li); }
+        list.hidden = false;
+      });
+    }
+    input.addEventListener("input", function () { show(input.value); });
+    input.addEventListener("focus", function () { if (input.value) { show(input.value); } });
+    form.addEventListener("submit", function (e) { e.preventDefault(); var a = list.querySelector("a"); if (a) { window.location.href = a.href; } });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") { list.hidden = true; } });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
+  }
+})();

@@ -1,0 +1,226 @@
+"""The build: read config → parse → plan → execute → convert → lay out → publish.
+
+Each stage is one function with a one-line docstring; `build()` runs them in order and either
+switches the published site to a complete, checked build or raises `BuildError` listing every
+problem found, leaving the published site as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookengine import citation, search
+from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash
+from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
+from bookengine.execute import ExecResult, execute
+from bookengine.figures import StaticRenderer
+from bookengine.layout import Layout, figure_files, insert_figures
+from bookengine.numbering import PageNumbers, Target, number_book
+from bookengine.publish import (PublishError, build_lock, check_site, clean_old_builds,
+                                new_build_dir, switch_site)
+from bookengine.qmd import Document, SourceError, parse
+
+ASSETS = Path(__file__).parent / "assets"
+
+
+class BuildError(Exception):
+    """The build stopped; `problems` has every reason, each naming file and line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class PageReport:
+    rel: str
+    status: str  # "cached" or "executed"
+    reason: str
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildReport:
+    """What a build did, page by page."""
+
+    pages: list[PageReport] = field(default_factory=list)
+    seconds: float = 0.0
+    site: Path | None = None
+
+    @property
+    def executed(self) -> list[str]:
+        return [p.rel for p in self.pages if p.status == "executed"]
+
+    def summary(self) -> str:
+        lines = []
+        for p in self.pages:
+            extra = f" ({p.reason}, {p.seconds:.1f} s)" if p.status == "executed" else ""
+            lines.append(f"  {p.status:8} {p.rel}{extra}")
+        n_exec = len(self.executed)
+        lines.append(f"{len(self.pages)} pages: {n_exec} executed, {len(self.pages) - n_exec} "
+                     f"cached; published in {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def build(root: Path | str, jobs: int | None = None,
+          log: Callable[[str], None] = print) -> BuildReport:
+    """Build the book at `root` and publish it to its output directory."""
+    started = time.perf_counter()
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        raise BuildError([str(exc)]) from exc
+    with build_lock(config.root):
+        docs = _parse_pages(config)
+        try:
+            numbers, targets = number_book(docs, len(config.chapters))
+        except SourceError as exc:
+            raise BuildError([str(exc)]) from exc
+        report = BuildReport()
+        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
+        pages = _convert_pages(config, docs, results, numbers, targets)
+        build_dir = new_build_dir(config.root)
+        try:
+            _write_site(config, pages, build_dir)
+            problems = check_site(build_dir)
+            if problems:
+                raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
+        except Exception as exc:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            if isinstance(exc, PublishError | SourceError):
+                raise BuildError([str(exc)]) from exc
+            raise
+        switch_site(config.root, config.output_dir, build_dir)
+        clean_old_builds(config.root, config.output_dir)
+    report.seconds = time.perf_counter() - started
+    report.site = config.output_path
+    return report
+
+
+def _parse_pages(config: BookConfig) -> list[Document]:
+    """Parse every listed page; report every page that does not parse."""
+    docs, problems = [], []
+    for rel in config.pages:
+        try:
+            docs.append(parse(config.root / rel, rel))
+        except SourceError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise BuildError(problems)
+    return docs
+
+
+def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport, jobs: int,
+                   log: Callable[[str], None]) -> dict[str, ExecResult]:
+    """Reuse stored results where nothing changed; execute the rest in parallel kernels."""
+    cache = Cache(config)
+    fingerprint = Fingerprint.of(config)
+    decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
+    results: dict[str, ExecResult] = {}
+    stale = [d for d in docs if not decisions[d.rel].fresh]
+    for doc in docs:
+        decision = decisions[doc.rel]
+        if decision.fresh and decision.result is not None:
+            results[doc.rel] = decision.result
+
+    def run(doc: Document) -> tuple[Document, str, ExecResult]:
+        source_hash = file_hash(doc.path)
+        if not doc.cells and not doc.inlines:
+            return doc, source_hash, ExecResult()
+        cwd = config.root if config.execute_dir == "project" else doc.path.parent
+        return doc, source_hash, execute(doc, config.root, cwd)
+
+    failures: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
+        for doc, source_hash, result in pool.map(run, stale):
+            if result.failure:
+                failures.append(result.failure.describe(doc.rel))
+                continue
+            cache.store(doc.rel, fingerprint, source_hash, result)
+            results[doc.rel] = result
+    for doc in docs:
+        decision = decisions[doc.rel]
+        if decision.fresh:
+            report.pages.append(PageReport(doc.rel, "cached", decision.reason))
+        elif doc.rel in results:
+            report.pages.append(PageReport(doc.rel, "executed", decision.reason,
+                                           results[doc.rel].seconds))
+    for line in report.summary().splitlines()[:-1]:
+        log(line)
+    if failures:
+        raise BuildError(failures)
+    return results
+
+
+def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
+                   numbers: list[PageNumbers], targets: dict[str, Target]) -> list[ConvertedPage]:
+    """Substitute outputs into each page's Markdown and convert it with pandoc."""
+
+    def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
+        doc, num = pair
+        try:
+            markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config)
+            body, toc = add_heading_anchors(run_pandoc(markdown, config, doc.rel))
+        except SourceError as exc:
+            return str(exc)
+        return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
+                             body, figures, toc)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
+    problems = [c for c in converted if isinstance(c, str)]
+    if problems:
+        raise BuildError(problems)
+    return [c for c in converted if isinstance(c, ConvertedPage)]
+
+
+def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> None:
+    """Lay out every page and write pages, figures, assets and the search index."""
+    state = config.root / STATE_DIR
+    renderer = StaticRenderer(state / "render")
+    layout = Layout(config, pages)
+    (out / "assets").mkdir(parents=True)
+    for asset in sorted(ASSETS.iterdir()):
+        shutil.copyfile(asset, out / "assets" / asset.name)
+    if any(p.figures for p in pages):
+        shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
+    version_date = citation.version_date(config)
+    for page in pages:
+        svgs: dict[str, str] = {}
+        for fig in page.figures:
+            svg, png = renderer.render(fig.spec)
+            svgs[fig.label] = svg
+            files = figure_files(fig)
+            target = out / files["svg"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+            (out / files["png"]).write_bytes(png)
+            (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
+        body = insert_figures(page.body, page, svgs)
+        extra = citation.page_extras(config, page, version_date)
+        html = layout.render(page, body, extra)
+        dest = out / page.href
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(html, encoding="utf-8")
+    search.write_index(pages, out / "search-index.json")
+
+
+def vega_bundle(state: Path) -> Path:
+    """The self-hosted Vega, Vega-Lite and vega-embed bundle, generated once and reused."""
+    import vl_convert as vlc
+
+    version = f"{vlc.get_vega_version()}-{vlc.get_vegalite_versions()[-1]}"
+    path = state / "assets" / f"vega-{version}.js"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
+        tmp.replace(path)
+    return path

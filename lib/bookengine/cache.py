@@ -1,0 +1,159 @@
+"""Execution cache keyed on content: a page re-executes only when something it read has changed.
+
+A page's key is the hash of its source, of the library's code, of the dependency lock and of
+every project file the page opened during its last execution (recorded by the kernel's audit
+hook). The stored entry keeps those hashes, so `plan` can say why a page is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookengine.config import BookConfig
+from bookengine.execute import ExecResult
+
+STATE_DIR = ".book"
+ENGINE_DIR = Path(__file__).resolve().parent
+IGNORED_PARTS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
+                 "node_modules"}
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",)) -> str:
+    """One hash over every file with these suffixes under the given paths, in sorted order."""
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for base in paths:
+        if base.is_file():
+            files.append(base)
+        elif base.is_dir():
+            files.extend(p for p in base.rglob("*") if p.is_file() and p.suffix in suffixes
+                         and not IGNORED_PARTS.intersection(p.parts)
+                         and ENGINE_DIR not in p.resolve().parents)
+    for f in sorted(files):
+        digest.update(str(f).encode())
+        digest.update(file_hash(f).encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What every page's key shares: library code, lock, engine execution protocol, options."""
+
+    library: str
+    lock: str
+    engine: str
+    options: str
+
+    @classmethod
+    def of(cls, config: BookConfig) -> Fingerprint:
+        root = config.root
+        lock = root / config.lock if config.lock else None
+        opts = json.dumps({"execute_dir": config.execute_dir}, sort_keys=True)
+        return cls(
+            library=tree_hash([root / p for p in config.library]),
+            lock=file_hash(lock) if lock and lock.is_file() else "",
+            engine=tree_hash([ENGINE_DIR / "execute.py"]),
+            options=hashlib.sha256(opts.encode()).hexdigest(),
+        )
+
+
+@dataclass
+class Decision:
+    """Whether a page can reuse its stored result, and why not."""
+
+    rel: str
+    fresh: bool
+    reason: str
+    result: ExecResult | None = None
+
+
+class Cache:
+    """Stored execution results under `<root>/.book/cache`, one JSON file a page."""
+
+    def __init__(self, config: BookConfig):
+        self.config = config
+        self.dir = config.root / STATE_DIR / "cache"
+
+    def _entry_path(self, rel: str) -> Path:
+        return self.dir / (rel.replace("/", "__") + ".json")
+
+    def decide(self, rel: str, fingerprint: Fingerprint) -> Decision:
+        """Compare the stored entry for a page with the files as they are now."""
+        path = self._entry_path(rel)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Decision(rel, False, "no stored result")
+        source = self.config.root / rel
+        if entry.get("source") != file_hash(source):
+            return Decision(rel, False, "source changed")
+        for part, label in (("library", "library changed"), ("lock", "dependency lock changed"),
+                            ("engine", "engine changed"), ("options", "execute options changed")):
+            if entry.get(part) != getattr(fingerprint, part):
+                return Decision(rel, False, label)
+        for name, digest in sorted(entry.get("inputs", {}).items()):
+            f = self.config.root / name
+            if not f.is_file():
+                return Decision(rel, False, f"input removed: {name}")
+            if file_hash(f) != digest:
+                return Decision(rel, False, f"input changed: {name}")
+        return Decision(rel, True, "unchanged", ExecResult.from_json(entry["result"]))
+
+    def inputs_of(self, rel: str, opened: list[str]) -> dict[str, str]:
+        """The project files a page opened, relative, with their hashes (source and library aside)."""
+        root = self.config.root
+        library = [(root / p).resolve() for p in self.config.library]
+        out_dir = (root / self.config.output_dir).resolve()
+        inputs: dict[str, str] = {}
+        for raw in opened:
+            p = Path(raw)
+            try:
+                rel_path = p.relative_to(root)
+            except ValueError:
+                try:
+                    rel_path = p.resolve().relative_to(root)
+                except ValueError:
+                    continue
+            if IGNORED_PARTS.intersection(rel_path.parts) or rel_path.parts[:1] == (
+                    self.config.output_dir,) or str(rel_path) == rel:
+                continue
+            full = (root / rel_path)
+            if not full.is_file():
+                continue
+            resolved = full.resolve()
+            if resolved == out_dir or out_dir in resolved.parents:
+                continue
+            if any(lib == resolved or lib in resolved.parents for lib in library):
+                continue
+            inputs[rel_path.as_posix()] = file_hash(full)
+        return dict(sorted(inputs.items()))
+
+    def store(self, rel: str, fingerprint: Fingerprint, source_hash: str, result: ExecResult) -> None:
+        """Record a successful execution and the inputs it read."""
+        entry = {"source": source_hash, "library": fingerprint.library, "lock": fingerprint.lock,
+                 "engine": fingerprint.engine, "options": fingerprint.options,
+                 "inputs": self.inputs_of(rel, result.opened), "result": result.to_json()}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self._entry_path(rel)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def stored_inputs(self, rel: str) -> dict[str, str]:
+        try:
+            return json.loads(self._entry_path(rel).read_text(encoding="utf-8")).get("inputs", {})
+        except (OSError, ValueError):
+            return {}

@@ -1,0 +1,57 @@
+"""Command line: `python -m bookengine publish|preview|pdf|deploy [BOOK_DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bookengine.build import BuildError, build
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one engine command; exit status 0 on success, 1 on a failed build."""
+    parser = argparse.ArgumentParser(prog="bookengine", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("publish", "execute what changed and publish the site"),
+                            ("preview", "serve the site on 127.0.0.1 and rebuild on change"),
+                            ("pdf", "print the whole book to one PDF"),
+                            ("deploy", "push the published site to a git branch")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("book", nargs="?", default=".", help="the book directory")
+        if name == "publish":
+            cmd.add_argument("--jobs", type=int, default=None, help="kernels run at once")
+        if name == "preview":
+            cmd.add_argument("--port", type=int, default=4242)
+        if name == "pdf":
+            cmd.add_argument("--output", default=None, help="the PDF to write")
+        if name == "deploy":
+            cmd.add_argument("--remote", default=None)
+            cmd.add_argument("--branch", default="gh-pages")
+    args = parser.parse_args(argv)
+    book = Path(args.book)
+    if args.command == "publish":
+        try:
+            report = build(book, jobs=args.jobs)
+        except BuildError as exc:
+            print("Build failed; the published site is unchanged.", file=sys.stderr)
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            return 1
+        print(report.summary().splitlines()[-1])
+        return 0
+    if args.command == "preview":
+        from bookengine.preview import serve
+
+        return serve(book, port=args.port)
+    if args.command == "pdf":
+        from bookengine.pdf import make_pdf
+
+        return make_pdf(book, args.output)
+    from bookengine.deploy import deploy
+
+    return deploy(book, remote=args.remote, branch=args.branch)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

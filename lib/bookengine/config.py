@@ -1,0 +1,215 @@
+"""The book's configuration: `_quarto.yml` parsed into a typed object, every problem reported at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = "_quarto.yml"
+
+
+class ConfigError(Exception):
+    """`_quarto.yml` cannot be used; `problems` lists every reason found."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author of the book, as Quarto's `author:` entries give it."""
+
+    name: str
+    affiliation: str | None = None
+    orcid: str | None = None
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """What the engine needs from `_quarto.yml`, checked."""
+
+    root: Path
+    """The book directory (holding `_quarto.yml`)."""
+    title: str
+    """`book.title`: the book's title, on every page and in every citation."""
+    authors: tuple[Author, ...]
+    """`book.author`: a name, a list of names, or a list of `{name: …}` entries."""
+    chapters: tuple[str, ...]
+    """`book.chapters`: source paths relative to `root`, in reading order."""
+    appendices: tuple[str, ...] = ()
+    """`book.appendices`: numbered A, B, … after the chapters."""
+    subtitle: str | None = None
+    site_url: str | None = None
+    """`book.site-url`: the published address, used in citations and meta tags."""
+    date: str | None = None
+    """`book.date`: the book's first publication date (ISO)."""
+    description: str | None = None
+    repo_url: str | None = None
+    license: str | None = None
+    bibliography: tuple[str, ...] = ()
+    """`bibliography`: BibTeX files for `[@key]` citations."""
+    csl: str | None = None
+    output_dir: str = "site"
+    """`project.output-dir`: where the published site appears."""
+    execute_dir: str = "file"
+    """`project.execute-dir`: `file` runs cells in the chapter's folder, `project` in `root`."""
+    echo: bool = False
+    """`execute.echo`: show cell source by default."""
+    library: tuple[str, ...] = ("lib",)
+    """`book-engine.library`: code whose change re-executes every chapter."""
+    lock: str | None = "requirements.lock"
+    """`book-engine.lock`: the dependency lock whose change re-executes every chapter."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """Every source page, chapters then appendices."""
+        return self.chapters + self.appendices
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+
+_TOP_KEYS = {"project", "book", "bibliography", "csl", "execute", "format", "lang", "book-engine",
+             "citation", "crossref", "website", "metadata-files", "toc", "number-sections"}
+_PROJECT_KEYS = {"type", "output-dir", "execute-dir", "title", "render", "resources", "preview"}
+_BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "appendices",
+              "description", "repo-url", "repo-actions", "license", "search", "sidebar",
+              "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
+_EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
+_ENGINE_KEYS = {"library", "lock"}
+
+
+def load_config(root: Path | str) -> BookConfig:
+    """Read and check `<root>/_quarto.yml`; raise ConfigError listing every problem."""
+    root = Path(root).resolve()
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(path, [f"no {CONFIG_FILE} in {root}"])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"not valid YAML: {exc}"]) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(path, ["the file must hold a mapping (project:, book:, …)"])
+
+    problems: list[str] = []
+
+    def section(key: str, allowed: set[str]) -> dict:
+        value = raw.get(key) or {}
+        if not isinstance(value, dict):
+            problems.append(f"`{key}` must be a mapping")
+            return {}
+        for unknown in sorted(set(value) - allowed):
+            problems.append(f"unknown key `{key}.{unknown}`")
+        return value
+
+    for unknown in sorted(set(raw) - _TOP_KEYS):
+        problems.append(f"unknown top-level key `{unknown}`")
+    project = section("project", _PROJECT_KEYS)
+    book = section("book", _BOOK_KEYS)
+    execute = section("execute", _EXECUTE_KEYS)
+    engine = section("book-engine", _ENGINE_KEYS)
+
+    if project.get("type") != "book":
+        problems.append("`project.type` must be `book`")
+    execute_dir = project.get("execute-dir", "file")
+    if execute_dir not in ("file", "project"):
+        problems.append(f"`project.execute-dir` must be `file` or `project`, not {execute_dir!r}")
+    title = book.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.append("`book.title` is missing")
+
+    chapters = _page_list(book.get("chapters"), "book.chapters", problems)
+    appendices = _page_list(book.get("appendices"), "book.appendices", problems)
+    if not chapters:
+        problems.append("`book.chapters` must list at least one page")
+    elif chapters[0] != "index.qmd":
+        problems.append("`book.chapters` must start with index.qmd (the home page)")
+    seen: set[str] = set()
+    for page in chapters + appendices:
+        if page in seen:
+            problems.append(f"{page} is listed twice")
+        seen.add(page)
+        if not page.endswith(".qmd"):
+            problems.append(f"{page}: only .qmd pages are supported")
+        elif not (root / page).is_file():
+            problems.append(f"{page} is listed but does not exist")
+
+    bibliography = raw.get("bibliography") or []
+    if isinstance(bibliography, str):
+        bibliography = [bibliography]
+    for bib in bibliography:
+        if not (root / bib).is_file():
+            problems.append(f"bibliography {bib} does not exist")
+
+    authors = _authors(book.get("author"), problems)
+    library = engine.get("library", ["lib"])
+    library = [library] if isinstance(library, str) else list(library)
+    echo = execute.get("echo", False)
+    if not isinstance(echo, bool):
+        problems.append("`execute.echo` must be true or false")
+
+    if problems:
+        raise ConfigError(path, problems)
+    return BookConfig(
+        root=root,
+        title=title.strip(),
+        authors=authors,
+        chapters=tuple(chapters),
+        appendices=tuple(appendices),
+        subtitle=book.get("subtitle"),
+        site_url=(book.get("site-url") or "").rstrip("/") or None,
+        date=str(book["date"]) if book.get("date") else None,
+        description=book.get("description"),
+        repo_url=book.get("repo-url"),
+        license=book.get("license"),
+        bibliography=tuple(bibliography),
+        csl=raw.get("csl"),
+        output_dir=str(project.get("output-dir", "site")),
+        execute_dir=execute_dir,
+        echo=echo,
+        library=tuple(library),
+        lock=engine.get("lock", "requirements.lock"),
+        extra={k: raw[k] for k in ("format", "lang") if k in raw},
+    )
+
+
+def _page_list(value: Any, where: str, problems: list[str]) -> list[str]:
+    """Flatten Quarto's chapter list (plain paths or `part:` groups) into paths."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(f"`{where}` must be a list")
+        return []
+    pages: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            pages.append(item)
+        elif isinstance(item, dict) and "part" in item:
+            pages.extend(_page_list(item.get("chapters"), f"{where} part", problems))
+        else:
+            problems.append(f"`{where}` entry {item!r} is not a path or a part")
+    return pages
+
+
+def _authors(value: Any, problems: list[str]) -> tuple[Author, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    authors: list[Author] = []
+    for item in items:
+        if isinstance(item, str):
+            authors.append(Author(item))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            authors.append(Author(item["name"], item.get("affiliation"), item.get("orcid")))
+        else:
+            problems.append(f"`book.author` entry {item!r} has no name")
+    return tuple(authors)

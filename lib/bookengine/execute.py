@@ -1,0 +1,196 @@
+"""Run a page's cells and inline expressions in a fresh Jupyter kernel.
+
+The notebook handed to nbclient is: a bootstrap cell (audit hook recording every file opened,
+Altair's `mimetype` renderer, the project directory in `QUARTO_PROJECT_DIR`), then the page's
+cells with one small cell per inline expression placed where the expression stands, then a cell
+reporting the files opened. Execution returns a result object, never raises.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from bookengine.qmd import Cell, Document, Markdown
+
+INLINE_MIME = "application/x-book-inline+json"
+OPENED_MIME = "application/x-book-opened+json"
+CELL_TIMEOUT = 300
+
+BOOTSTRAP = r"""
+import os as __os, sys as __sys
+__book_opened = set()
+def __book_audit(event, args, _opened=__book_opened, _fspath=__os.fspath, _abspath=__os.path.abspath):
+    if event == "open" and args and isinstance(args[0], (str, bytes, __os.PathLike)):
+        try:
+            path = _fspath(args[0])
+            if isinstance(path, bytes):
+                path = path.decode("utf-8", "replace")
+            _opened.add(_abspath(path))
+        except Exception:
+            pass
+__sys.addaudithook(__book_audit)
+__os.environ["QUARTO_PROJECT_DIR"] = __ROOT__
+__os.environ["QUARTO_DOCUMENT_PATH"] = __DOC__
+try:
+    import altair as __alt
+    __alt.renderers.enable("mimetype")
+    def __book_mimetype(spec, _base=__alt.renderers.get(), **kwargs):
+        # Altair's mimetype bundle, with the spec as JSON text so nbformat accepts the
+        # non-"+json" media type it uses.
+        import json
+        bundle = _base(spec, **kwargs)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        return {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}, meta
+    __alt.renderers.register("book-mimetype", __book_mimetype)
+    __alt.renderers.enable("book-mimetype")
+    __alt.data_transformers.disable_max_rows()
+except ImportError:
+    pass
+def __book_inline(value):
+    from IPython.display import display
+    display({"__INLINE_MIME__": {"text": str(value)}}, raw=True)
+""".replace("__INLINE_MIME__", INLINE_MIME)
+
+REPORT = """
+from IPython.display import display as __display
+__display({"%s": sorted(__book_opened)}, raw=True)
+""" % OPENED_MIME
+
+
+@dataclass
+class CellFailure:
+    """Where and how a page failed: the source line and the exception text."""
+
+    line: int
+    what: str
+    error: str
+
+    def describe(self, rel: str) -> str:
+        return f"{rel}:{self.line}: {self.what} failed:\n{self.error}"
+
+
+@dataclass
+class ExecResult:
+    """The outcome of executing one page."""
+
+    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """Cell index → outputs (each `{"type", "mime", "data"}`)."""
+    inlines: dict[int, str] = field(default_factory=dict)
+    """Inline index → its value's text."""
+    opened: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    failure: CellFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    def to_json(self) -> dict:
+        return {"outputs": {str(k): v for k, v in self.outputs.items()},
+                "inlines": {str(k): v for k, v in self.inlines.items()}}
+
+    @classmethod
+    def from_json(cls, raw: dict) -> ExecResult:
+        return cls(outputs={int(k): v for k, v in raw["outputs"].items()},
+                   inlines={int(k): v for k, v in raw["inlines"].items()})
+
+
+def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, list[tuple]]:
+    """Turn a page into a notebook; return it and what each notebook cell stands for."""
+    nb = nbformat.v4.new_notebook()
+    roles: list[tuple] = [("bootstrap",)]
+    nb.cells.append(nbformat.v4.new_code_cell(
+        BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path)))))
+    for block in doc.blocks:
+        if isinstance(block, Cell):
+            if block.options.get("eval", True) is False:
+                continue
+            nb.cells.append(nbformat.v4.new_code_cell(block.code))
+            roles.append(("cell", block))
+        elif isinstance(block, Markdown):
+            for inline in block.inlines:
+                nb.cells.append(nbformat.v4.new_code_cell(f"__book_inline(({inline.expr}\n))"))
+                roles.append(("inline", inline))
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT))
+    roles.append(("report",))
+    return nb, roles
+
+
+def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3") -> ExecResult:
+    """Execute a page's cells and inline expressions in document order."""
+    nb, roles = build_notebook(doc, root)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=kernel, allow_errors=False,
+                            resources={"metadata": {"path": str(cwd)}})
+    started = time.perf_counter()
+    result = ExecResult()
+    try:
+        client.execute(env={**os.environ, "QUARTO_PROJECT_DIR": str(root)})
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        result.failure = _locate_failure(nb, roles, exc)
+    except Exception as exc:  # noqa: BLE001 - a kernel that will not start is a page failure too
+        result.failure = CellFailure(1, "starting the kernel", f"{type(exc).__name__}: {exc}")
+    result.seconds = time.perf_counter() - started
+    if result.failure:
+        return result
+    for nb_cell, role in zip(nb.cells, roles, strict=True):
+        if role[0] == "cell":
+            result.outputs[role[1].index] = _outputs(nb_cell)
+        elif role[0] == "inline":
+            texts = [o["data"][INLINE_MIME]["text"] for o in nb_cell.outputs
+                     if o.get("output_type") == "display_data" and INLINE_MIME in o.get("data", {})]
+            result.inlines[role[1].index] = texts[0] if texts else ""
+        elif role[0] == "report":
+            for o in nb_cell.outputs:
+                if OPENED_MIME in o.get("data", {}):
+                    result.opened = list(o["data"][OPENED_MIME])
+    return result
+
+
+def _outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    outputs: list[dict[str, Any]] = []
+    for o in nb_cell.outputs:
+        kind = o.get("output_type")
+        if kind == "stream":
+            if o.get("name") == "stdout":
+                outputs.append({"type": "stream", "mime": "text/plain", "data": o["text"]})
+        elif kind in ("display_data", "execute_result"):
+            outputs.append({"type": kind, "data": dict(o["data"]),
+                            "metadata": dict(o.get("metadata", {}))})
+    return outputs
+
+
+def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
+    for nb_cell, role in zip(nb.cells, roles, strict=True):
+        errors = [o for o in nb_cell.get("outputs", []) if o.get("output_type") == "error"]
+        if not errors:
+            continue
+        err = errors[0]
+        text = f"{err.get('ename')}: {err.get('evalue')}"
+        if role[0] == "cell":
+            tb = "\n".join(_strip_ansi(t) for t in err.get("traceback", [])[-6:])
+            return CellFailure(role[1].line, f"cell starting at line {role[1].line}",
+                               f"{text}\n{tb}".strip())
+        if role[0] == "inline":
+            return CellFailure(role[1].line, f"inline expression `{role[1].expr}`", text)
+        return CellFailure(1, "the engine's set-up cell", text)
+    message = str(exc).strip().splitlines()
+    return CellFailure(1, "execution", (message[-1] if message else type(exc).__name__))
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def dumps(result: ExecResult) -> str:
+    return json.dumps(result.to_json(), sort_keys=True)

@@ -1,0 +1,107 @@
+"""Lay out every page once all are converted: navigation, numbering, figures, page template."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from bookengine.config import BookConfig
+from bookengine.convert import CHART_MARK, ConvertedPage, figure_json
+from bookengine.figures import Figure
+from bookengine.numbering import relative_href
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class NavEntry:
+    """A page as the sidebar lists it."""
+
+    href: str
+    number: str | None
+    title: str
+    appendix: bool
+
+
+def figure_files(fig: Figure) -> dict[str, str]:
+    """Where a figure's static files live, relative to the site root."""
+    stem = "figures/" + fig.page_href[: -len(".html")] + "/" + fig.label
+    return {"svg": stem + ".svg", "png": stem + ".png", "csv": stem + ".csv"}
+
+
+def figure_html(fig: Figure, page_href: str, svg: str) -> str:
+    """The interactive chart, its static SVG, controls, and source line."""
+    files = {k: relative_href(page_href, v) for k, v in figure_files(fig).items()}
+    alt = html.escape(fig.alt)
+    label = html.escape(fig.label)
+    width, height = _svg_size(svg)
+    switch = ""
+    if fig.switch:
+        axis = " and ".join(fig.switch)
+        switch = (f'<div class="scale-switch" role="group" aria-label="Scale of the {axis} axis">'
+                  f'<span class="switch-label">{axis}-axis scale:</span>'
+                  '<button type="button" data-scale="log" aria-pressed="true">log</button>'
+                  '<button type="button" data-scale="linear" aria-pressed="false">linear</button>'
+                  '</div>')
+    source = html.escape(fig.source_text) or "the book's own computation"
+    illustration = fig.provenance.get("illustration")
+    kind = ('<span class="illustration-tag">Illustration with chosen parameters.</span> '
+            if illustration else "")
+    return (
+        f'<div class="chart-frame" data-figure="{label}" data-version="{fig.data_version}">'
+        f'<div class="chart-toolbar">{switch}</div>'
+        f'<div class="chart" role="figure" aria-label="{alt}"></div>'
+        f'<img class="chart-static" src="{files["svg"]}" alt="{alt}" width="{width}" '
+        f'height="{height}">'
+        f'<script type="application/json" class="chart-spec">{figure_json(fig)}</script>'
+        f'<p class="chart-source">{kind}Source: {source}. Data version '
+        f'<code>{fig.data_version}</code>. '
+        f'<a href="{files["csv"]}" download>Data (CSV)</a> · '
+        f'<a href="{files["svg"]}" download>SVG</a> · <a href="{files["png"]}" download>PNG</a></p>'
+        "</div>"
+    )
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    import re
+
+    m = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
+    return (round(float(m.group(1))), round(float(m.group(2)))) if m else (640, 360)
+
+
+class Layout:
+    """Renders pages with the book's template."""
+
+    def __init__(self, config: BookConfig, pages: list[ConvertedPage]):
+        self.config = config
+        self.pages = pages
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                      autoescape=jinja2.select_autoescape(["html"]),
+                                      keep_trailing_newline=True)
+        self.nav = [NavEntry(p.href, p.number, p.title, p.appendix) for p in pages]
+
+    def render(self, page: ConvertedPage, body: str, extra: dict | None = None) -> str:
+        """The whole HTML document for one page."""
+        i = self.pages.index(page)
+        prev_page = self.pages[i - 1] if i > 0 else None
+        next_page = self.pages[i + 1] if i + 1 < len(self.pages) else None
+        root = relative_href(page.href, "index.html")[: -len("index.html")]
+        template = self.env.get_template("page.html")
+        return template.render(
+            book=self.config, page=page, body=body, root=root, nav=self.nav,
+            rel=lambda href: relative_href(page.href, href) or "#",
+            prev_page=prev_page, next_page=next_page, toc=page.toc,
+            has_charts=bool(page.figures), json=json, **(extra or {}),
+        )
+
+
+def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str]) -> str:
+    """Replace each chart marker left in the converted body with the chart's HTML."""
+    for fig in page.figures:
+        body = body.replace(CHART_MARK.format(label=fig.label),
+                            figure_html(fig, page.href, svgs[fig.label]))
+    return body
