@@ -28,6 +28,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from inference_debate import data
+from inference_debate.models.epoch import frontiermath_example, stated_decline_range
+from inference_debate.models.kokotajlo import yearly_growth_from_doubling
+
 PARAMETER_NAMES = ("start_fraction", "inference_growth", "cost_decline", "task_growth")
 
 
@@ -111,8 +115,9 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
     kokotajlo_task_growth : yearly growth of the frontier task's length.
     """
     return [
-        Scenario("Ord", "ord", {"inference_growth": ORD_INFERENCE_GROWTH},
-                 basis="inference per query rises tenfold a year"),
+        Scenario("Ord", "ord", {"inference_growth": ORD_INFERENCE_GROWTH, "task_growth": 1.0},
+                 basis="inference per query rises tenfold a year; the value of a query, and so "
+                       "willingness to pay for it, does not rise with it"),
         Scenario("Greenblatt", "greenblatt", inference_tracks_task=True,
                  basis="compute per query grows in step with the task's length"),
         Scenario("Kokotajlo", "kokotajlo", {"task_growth": kokotajlo_task_growth},
@@ -181,3 +186,56 @@ def model_check(scenarios: list[Scenario], settings: list[Parameters],
                          for t, v in zip(years, values, strict=True)]
         checks.append({"params": asdict(sliders), "expected": expected})
     return checks
+
+
+# Defaults from the book's data -----------------------------------------------------------------
+
+#: Where the reader's line starts for the two parameters no table gives: AI at a tenth of the
+#: human cost today, and inference per query tripling each year. The book's own round figures.
+START_FRACTION_DEFAULT = 0.1
+INFERENCE_GROWTH_DEFAULT = 3.0
+
+
+def task_growth_from_metr(method: str, release: str = "1.1") -> float:
+    """Yearly growth of METR's 50% horizon, from the doubling time fitted by `method`."""
+    table = data.load_table("metr_doubling_times")
+    rows = table[(table["release"] == release) & (table["method"] == method)]
+    if len(rows) != 1:
+        raise KeyError(f"metr_doubling_times has no single row for {release} {method}")
+    return yearly_growth_from_doubling(float(rows["doubling_days"].iloc[0]))
+
+
+def epoch_middle_decline() -> float:
+    """The geometric middle of Epoch's 5-10x a year."""
+    low, high = stated_decline_range()
+    return math.sqrt(low * high)
+
+
+def default_scenarios() -> list[Scenario]:
+    """The scenarios with their pinned values taken from the book's data."""
+    return build_scenarios(epoch_middle_decline(), task_growth_from_metr("from_2023_on"))
+
+
+def _snap(value: float, step: float) -> float:
+    return round(round(value / step) * step, 10)
+
+
+def default_sliders() -> list[Slider]:
+    """The four sliders, their ranges, and defaults with where each comes from."""
+    return [
+        Slider("start_fraction", "AI cost as a fraction of human cost today", 0.01, 1.0, 0.01,
+               START_FRACTION_DEFAULT, "the book's round figure"),
+        Slider("inference_growth", "Inference per query, × a year", 1.0, 30.0, 0.5,
+               INFERENCE_GROWTH_DEFAULT, "the book's round figure"),
+        Slider("cost_decline", "Cost of a fixed capability falls, × a year", 1.0, 20.0, 0.5,
+               _snap(frontiermath_example().yearly_rate, 0.5),
+               "the rate implied by Epoch's FrontierMath example"),
+        Slider("task_growth", "Task length grows, × a year", 1.0, 10.0, 0.1,
+               _snap(task_growth_from_metr("all_time_stitched"), 0.1),
+               "METR's all-time doubling time of the 50% horizon"),
+    ]
+
+
+def slider_parameters(sliders: list[Slider]) -> Parameters:
+    """The Parameters at the sliders' defaults."""
+    return Parameters(**{s.name: s.default for s in sliders})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inference_debate import data
 from inference_debate.models.ord import rl_multiplier_for
 
 
@@ -134,3 +135,24 @@ def slope_ratio_table(inference_multiplier: float, ratios: np.ndarray) -> pd.Dat
     r = np.asarray(ratios, dtype=float)
     return pd.DataFrame({"slope_ratio": r,
                          "rl_multiplier": rl_multiplier(inference_multiplier, r)})
+
+
+# Epoch's figures from the book's data ------------------------------------------------------------
+
+#: The two runs of Epoch's FrontierMath example, as named in `api_prices.csv`, with the
+#: stated-figure ids of their output tokens.
+FRONTIERMATH_RUNS = (("o4-mini", "frontiermath_o4mini_output_tokens"),
+                     ("GPT-5.2", "frontiermath_gpt52_output_tokens"))
+
+
+def frontiermath_example() -> FixedCapabilityComparison:
+    """Epoch's FrontierMath example from `stated_figures.csv` and `api_prices.csv`."""
+    (early, early_id), (late, late_id) = FRONTIERMATH_RUNS
+    return frontiermath_comparison(
+        data.load_table("api_prices"), early, data.stated(early_id), late, data.stated(late_id),
+        data.stated("frontiermath_months_between"))
+
+
+def stated_decline_range() -> tuple[float, float]:
+    """Epoch's 5-10x a year, from `stated_figures.csv`."""
+    return data.stated("epoch_yearly_decline_low"), data.stated("epoch_yearly_decline_high")

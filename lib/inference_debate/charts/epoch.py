@@ -1,0 +1,236 @@
+"""Charts for Epoch AI's chapter: the FrontierMath example, Epoch's published price trends, the
+$50,000 illustration with an adjustable rate, and the RL multiplier as RL's slope improves."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from inference_debate import data
+from inference_debate.charts.common import PALETTE, finish
+from inference_debate.models import epoch as model
+from inference_debate.models import ord as ord_model
+
+_EPOCH = ("epoch-2026-inference-burden",)
+
+
+def frontiermath_chart() -> alt.LayerChart:
+    """Cost of reaching the same FrontierMath accuracy with two models eight months apart.
+
+    Returns
+    -------
+    alt.LayerChart
+        One bar per run: output tokens times the model's published output price, labelled with
+        the tokens and price it is made of.
+    """
+    cmp = model.frontiermath_example()
+    runs = [cmp.earlier, cmp.later]
+    table = pd.DataFrame({
+        "model": [r.model for r in runs],
+        "released": [r.release_date for r in runs],
+        "output_tokens_m": [r.output_tokens / 1e6 for r in runs],
+        "usd_per_million": [r.usd_per_million_output_tokens for r in runs],
+        "cost_usd": [r.cost_usd for r in runs],
+    })
+    table["label"] = [f"{t:,.0f}M tokens × ${p:,.2f}/M" for t, p in
+                      zip(table["output_tokens_m"], table["usd_per_million"], strict=True)]
+    y = alt.Y("model:N", title=None, sort=[r.model for r in runs])
+    tooltip = [
+        alt.Tooltip("model:N"),
+        alt.Tooltip("released:T", title="released", format="%b %Y"),
+        alt.Tooltip("output_tokens_m:Q", title="output tokens (millions)", format=",.0f"),
+        alt.Tooltip("usd_per_million:Q", title="$ per 1M output tokens", format="$,.2f"),
+        alt.Tooltip("cost_usd:Q", title="cost ($)", format="$,.0f"),
+    ]
+    base = alt.Chart(table)
+    chart = alt.layer(
+        base.mark_bar(color=PALETTE[3]).encode(
+            x=alt.X("cost_usd:Q", title="Cost of the output tokens (US$)"), y=y, tooltip=tooltip),
+        base.mark_text(align="left", dx=6).encode(
+            x="cost_usd:Q", y=y, text="label:N", tooltip=tooltip),
+    )
+    return finish(chart, tables=["stated_figures", "api_prices"], sources=_EPOCH, height=160)
+
+
+def price_trends_chart() -> alt.LayerChart:
+    """Epoch's yearly price-reduction factors with 90% intervals, against the 5-10x range.
+
+    Returns
+    -------
+    alt.LayerChart
+        One row per benchmark and threshold (the FrontierMath example added as its own row), a
+        point at the yearly factor and a bar over its 90% interval, on a log axis; a band over
+        the 5-10x-a-year range Epoch states.
+    """
+    trends = data.load_table("epoch_price_trends")
+    table = pd.DataFrame({
+        "row": trends["benchmark"] + " ≥ " + trends["threshold"].astype(str),
+        "kind": "Epoch's fitted trend",
+        "factor": trends["yearly_reduction_factor"],
+        "low": trends["ci90_low"],
+        "high": trends["ci90_high"],
+    })
+    cmp = model.frontiermath_example()
+    example = pd.DataFrame({"row": ["FrontierMath example (two runs)"],
+                            "kind": ["implied by the FrontierMath example"],
+                            "factor": [cmp.yearly_rate], "low": [np.nan], "high": [np.nan]})
+    table = pd.concat([table, example], ignore_index=True).sort_values("factor")
+    low, high = model.stated_decline_range()
+    band = pd.DataFrame({"low": [low], "high": [high], "label": ["Epoch's 5-10x a year"]})
+    x_scale = alt.Scale(type="log")
+    y = alt.Y("row:N", title=None, sort=list(table["row"]), axis=alt.Axis(labelLimit=260))
+    tooltip = [alt.Tooltip("row:N", title="benchmark"), alt.Tooltip("kind:N", title="what"),
+               alt.Tooltip("factor:Q", title="× cheaper per year", format=",.3~r"),
+               alt.Tooltip("low:Q", title="90% interval from", format=",.3~r"),
+               alt.Tooltip("high:Q", title="to", format=",.3~r")]
+    colour = alt.Color("kind:N", title=None)
+    chart = alt.layer(
+        alt.Chart(band).mark_rect(opacity=0.15, color=PALETTE[3]).encode(
+            x=alt.X("low:Q", scale=x_scale,
+                    title="Yearly factor by which the price falls (log scale)"),
+            x2="high:Q",
+            tooltip=[alt.Tooltip("label:N", title="band"), alt.Tooltip("low:Q", title="from"),
+                     alt.Tooltip("high:Q", title="to")]),
+        alt.Chart(table.dropna(subset=["low"])).mark_rule().encode(
+            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y, color=colour, tooltip=tooltip),
+        alt.Chart(table).mark_point().encode(
+            x=alt.X("factor:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip),
+    )
+    return finish(chart, tables=["epoch_price_trends", "stated_figures", "api_prices"],
+                  sources=_EPOCH, switch=("x",), height=420)
+
+
+def cheapest_prices_chart() -> alt.Chart:
+    """The price of the cheapest model above each threshold over time, one benchmark at a time.
+
+    Returns
+    -------
+    alt.Chart
+        Points and step lines of US$ per million tokens against release date on a log axis,
+        coloured by threshold; a menu (the `benchmark` parameter) picks the benchmark.
+    """
+    prices = data.load_table("epoch_cheapest_prices")
+    table = prices.assign(threshold=prices["threshold"].astype(str))[
+        ["benchmark", "threshold", "model", "release_date", "usd_per_million_tokens", "score"]]
+    benchmarks = sorted(table["benchmark"].unique())
+    pick = alt.param(name="benchmark", value=benchmarks[0],
+                     bind=alt.binding_select(options=benchmarks, name="Benchmark "))
+    tooltip = [alt.Tooltip("benchmark:N"), alt.Tooltip("threshold:N", title="threshold"),
+               alt.Tooltip("model:N"),
+               alt.Tooltip("release_date:T", title="released", format="%b %Y"),
+               alt.Tooltip("usd_per_million_tokens:Q", title="$ per 1M tokens", format="$,.3~r"),
+               alt.Tooltip("score:Q", title="score", format=".1f")]
+    chart = alt.Chart(table).mark_line(point=True, interpolate="step-after").encode(
+        x=alt.X("release_date:T", title="Release date"),
+        y=alt.Y("usd_per_million_tokens:Q", scale=alt.Scale(type="log"),
+                title="Cheapest price at or above the threshold (US$ per 1M tokens, log scale)"),
+        color=alt.Color("threshold:N", title="Threshold (model whose score it is)"),
+        tooltip=tooltip,
+    ).add_params(pick).transform_filter("datum.benchmark === benchmark")
+    return finish(chart, tables=["epoch_cheapest_prices"], switch=("y",))
+
+
+#: The $50,000 illustration's slider: the yearly rate, with Epoch's range inside it.
+RATE_SLIDER = {"name": "yearly_rate", "min": 1.5, "max": 20.0, "step": 0.5}
+
+#: The browser's version of :func:`inference_debate.models.epoch.project_cost`.
+PROJECTION_EXPR = "datum.start_usd / pow(datum.fixed_rate + datum.rate_free * yearly_rate, " \
+                  "datum.year)"
+
+
+def projection_rows(start_usd: float, fixed: dict[str, float], years: np.ndarray) -> pd.DataFrame:
+    """Inline rows: per line and year, the fixed rate (0 for the slider's line) and a free flag."""
+    rows = []
+    for name, rate in list(fixed.items()) + [("Chosen rate", 0.0)]:
+        for t in years:
+            rows.append({"line": name, "year": float(t), "start_usd": start_usd,
+                         "fixed_rate": rate, "rate_free": 0.0 if rate else 1.0})
+    return pd.DataFrame(rows)
+
+
+def illustration_chart(years: float = 3.0, default_rate: float | None = None) -> alt.LayerChart:
+    """Epoch's $50,000 illustration projected at 5x and 10x a year and at a chosen rate.
+
+    Parameters
+    ----------
+    years : how many years to project.
+    default_rate : the slider's starting value; the FrontierMath example's implied rate if None.
+
+    Returns
+    -------
+    alt.LayerChart
+        Cost against years on a log axis; the chosen-rate line is computed in the browser from
+        the `yearly_rate` slider. `usermeta.model_check` holds the Python model's values at two
+        slider settings for the browser test.
+    """
+    start = data.stated("epoch_illustration_start_usd")
+    low, high = model.stated_decline_range()
+    fixed = {f"{low:g}× a year": low, f"{high:g}× a year": high}
+    t = np.linspace(0.0, years, int(years * 4) + 1)
+    rate = model.frontiermath_example().yearly_rate if default_rate is None else default_rate
+    rate = round(rate / RATE_SLIDER["step"]) * RATE_SLIDER["step"]
+    slider = alt.param(name=RATE_SLIDER["name"], value=rate,
+                       bind=alt.binding_range(min=RATE_SLIDER["min"], max=RATE_SLIDER["max"],
+                                              step=RATE_SLIDER["step"],
+                                              name="Yearly rate of decline (×) "))
+    table = projection_rows(start, fixed, t)
+    tooltip = [alt.Tooltip("line:N", title="rate"), alt.Tooltip("year:Q", format=".2f"),
+               alt.Tooltip("cost_usd:Q", title="cost ($)", format="$,.3~r")]
+    chart = alt.Chart(table).mark_line(point=True).encode(
+        x=alt.X("year:Q", title="Years after the first run"),
+        y=alt.Y("cost_usd:Q", scale=alt.Scale(type="log"),
+                title="Cost of the same task (US$, log scale)"),
+        color=alt.Color("line:N", title="Yearly decline", sort=[*fixed, "Chosen rate"]),
+        tooltip=tooltip,
+    ).add_params(slider).transform_calculate(cost_usd=PROJECTION_EXPR)
+    chart = finish(chart, tables=["stated_figures", "api_prices"], sources=_EPOCH,
+                   switch=("y",))
+    chart.usermeta["model_check"] = projection_check(start, fixed, t, [low, high])
+    return chart
+
+
+def projection_check(start: float, fixed: dict[str, float], years: np.ndarray,
+                     rates: list[float]) -> list[dict]:
+    """Expected values of every line at each slider setting, from the Python model."""
+    checks = []
+    for rate in rates:
+        expected = []
+        for name, r in [*fixed.items(), ("Chosen rate", rate)]:
+            expected += [{"line": name, "year": float(t), "cost_usd": float(c)}
+                         for t, c in zip(years, model.project_cost(start, r, years), strict=True)]
+        checks.append({"params": {RATE_SLIDER["name"]: rate}, "expected": expected})
+    return checks
+
+
+def rl_slope_chart() -> alt.LayerChart:
+    """RL multiplier matching Ord's 100x of inference, as a function of the slope ratio.
+
+    Returns
+    -------
+    alt.LayerChart
+        A curve of inference_multiplier ** ratio on a log axis, with two marked points: Ord's
+        ratio, and the ratio if RL's slope were doubled (ScaleRL against GRPO).
+    """
+    inference = data.stated("ord_inference_multiplier_large")
+    ord_ratio = ord_model.implied_ratio(data.stated("ord_rl_multiplier_large"), inference)
+    improved = ord_ratio / data.stated("scalerl_slope_ratio_vs_grpo")
+    curve = model.slope_ratio_table(inference, np.linspace(0.5, 3.0, 51))
+    marks = pd.DataFrame({
+        "slope_ratio": [ord_ratio, improved],
+        "rl_multiplier": model.rl_multiplier(inference, np.array([ord_ratio, improved])),
+        "label": ["Ord's reading", "RL slope doubled"],
+    })
+    y = alt.Y("rl_multiplier:Q", scale=alt.Scale(type="log"),
+              title=f"RL scale-up matching {inference:,.0f}× inference (log scale)")
+    x = alt.X("slope_ratio:Q", title="Inference slope ÷ RL slope")
+    tooltip = [alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f"),
+               alt.Tooltip("rl_multiplier:Q", title="RL multiplier", format=",.3~r")]
+    chart = alt.layer(
+        alt.Chart(curve).mark_line(color=PALETTE[3]).encode(x=x, y=y, tooltip=tooltip),
+        alt.Chart(marks).mark_point(size=120, filled=True).encode(
+            x=x, y=y, color=alt.Color("label:N", title=None),
+            tooltip=[alt.Tooltip("label:N", title="point"), *tooltip]),
+    )
+    return finish(chart, tables=["stated_figures"], sources=(*_EPOCH, "scalerl-2025"),
+                  switch=("y",))
