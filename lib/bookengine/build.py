@@ -23,8 +23,14 @@ from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
 from bookengine.layout import Layout, figure_files, insert_figures
 from bookengine.numbering import PageNumbers, Target, number_book
-from bookengine.publish import (PublishError, build_lock, check_site, clean_old_builds,
-                                new_build_dir, switch_site)
+from bookengine.publish import (
+    PublishError,
+    build_lock,
+    check_site,
+    clean_old_builds,
+    new_build_dir,
+    switch_site,
+)
 from bookengine.qmd import Document, SourceError, parse
 
 ASSETS = Path(__file__).parent / "assets"

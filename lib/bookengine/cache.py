@@ -113,7 +113,7 @@ class Cache:
         return Decision(rel, True, "unchanged", ExecResult.from_json(entry["result"]))
 
     def inputs_of(self, rel: str, opened: list[str]) -> dict[str, str]:
-        """The project files a page opened, relative, with their hashes (source and library aside)."""
+        """Project files a page opened, relative, with their hashes (source and library aside)."""
         root = self.config.root
         library = [(root / p).resolve() for p in self.config.library]
         out_dir = (root / self.config.output_dir).resolve()
@@ -141,7 +141,8 @@ class Cache:
             inputs[rel_path.as_posix()] = file_hash(full)
         return dict(sorted(inputs.items()))
 
-    def store(self, rel: str, fingerprint: Fingerprint, source_hash: str, result: ExecResult) -> None:
+    def store(self, rel: str, fingerprint: Fingerprint, source_hash: str,
+              result: ExecResult) -> None:
         """Record a successful execution and the inputs it read."""
         entry = {"source": source_hash, "library": fingerprint.library, "lock": fingerprint.lock,
                  "engine": fingerprint.engine, "options": fingerprint.options,

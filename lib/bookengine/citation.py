@@ -88,7 +88,8 @@ def page_citation(config: BookConfig, page: ConvertedPage, date: str | None) -> 
 
 def bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any]) -> str:
     """A BibTeX entry for the page (@book for the home page, @incollection for a chapter)."""
-    fields: list[tuple[str, str]] = [("title", cite["title"]), ("author", " and ".join(cite["authors"]))]
+    fields: list[tuple[str, str]] = [("title", cite["title"]),
+                                     ("author", " and ".join(cite["authors"]))]
     if cite["type"] != "book":
         fields.append(("booktitle", cite["container-title"]))
         if cite["chapter-number"]:
@@ -161,7 +162,8 @@ def cite_block(cite: dict[str, Any], bib: str) -> str:
         f'<p class="cite-plain">{html.escape(plain_citation(cite))}</p>'
         f'<details class="cite-bibtex"><summary>BibTeX</summary>'
         f'<pre><code class="bibtex">{html.escape(bib)}</code></pre></details>'
-        '<button type="button" class="cite-copy" data-copy=".cite-bibtex code">Copy BibTeX</button> '
+        '<button type="button" class="cite-copy" data-copy=".cite-bibtex code">'
+        "Copy BibTeX</button> "
         '<button type="button" class="cite-copy" data-copy=".cite-plain">Copy citation</button>'
         "</section>"
     )

@@ -1,4 +1,4 @@
-"""The book's configuration: `_quarto.yml` parsed into a typed object, every problem reported at once."""
+"""The book's configuration: `_quarto.yml` parsed into a typed object, all problems at once."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from bookengine.qmd import HEADING_RE, INLINE_RE, Cell, Document, Markdown, Sour
 CITE_RE = re.compile(r"(?<![\w.@])@[A-Za-z][\w:.-]*\w")
 CHART_MARK = "<!--book-chart:{label}-->"
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
-                 "+pipe_tables+tex_math_dollars+smart+auto_identifiers")
+                 "+pipe_tables+definition_lists+tex_math_dollars+smart+auto_identifiers")
 
 
 @dataclass

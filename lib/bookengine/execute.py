@@ -28,7 +28,8 @@ CELL_TIMEOUT = 300
 BOOTSTRAP = r"""
 import os as __os, sys as __sys
 __book_opened = set()
-def __book_audit(event, args, _opened=__book_opened, _fspath=__os.fspath, _abspath=__os.path.abspath):
+def __book_audit(event, args, _opened=__book_opened, _fspath=__os.fspath,
+                 _abspath=__os.path.abspath):
     if event == "open" and args and isinstance(args[0], (str, bytes, __os.PathLike)):
         try:
             path = _fspath(args[0])
@@ -62,8 +63,8 @@ def __book_inline(value):
 
 REPORT = """
 from IPython.display import display as __display
-__display({"%s": sorted(__book_opened)}, raw=True)
-""" % OPENED_MIME
+__display({"__OPENED_MIME__": sorted(__book_opened)}, raw=True)
+""".replace("__OPENED_MIME__", OPENED_MIME)
 
 
 @dataclass

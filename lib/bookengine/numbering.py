@@ -57,7 +57,8 @@ def output_href(rel: str) -> str:
     return rel[: -len(".qmd")] + ".html"
 
 
-def number_book(docs: list[Document], n_chapters: int) -> tuple[list[PageNumbers], dict[str, Target]]:
+def number_book(docs: list[Document],
+                n_chapters: int) -> tuple[list[PageNumbers], dict[str, Target]]:
     """Number every page, section and figure; return the pages and all reference targets."""
     pages: list[PageNumbers] = []
     targets: dict[str, Target] = {}
@@ -86,7 +87,8 @@ def number_book(docs: list[Document], n_chapters: int) -> tuple[list[PageNumbers
         for h in doc.headings:
             if h.level == 1:
                 if h.ident:
-                    add(Target(h.ident, "chapter", number, h.text, page.href, appendix), doc, h.line)
+                    add(Target(h.ident, "chapter", number, h.text, page.href, appendix),
+                        doc, h.line)
                 continue
             num = None
             if number is not None and "unnumbered" not in h.classes:

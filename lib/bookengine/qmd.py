@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 
 CELL_OPTIONS = {"label", "fig-cap", "fig-alt", "echo", "output", "eval", "include", "warning"}
-CALLOUTS = {"callout-note", "callout-tip", "callout-warning", "callout-important", "callout-caution"}
+CALLOUTS = {"callout-note", "callout-tip", "callout-warning", "callout-important",
+            "callout-caution"}
 FENCE_RE = re.compile(r"^(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
 OTHER_INLINE_RE = re.compile(r"`\{(?!python\})(\w+)\}\s")
@@ -178,7 +179,8 @@ def parse(path: Path, rel: str) -> Document:
                 raise SourceError(rel, lineno, "code block is never closed")
             if info.startswith("{") and info not in ("{python}", "{=html}"):
                 if re.match(r"^\{[\w-]+", info) and not info.startswith("{."):
-                    raise SourceError(rel, lineno, f"unsupported cell {info}: only ```{{python}}``` "
+                    raise SourceError(rel, lineno, f"unsupported cell {info}: only ```{{python}}```"
+                                      " "
                                       "cells are executed")
             if info == "{python}":
                 flush(close + 2)

@@ -45,19 +45,23 @@ THEME: dict = {
 
 
 def provenance(
-    tables: Iterable[str] = (), sources: Iterable[str] = (), illustration: bool = False
+    tables: Iterable[str] = (), sources: Iterable[str] = (), illustration: bool = False,
+    cite_tables: Iterable[str] | None = None,
 ) -> dict:
     """Describe where a chart's numbers come from.
 
     Parameters
     ----------
-    tables : names of the `data/` tables plotted; their rows' `source_id`s are cited too.
+    tables : names of the `data/` tables plotted; their hashes make the chart's data version.
     sources : further source ids (for model parameters taken from a text).
     illustration : True when the chart shows made-up parameters rather than measurements.
+    cite_tables : the tables whose rows' `source_id`s are cited; all of `tables` by default
+        (leave out a lookup table, such as display names, whose other rows the chart never uses).
     """
     table_names = sorted(set(tables))
+    cited = table_names if cite_tables is None else sorted(set(cite_tables))
     source_ids: list[str] = []
-    for name in table_names:
+    for name in cited:
         for sid in data.load_table(name)["source_id"].astype(str):
             if sid not in source_ids:
                 source_ids.append(sid)
@@ -82,6 +86,7 @@ def finish(
     sources: Iterable[str] = (),
     switch: Sequence[str] = (),
     illustration: bool = False,
+    cite_tables: Iterable[str] | None = None,
     width: int | str = "container",
     height: int = 320,
 ) -> ChartT:
@@ -90,12 +95,13 @@ def finish(
     Parameters
     ----------
     chart : the chart as the builder made it.
-    tables, sources, illustration : see :func:`provenance`.
+    tables, sources, illustration, cite_tables : see :func:`provenance`.
     switch : channels ("x", "y") whose log scale a reader may switch to linear.
     width, height : the chart's size; "container" fills the page column.
     """
     for channel in switch:
         if channel not in ("x", "y"):
             raise ValueError(f"switch takes 'x' or 'y', not {channel!r}")
-    meta = {"provenance": provenance(tables, sources, illustration), "switch_scales": list(switch)}
+    meta = {"provenance": provenance(tables, sources, illustration, cite_tables),
+            "switch_scales": list(switch)}
     return chart.properties(width=width, height=height, usermeta=meta).configure(**THEME)

@@ -1,0 +1,44 @@
+"""The introduction's chart: cost of a pass over METR's task suite against the horizon reached."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from inference_debate import data
+from inference_debate.charts.common import finish
+
+
+def cost_and_horizon() -> pd.DataFrame:
+    """METR release 1.0 costs joined with display names; one row per model with a recorded cost."""
+    costs = data.load_table("metr_costs")
+    names = data.load_table("models").drop_duplicates("model_id").set_index("model_id")
+    out = costs[costs["usd_per_pass"] > 0].copy()
+    out["model"] = out["model_id"].map(names["display_name"]).fillna(out["model_id"])
+    out["year"] = out["release_date"].dt.year.astype(str)
+    out["released"] = out["release_date"].dt.strftime("%Y-%m-%d")
+    return out[["model", "released", "year", "p50_horizon_minutes", "usd_per_pass"]]
+
+
+def cost_horizon_chart() -> alt.Chart:
+    """Scatter of the cost of one pass over METR's suite against the 50% time horizon, log-log.
+
+    Returns
+    -------
+    alt.Chart
+        Points coloured by release year, both axes logarithmic; the reader can switch the
+        cost axis to linear.
+    """
+    rows = cost_and_horizon()
+    chart = alt.Chart(rows).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=alt.X("p50_horizon_minutes:Q", scale=alt.Scale(type="log"),
+                title="50% time horizon (minutes of human work)"),
+        y=alt.Y("usd_per_pass:Q", scale=alt.Scale(type="log"),
+                title="Cost of one pass over the suite (US$)"),
+        color=alt.Color("year:O", title="Released", scale=alt.Scale(scheme="viridis")),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("released:N", title="Released"),
+                 alt.Tooltip("p50_horizon_minutes:Q", title="50% horizon (min)", format=",.1f"),
+                 alt.Tooltip("usd_per_pass:Q", title="Cost per pass ($)", format=",.2f")],
+    )
+    return finish(chart, tables=["metr_costs", "models"], cite_tables=["metr_costs"],
+                  sources=["metr-release-dates"], switch=("y",))
