@@ -188,7 +188,8 @@ def metr_horizons_chart() -> alt.LayerChart:
     trend = pd.DataFrame({"release_date": dates,
                           "p50_horizon_minutes": fit.horizon_minutes(dates),
                           "doubling_days": fit.doubling_days})
-    x = alt.X("release_date:T", title="Release date")
+    x = alt.X("release_date:T", title="Release date",
+              axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}))
     y = alt.Y("p50_horizon_minutes:Q", title="50% time horizon (minutes)",
               scale=alt.Scale(type="log"))
     tip = [alt.Tooltip("display_name:N", title="model"),

@@ -3,6 +3,8 @@ against cost per task, and what a per-use cost means."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -160,18 +162,34 @@ def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
                   sources=_AIME_SOURCES + ("ord-2025-rl-scale",))
 
 
-def arc_agi_chart(dataset: str = "ARC-AGI-1") -> alt.LayerChart:
+#: Families joined as lines on the ARC-AGI chart: OpenAI's o-series and its GPT-5 successors,
+#: which Ord's essay charts, and one other developer's reasoning family for contrast.
+ARC_FAMILIES: tuple[str, ...] = ("o3-mini", "o3", "o4-mini", "o3-Pro", "GPT-5", "GPT-5.2",
+                                 "Opus 4.5")
+
+#: Human reference points drawn on the ARC-AGI chart (display names in `arc_agi.csv`).
+ARC_HUMANS: tuple[str, ...] = ("Human Panel",)
+
+
+def arc_agi_chart(
+    dataset: str = "ARC-AGI-1",
+    families: Sequence[str] = ARC_FAMILIES,
+    humans: Sequence[str] = ARC_HUMANS,
+) -> alt.LayerChart:
     """ARC-AGI score against cost per task, each family's reasoning-effort settings joined.
 
     Parameters
     ----------
     dataset : "ARC-AGI-1" or "ARC-AGI-2".
+    families : model families drawn as lines (cheapest setting to dearest); every other entry
+        on the leaderboard is a grey point.
+    humans : display names of the human reference points to mark.
 
     Returns
     -------
     alt.LayerChart
-        One line per model family that has two or more settings, points for every entry and the
-        human panel as a reference point, on a log cost axis.
+        Lines for the chosen families, grey points for the rest, and the human reference points,
+        on a log cost axis.
     """
     table = data.load_table("arc_agi")
     rows = table[table["dataset"] == dataset].copy()
@@ -179,10 +197,11 @@ def arc_agi_chart(dataset: str = "ARC-AGI-1") -> alt.LayerChart:
         raise ValueError(f"no ARC-AGI rows for dataset {dataset!r}")
     rows["score_pct"] = rows["score_fraction"] * 100.0
     rows["reasoning_effort"] = rows["reasoning_effort"].fillna("").astype(str)
-    models = rows[~rows["is_human"].astype(bool)]
-    humans = rows[rows["is_human"].astype(bool)]
-    counts = models.groupby("family")["model_id"].transform("count")
-    families = models[counts >= 2].sort_values(["family", "usd_per_task"])
+    is_human = rows["is_human"].astype(bool)
+    models = rows[~is_human]
+    marked = rows[is_human & rows["display_name"].isin(list(humans))]
+    chosen = models[models["family"].isin(list(families))].sort_values(["family", "usd_per_task"])
+    others = models[~models["family"].isin(list(families))]
     cols = ["display_name", "family", "reasoning_effort", "usd_per_task", "score_pct"]
     x = alt.X("usd_per_task:Q", title="Cost per task (USD)", scale=alt.Scale(type="log"))
     y = alt.Y("score_pct:Q", title=f"{dataset} score (%)", scale=alt.Scale(domain=[0, 100]))
@@ -190,28 +209,34 @@ def arc_agi_chart(dataset: str = "ARC-AGI-1") -> alt.LayerChart:
            alt.Tooltip("reasoning_effort:N", title="reasoning effort"),
            alt.Tooltip("usd_per_task:Q", title="USD per task", format="$,.3~r"),
            alt.Tooltip("score_pct:Q", title="score (%)", format=".1f")]
+    present = [f for f in families if f in set(chosen["family"])]
     layers = [
-        alt.Chart(models[cols]).mark_point(size=40, opacity=0.35, color="#7f7f7f").encode(
+        alt.Chart(others[cols]).mark_point(size=35, opacity=0.4, color="#9a9a9a").encode(
             x=x, y=y, tooltip=tip),
-        alt.Chart(families[cols]).mark_line(point=True).encode(
-            x=x, y=y, color=alt.Color("family:N", title="Family"),
+        alt.Chart(chosen[cols]).mark_line(point=True).encode(
+            x=x, y=y, color=alt.Color("family:N", title="Family", sort=present),
             order="usd_per_task:Q", tooltip=tip),
     ]
-    if not humans.empty:
-        layers.append(alt.Chart(humans[cols]).mark_point(
-            shape="diamond", size=160, color="#000000", filled=True).encode(x=x, y=y, tooltip=tip))
-        layers.append(alt.Chart(humans[cols]).mark_text(
-            align="left", dx=10, dy=-8, fontSize=12).encode(x=x, y=y, text="display_name:N",
-                                                             tooltip=tip))
-    return finish(alt.layer(*layers), tables=["arc_agi"], switch=("x",))
+    if not marked.empty:
+        layers.append(alt.Chart(marked[cols]).mark_point(
+            shape="diamond", size=160, color="#000000", filled=True).encode(
+                x=x, y=y, tooltip=tip))
+        layers.append(alt.Chart(marked[cols]).mark_text(
+            align="right", dx=-10, dy=0, fontSize=12).encode(
+                x=x, y=y, text="display_name:N", tooltip=tip))
+    return finish(alt.layer(*layers), tables=["arc_agi"], sources=("ord-2026-log-x",),
+                  switch=("x",))
 
 
-def per_use_cost_chart(max_multiplier: float = 10_000.0) -> alt.LayerChart:
+def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float = 2.0
+                       ) -> alt.LayerChart:
     """Years of falling cost per token needed to absorb a k-fold inference scale-up per query.
 
     Parameters
     ----------
     max_multiplier : right end of the inference scale-up axis.
+    chosen_decline : the slider's starting yearly fall in cost per token; by default a slower
+        fall than Epoch's range, so that the three lines start apart.
 
     Returns
     -------
@@ -227,7 +252,7 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0) -> alt.LayerChart:
                             "wtp_growth": [model.wtp_growth_needed(k) for k in ks],
                             "years": model.years_to_absorb(ks, r)}) for r in (low, high)]
     fixed = pd.concat(frames, ignore_index=True)
-    slider = alt.param(name="yearly_decline", value=float(low),
+    slider = alt.param(name="yearly_decline", value=float(chosen_decline),
                        bind=alt.binding_range(min=1.5, max=20, step=0.5,
                                               name="Yearly fall in cost per token (×) "))
     x = alt.X("multiplier:Q", title="Inference per query (multiple of today's)",
