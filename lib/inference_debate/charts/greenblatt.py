@@ -88,8 +88,9 @@ def frontiers_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
     ).transform_filter(f"datum.horizon_minutes <= {horizon_max}").mark_line().encode(
         x=x, y=y, color=colour, tooltip=_TIPS)
     chart = alt.layer(human_layer, ai_layer).add_params(slider)
-    return finish(chart, sources=(_TEXT, "book-assumptions"), tables=["stated_figures"],
-                  illustration=True)
+    return finish(chart, sources=(_TEXT, "book-assumptions"),
+                  tables=["stated_figures", "assumptions"],
+                  cite_tables=(), illustration=True)
 
 
 def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
@@ -158,8 +159,9 @@ def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
         tooltip=arrow_tips)
     chart = alt.layer(human_layer, ai_layer, rule, head).add_params(slider).resolve_scale(
         color="independent")
-    return finish(chart, sources=(_TEXT, "book-assumptions"), tables=["stated_figures"],
-                  illustration=True)
+    return finish(chart, sources=(_TEXT, "book-assumptions"),
+                  tables=["stated_figures", "assumptions"],
+                  cite_tables=(), illustration=True)
 
 
 def metr_horizons_chart() -> alt.LayerChart:
@@ -217,5 +219,5 @@ def metr_horizons_chart() -> alt.LayerChart:
                                  format=".0f")]),
         alt.Chart(points).mark_point(size=70).encode(x=x, y=y, color=colour, tooltip=tip),
     )
-    return finish(chart, tables=["metr_horizons", "models"],
-                  sources=("book-assumptions",), switch=("y",))
+    return finish(chart, tables=["metr_horizons", "models", "assumptions"],
+                  cite_tables=["metr_horizons"], sources=("book-assumptions",), switch=("y",))

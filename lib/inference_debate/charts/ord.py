@@ -13,7 +13,7 @@ from inference_debate import data
 from inference_debate.charts.common import PALETTE, finish
 from inference_debate.models import ord as model
 
-_AIME_SOURCES = ("ord-2026-log-x", "openai-o1-2024")
+_AIME_SOURCES = ("ord-2026-log-x", "openai-o1-2024", "epoch-2026-inference-burden")
 _MULT = alt.Tooltip("multiplier:Q", title="compute multiplier", format=",.3~r")
 _ACC = alt.Tooltip("accuracy_pct:Q", title="accuracy (%)", format=".0f")
 
@@ -44,7 +44,8 @@ def log_x_chart() -> alt.LayerChart:
         alt.Chart(points).mark_point(color=PALETTE[0], size=90).encode(
             x=x, y=y, tooltip=[_MULT, _ACC]),
     )
-    return finish(chart, tables=["stated_figures"], sources=_AIME_SOURCES, switch=("x",))
+    return finish(chart, tables=["stated_figures"], cite_tables=(), sources=_AIME_SOURCES,
+                  switch=("x",))
 
 
 def readings_chart() -> alt.LayerChart:
@@ -92,7 +93,8 @@ def readings_chart() -> alt.LayerChart:
             tooltip=tip + [alt.Tooltip("part:N", title="line")]),
         alt.Chart(points).mark_point(size=90).encode(x=x, y=y, color=colour, tooltip=tip),
     )
-    return finish(chart, tables=["stated_figures"], sources=_AIME_SOURCES, switch=("x",))
+    return finish(chart, tables=["stated_figures"], cite_tables=(), sources=_AIME_SOURCES,
+                  switch=("x",))
 
 
 def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
@@ -158,7 +160,7 @@ def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
             x=x, y=y, color=colour,
             tooltip=[alt.Tooltip("line:N", title="stated by"), inf_tip, rl_tip]),
     )
-    return finish(chart, tables=["stated_figures"],
+    return finish(chart, tables=["stated_figures"], cite_tables=(),
                   sources=_AIME_SOURCES + ("ord-2025-rl-scale",))
 
 
@@ -272,5 +274,5 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
             x=x, y=y, color=alt.Color("rate:N", title=None), tooltip=tip),
         chosen,
     ).add_params(slider)
-    return finish(chart, tables=["stated_figures"],
+    return finish(chart, tables=["stated_figures"], cite_tables=(),
                   sources=("ord-2025-rl-scale", "epoch-2026-inference-burden"), switch=("x",))
