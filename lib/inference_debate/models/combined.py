@@ -123,7 +123,7 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
         Scenario("Kokotajlo", "kokotajlo", {"task_growth": kokotajlo_task_growth},
                  basis="task length grows as METR's time horizons have since 2023"),
         Scenario("Epoch", "epoch", {"cost_decline": epoch_cost_decline},
-                 basis="fixed-capability cost falls at the middle of Epoch's 5-10x a year"),
+                 basis="fixed-capability cost falls at the middle of Epoch's stated range"),
         Scenario("Your settings", "reader", basis="every parameter from the sliders"),
     ]
 
@@ -232,7 +232,7 @@ def default_sliders() -> list[Slider]:
                "the rate implied by Epoch's FrontierMath example"),
         Slider("task_growth", "Task length grows, × a year", 1.0, 10.0, 0.1,
                _snap(task_growth_from_metr("all_time_stitched"), 0.1),
-               "METR's all-time doubling time of the 50% horizon"),
+               "METR's all-time doubling time of the time horizon"),
     ]
 
 
