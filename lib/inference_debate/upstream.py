@@ -426,6 +426,11 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     out.to_csv(path, index=False, lineterminator="\n", float_format=None)
 
 
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a converted table as the curated CSV files are written (true/false, LF endings)."""
+    _write(frame, path)
+
+
 def build_tables(upstream: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Every curated table from a folder laid out like the releases (metr/, arcprize/, epoch/)."""
     notes: list[str] = []

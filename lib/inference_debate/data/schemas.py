@@ -243,6 +243,22 @@ TABLES: dict[str, TableSpec] = {
             ),
             ("claim_id", "author"),
         ),
+        TableSpec(
+            "changelog",
+            "What each curation or refresh changed in each table, by source and release",
+            (
+                Col("date", "date"),
+                Col("file", checks=(matches(r"^data/[a-z0-9_]+\.csv$",
+                                            "a table file such as data/metr_horizons.csv"),)),
+                Col("release"),
+                Col("rows_added", "integer", "rows", checks=(non_negative(),)),
+                Col("rows_removed", "integer", "rows", checks=(non_negative(),)),
+                Col("rows_changed", "integer", "rows", checks=(non_negative(),)),
+                Col("note", nullable=True),
+                SOURCE,
+            ),
+            ("date", "file", "source_id", "release"),
+        ),
     )
 }
 
