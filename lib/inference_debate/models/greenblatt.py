@@ -135,7 +135,7 @@ class FrontierSet:
     horizon_max_minutes: float = 60 * 24 * 30
     shift_start_share_of_knee: float = 0.25
     shift_budget_multiplier: float = 100.0
-    easy_domain_name: str = "Newest model, easy-to-check domain"
+    easy_domain_name: str = "Newest, easy-to-check"
 
 
 def frontiers(params: FrontierSet | None = None, *, include_easy_domain: bool = True
