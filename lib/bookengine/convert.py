@@ -188,7 +188,8 @@ def _line_of(path: Path, needle: str) -> int:
     return 1
 
 
-HEADING_TAG_RE = re.compile(r'<h([1-6]) id="([^"]+)"([^>]*)>(.*?)</h\1>', re.S)
+HEADING_TAG_RE = re.compile(r'<h([1-6])((?:\s+[\w-]+="[^"]*")*)>(.*?)</h\1>', re.S)
+ID_ATTR_RE = re.compile(r'\sid="([^"]+)"')
 
 
 def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
@@ -196,12 +197,16 @@ def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
     toc: list[tuple[int, str, str]] = []
 
     def sub(m: re.Match) -> str:
-        level, ident, attrs, inner = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+        level, attrs, inner = int(m.group(1)), m.group(2), m.group(3)
+        ident_match = ID_ATTR_RE.search(attrs)
+        if not ident_match or 'class="unlisted"' in attrs:
+            return m.group(0)
+        ident = ident_match.group(1)
         if level in (2, 3):
             toc.append((level, ident, inner))
         link = (f'<a class="anchor" href="#{ident}" aria-label="Link to this section">'
                 '<span aria-hidden="true">#</span></a>')
-        return f'<h{level} id="{ident}"{attrs}>{inner} {link}</h{level}>'
+        return f"<h{level}{attrs}>{inner} {link}</h{level}>"
 
     return HEADING_TAG_RE.sub(sub, body), toc
 

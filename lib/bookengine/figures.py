@@ -133,9 +133,9 @@ def _check_log_axes(fig: Figure) -> None:
     """A log scale over zero or negative values is an error naming the field and value."""
     datasets = fig.spec.get("datasets") or {}
     for node, enc in _encodings(fig.spec):
-        data_name = (node.get("data") or fig.spec.get("data") or {}).get("name")
-        rows = datasets.get(data_name) if data_name else None
-        if rows is None:
+        data = node.get("data") or fig.spec.get("data") or {}
+        rows = datasets.get(data["name"]) if "name" in data else data.get("values")
+        if not isinstance(rows, list):
             continue
         for channel, chan in enc.items():
             if not isinstance(chan, dict) or (chan.get("scale") or {}).get("type") != "log":

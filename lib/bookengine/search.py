@@ -10,8 +10,8 @@ from pathlib import Path
 from bookengine.convert import ConvertedPage
 
 TAG_RE = re.compile(r"<[^>]+>")
-SPLIT_RE = re.compile(r'(<h[1-4] id="[^"]+"[^>]*>.*?</h[1-4]>)', re.S)
-HEADING_RE = re.compile(r'<h([1-4]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+SPLIT_RE = re.compile(r'(<h[1-4][^>]*\sid="[^"]+"[^>]*>.*?</h[1-4]>)', re.S)
+HEADING_RE = re.compile(r'<h([1-4])[^>]*\sid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 SCRIPT_RE = re.compile(r"<(script|style)[^>]*>.*?</\1>", re.S)
 FIGURE_RE = re.compile(r'<figure id="([^"]+)"[^>]*>.*?<figcaption>(.*?)</figcaption>', re.S)
 

@@ -1,0 +1,191 @@
+"""`make preview`: serve the published site on 127.0.0.1 and rebuild when sources change.
+
+A watcher polls the book's sources; once changes have settled it rebuilds. The open page polls a
+small status address and reloads after a successful rebuild. When a rebuild fails the server keeps
+serving the last good site and every page shows the error in a banner.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bookengine.build import BuildError, build
+from bookengine.cache import IGNORED_PARTS
+from bookengine.config import ConfigError, load_config
+
+STATUS_PATH = "/__preview/status"
+SETTLE_SECONDS = 0.4
+POLL_SECONDS = 0.3
+WATCHED_SUFFIXES = {".qmd", ".py", ".csv", ".yml", ".yaml", ".bib", ".json", ".csl"}
+
+RELOAD_SCRIPT = """
+<script>
+(function () {
+  var seen = null;
+  function banner(text) {
+    var b = document.getElementById("preview-error");
+    if (!text) { if (b) { b.remove(); } return; }
+    if (!b) { b = document.createElement("pre"); b.id = "preview-error"; b.setAttribute("role", "alert");
+      b.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:40vh;overflow:auto;margin:0;" +
+        "padding:1rem;background:#7a1212;color:#fff;font:13px/1.4 monospace;z-index:1000;white-space:pre-wrap";
+      document.body.appendChild(b); }
+    b.textContent = "Rebuild failed; showing the last good build.\\n\\n" + text;
+  }
+  function poll() {
+    fetch("%s", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.build !== seen) { location.reload(); return; }
+      seen = s.build; banner(s.error);
+    }).catch(function () {}).then(function () { setTimeout(poll, 700); });
+  }
+  poll();
+})();
+</script>
+""" % STATUS_PATH
+
+
+class PreviewState:
+    """The build counter and the last error, shared by the watcher and the server."""
+
+    def __init__(self) -> None:
+        self.build = 0
+        self.error: str | None = None
+        self.lock = threading.Lock()
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps({"build": self.build, "error": self.error}).encode()
+
+
+def snapshot(root: Path) -> dict[str, float]:
+    """Modification times of every source the book is built from."""
+    out: dict[str, float] = {}
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if IGNORED_PARTS.intersection(rel.parts) or rel.parts[0] in ("site", ".book"):
+            continue
+        if path.suffix in WATCHED_SUFFIXES and path.is_file():
+            try:
+                out[str(rel)] = path.stat().st_mtime_ns
+            except FileNotFoundError:
+                continue
+    return out
+
+
+class PreviewServer:
+    """A site server plus a source watcher that rebuilds on change."""
+
+    def __init__(self, book: Path, port: int = 4242, log=print):
+        self.root = Path(book).resolve()
+        self.state = PreviewState()
+        self.log = log
+        try:
+            self.output = self.root / load_config(self.root).output_dir
+        except ConfigError:
+            self.output = self.root / "site"
+        handler = functools.partial(_Handler, preview=self)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.port = self.httpd.server_address[1]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def rebuild(self) -> None:
+        """Build once; record success or the error for the pages to show."""
+        try:
+            report = build(self.root, log=lambda line: None)
+        except (BuildError, ConfigError) as exc:
+            with self.state.lock:
+                self.state.error = str(exc)
+            self.log(f"rebuild failed:\n{exc}")
+            return
+        with self.state.lock:
+            self.state.error = None
+            self.state.build += 1
+        self.log(report.summary().splitlines()[-1])
+
+    def watch(self) -> None:
+        """Poll the sources; rebuild once changes have settled."""
+        last = snapshot(self.root)
+        while not self._stop.is_set():
+            time.sleep(POLL_SECONDS)
+            now = snapshot(self.root)
+            if now == last:
+                continue
+            while not self._stop.is_set():  # wait for the edits to settle
+                time.sleep(SETTLE_SECONDS)
+                settled = snapshot(self.root)
+                if settled == now:
+                    break
+                now = settled
+            last = now
+            self.rebuild()
+
+    def start(self, initial_build: bool = True) -> None:
+        if initial_build:
+            self.rebuild()
+        for target in (self.httpd.serve_forever, self.watch):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def __init__(self, *args, preview: PreviewServer, **kwargs):
+        self.preview = preview
+        super().__init__(*args, directory=str(preview.output), **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        self.directory = str(self.preview.output.resolve())  # follow the link to the live build
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        return
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path.split("?")[0] == STATUS_PATH:
+            body = self.preview.state.as_json()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        local = Path(self.translate_path(self.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if local.suffix == ".html" and local.is_file():
+            html = local.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def serve(book: Path, port: int = 4242) -> int:
+    """Run the preview until interrupted."""
+    server = PreviewServer(book, port)
+    server.start()
+    print(f"Serving {server.output} at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+    return 0

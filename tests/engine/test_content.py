@@ -1,0 +1,107 @@
+"""What a published page holds: references, citations, footnotes, escaping, figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bookengine.build import build
+from bookengine.publish import check_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import MINIBOOK, copy_book
+
+    book = copy_book(MINIBOOK, tmp_path_factory.mktemp("content") / "book")
+    build(book, log=lambda line: None)
+    return book / "site"
+
+
+def test_output_paths_mirror_sources(site: Path) -> None:
+    for page in ("index.html", "chapters/alpha.html", "chapters/beta.html", "chapters/gamma.html"):
+        assert (site / page).is_file()
+    assert site.is_symlink(), "site is a link to a complete build"
+
+
+def test_cross_references_are_numbered_links(site: Path) -> None:
+    index = (site / "index.html").read_text()
+    assert '<a href="chapters/alpha.html#sec-alpha">Chapter 1</a>' in index
+    assert '<a href="chapters/alpha.html#fig-growth">Figure 1.1</a>' in index
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert '<a href="beta.html#sec-beta-prices">Section 2.1</a>' in alpha
+    beta = (site / "chapters/beta.html").read_text()
+    assert '<a href="alpha.html#fig-growth">Figure 1.1</a>' in beta
+    assert re.search(r'<h3 class="unnumbered" id="detail">Detail <a class="anchor"', beta), "unnumbered heading has no number"
+
+
+def test_headings_numbered_with_anchor_links(site: Path) -> None:
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert '<span class="header-section-number">1.1</span> Growth' in alpha
+    assert '<a class="anchor" href="#sec-alpha-growth"' in alpha
+    assert '<span class="chapter-number">1</span> Alpha' in alpha
+    sidebar = re.search(r'<nav id="sidebar".*?</nav>', alpha, re.S).group(0)
+    assert "Welcome" in sidebar and '<span class="chapter-number">2</span> Beta' in sidebar
+
+
+def test_citations_footnotes_and_references(site: Path) -> None:
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert 'href="#ref-doe-2024"' in alpha and 'id="ref-doe-2024"' in alpha
+    assert "On Small Books" in alpha
+    assert 'class="footnote-ref"' in alpha and "A footnote." in alpha
+    assert '<h2 class="unnumbered" id="references">References' in alpha
+
+
+def test_inline_values_are_escaped(site: Path) -> None:
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in alpha
+    assert "<script>alert(1)" not in alpha
+    assert "The last value is 1,000" in alpha
+    assert "the dearest costs 2.25" in (site / "chapters/beta.html").read_text()
+
+
+def test_figure_has_specs_static_svg_and_source_line(site: Path) -> None:
+    alpha = (site / "chapters/alpha.html").read_text()
+    payload = json.loads(re.search(r'<script type="application/json" class="chart-spec">(.*?)'
+                                   r"</script>", alpha, re.S).group(1))
+    assert set(payload["specs"]) == {"log", "linear"}
+    assert payload["specs"]["log"]["encoding"]["y"]["scale"]["type"] == "log"
+    assert payload["specs"]["linear"]["encoding"]["y"]["scale"]["type"] == "linear"
+    svg = site / "figures/chapters/alpha/fig-growth.svg"
+    assert svg.read_text().startswith("<svg")
+    assert (site / "figures/chapters/alpha/fig-growth.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Source: Doe (2024). Data version" in alpha
+    assert '<figcaption>' in alpha and "Figure 1.1:" in alpha
+    assert 'alt="A line rising tenfold each year."' in alpha
+    csv = (site / "figures/chapters/alpha/fig-growth.csv").read_text().splitlines()
+    assert set(csv[0].split(",")) == {"year", "value"} and len(csv) == 5
+
+
+def test_shared_assets_and_no_external_loads(site: Path) -> None:
+    assert (site / "assets/vega.js").stat().st_size > 100_000
+    assert check_site(site) == []
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', text)
+        assert not re.search(r'<link(?![^>]*rel="canonical")[^>]+href="(https?:)?//', text)
+
+
+def test_search_index_has_sections_and_figures(site: Path) -> None:
+    index = json.loads((site / "search-index.json").read_text())
+    figures = [e for e in index if e["kind"] == "figure"]
+    assert figures and figures[0]["href"] == "chapters/alpha.html#fig-growth"
+    assert any(e["href"] == "chapters/beta.html#sec-beta-prices" for e in index)
+
+
+def test_citation_metadata(site: Path) -> None:
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert '<meta name="citation_title" content="Alpha">' in alpha
+    assert '<meta name="citation_inbook_title" content="A Small Test Book">' in alpha
+    assert '<meta name="citation_publication_date" content="2026/02/01">' in alpha
+    assert ('<meta name="citation_public_url" '
+            'content="https://example.org/minibook/chapters/alpha.html">') in alpha
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', alpha,
+                              re.S).group(1))
+    assert ld["@type"] == "Chapter" and ld["isPartOf"]["name"] == "A Small Test Book"

@@ -1,0 +1,130 @@
+"""Failures stop the publish with a precise message and never touch the published site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from bookengine.build import BuildError, build
+from bookengine.config import ConfigError, load_config
+
+from tests.conftest import REPO, tree_hash
+
+
+def quiet_build(book: Path):
+    return build(book, log=lambda line: None)
+
+
+def test_failing_cell_names_file_and_line_and_keeps_site(minibook: Path) -> None:
+    quiet_build(minibook)
+    before = tree_hash(minibook / "site")
+    beta = minibook / "chapters" / "beta.qmd"
+    text = beta.read_text().replace("prices = pd.read_csv", "prices = 1 / 0\nprices = pd.read_csv")
+    beta.write_text(text)
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(gamma.read_text().replace("6 * 7", "undefined_name + 1"))
+    with pytest.raises(BuildError) as err:
+        quiet_build(minibook)
+    message = str(err.value)
+    cell_line = text.split("\n").index("```{python}") + 1
+    assert f"chapters/beta.qmd:{cell_line}" in message
+    assert "ZeroDivisionError" in message
+    assert "chapters/gamma.qmd" in message and "NameError" in message, "every failing page reported"
+    assert tree_hash(minibook / "site") == before
+
+
+def test_cli_exit_status_and_message(minibook: Path) -> None:
+    (minibook / "chapters" / "gamma.qmd").write_text("# Gamma {#sec-gamma}\n\n`{python} 1/0`\n")
+    proc = subprocess.run([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                          capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 1
+    assert "chapters/gamma.qmd:3" in proc.stderr and "ZeroDivisionError" in proc.stderr
+    assert "published site is unchanged" in proc.stderr
+
+
+def test_bad_config_lists_every_problem(minibook: Path) -> None:
+    (minibook / "_quarto.yml").write_text(
+        "project:\n  type: website\n  colour: red\nbook:\n  chapters:\n    - index.qmd\n"
+        "    - chapters/missing.qmd\nbibliography: nothere.bib\nextra-thing: 1\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(minibook)
+    problems = "\n".join(err.value.problems)
+    for expected in ("project.type", "project.colour", "book.title", "chapters/missing.qmd",
+                     "nothere.bib", "extra-thing"):
+        assert expected in problems
+    assert len(err.value.problems) == 6
+
+
+def test_unsupported_syntax_is_an_error_with_line(minibook: Path) -> None:
+    quiet_build(minibook)
+    before = tree_hash(minibook / "site")
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma {#sec-gamma}\n\nText.\n\n{{< pagebreak >}}\n")
+    beta = minibook / "chapters" / "beta.qmd"
+    beta.write_text(beta.read_text() + "\n```{r}\n1 + 1\n```\n")
+    with pytest.raises(BuildError) as err:
+        quiet_build(minibook)
+    message = str(err.value)
+    assert "chapters/gamma.qmd:5: shortcodes" in message
+    assert "chapters/beta.qmd:" in message and "unsupported cell {r}" in message
+    assert tree_hash(minibook / "site") == before
+
+
+def test_unknown_cross_reference_and_citation(minibook: Path) -> None:
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma {#sec-gamma}\n\nSee @fig-nowhere.\n")
+    with pytest.raises(BuildError, match=r"chapters/gamma.qmd:3: unknown cross-reference @fig-nowhere"):
+        quiet_build(minibook)
+    gamma.write_text("# Gamma {#sec-gamma}\n\nAs [@nobody-2020] said.\n")
+    with pytest.raises(BuildError, match=r"chapters/gamma.qmd:3: citation @nobody-2020"):
+        quiet_build(minibook)
+
+
+def test_log_axis_refuses_zero(minibook: Path) -> None:
+    growth = minibook / "data" / "growth.csv"
+    growth.write_text("year,value\n2020,0\n2021,10\n")
+    with pytest.raises(BuildError, match=r"logarithmic but field `value` has the value 0"):
+        quiet_build(minibook)
+
+
+def test_killed_publish_leaves_old_site_whole(minibook: Path) -> None:
+    quiet_build(minibook)
+    before = tree_hash(minibook / "site")
+    (minibook / "data" / "growth.csv").write_text("year,value\n2020,2\n2021,20\n")
+    for delay in (0.3, 1.0, 2.0, 3.0):
+        proc = subprocess.Popen([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        site = minibook / "site"
+        assert site.is_dir() and (site / "index.html").is_file()
+        assert tree_hash(site) in (before, _final_hash(minibook)), "site is old or new, never half"
+    report = quiet_build(minibook)
+    assert report.site is not None
+    assert "20" in (minibook / "site" / "figures/chapters/alpha/fig-growth.csv").read_text()
+    builds = list((minibook / ".book" / "builds").iterdir())
+    assert len(builds) <= 2, "leftover build directories are cleaned up on the next run"
+    assert not list(minibook.glob(".site.link-*"))
+
+
+_finals: dict[Path, str] = {}
+
+
+def _final_hash(book: Path) -> str:
+    """The hash a complete publish of the changed sources gives (built once, in a copy)."""
+    if book not in _finals:
+        import shutil
+
+        copy = book.parent / "final-copy"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(book, copy, ignore=shutil.ignore_patterns(".book", "site"))
+        build(copy, log=lambda line: None)
+        _finals[book] = tree_hash(copy / "site")
+    return _finals[book]
