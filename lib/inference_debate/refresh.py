@@ -197,27 +197,27 @@ def fetch(url: str, where: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """The bytes at `url`; raises RefreshError naming `where` on any failure or short read."""
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https", "file"):
-        raise RefreshError(f"{where}: {url}: not an http(s) or file address")
+        raise RefreshError(f"{where}: not an http(s) or file address")
     request = urllib.request.Request(url, headers={"User-Agent": "inference-debate-refresh"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
             length = response.headers.get("Content-Length")
     except urllib.error.HTTPError as err:
-        raise RefreshError(f"{where}: {url}: HTTP error {err.code} {err.reason}") from None
+        raise RefreshError(f"{where}: HTTP error {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
-        raise RefreshError(f"{where}: {url}: could not connect ({err.reason})") from None
+        raise RefreshError(f"{where}: could not connect ({err.reason})") from None
     except TimeoutError:
-        raise RefreshError(f"{where}: {url}: no answer within {timeout:g} s") from None
+        raise RefreshError(f"{where}: no answer within {timeout:g} s") from None
     except http.client.IncompleteRead as err:
-        raise RefreshError(f"{where}: {url}: download truncated after "
+        raise RefreshError(f"{where}: download truncated after "
                            f"{len(err.partial)} bytes") from None
     except (OSError, http.client.HTTPException) as err:
-        raise RefreshError(f"{where}: {url}: download failed ({err})") from None
+        raise RefreshError(f"{where}: download failed ({err})") from None
     if length is not None and length.isdigit() and int(length) != len(body):
-        raise RefreshError(f"{where}: {url}: download truncated ({len(body)} of {length} bytes)")
+        raise RefreshError(f"{where}: download truncated ({len(body)} of {length} bytes)")
     if not body.strip():
-        raise RefreshError(f"{where}: {url}: the release is empty")
+        raise RefreshError(f"{where}: the release is empty")
     return body
 
 
@@ -443,12 +443,28 @@ def read_release(source: Source, addresses: Sequence[tuple[str, str]],
         version = fmt.version(release.docs) if fmt and fmt.version else None
         release.date = fmt.date(release.docs) if fmt and fmt.date else None
     except upstream.UpstreamError as err:
-        raise RefreshError(f"{release.where}: the release format has changed: {err}") from None
+        raise RefreshError(f"{release.where}: the release format has changed, or the release "
+                           f"is incomplete{_cut_hint(release)}: {err}") from None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
-        raise RefreshError(f"{release.where}: the release is malformed "
+        raise RefreshError(f"{release.where}: the release is malformed{_cut_hint(release)} "
                            f"({type(err).__name__}: {err})") from None
     release.version = version or content_id(release.raw)
     return release
+
+
+def _cut_hint(release: Release) -> str:
+    """A hint when a line-based release file does not end with a line break."""
+    cut = [Path(path).name for path, body in zip(release.layout, release.raw, strict=True)
+           if Path(path).suffix.lower() in (".yaml", ".yml", ".csv") and not body.endswith(b"\n")]
+    return f" ({', '.join(cut)} ends mid-line: truncated?)" if cut else ""
+
+
+def _origin(frame_path: Path, releases: Mapping[str, Release]) -> str:
+    """The releases a table's rows come from, as "source id (addresses)" for messages."""
+    with open(frame_path, encoding="utf-8", newline="") as fh:
+        ids = sorted({row.get("source_id", "") for row in csv.DictReader(fh)})
+    named = [releases[sid].where for sid in ids if sid in releases]
+    return "from " + "; ".join(named) if named else ""
 
 
 def _replace_tables(data_dir: Path, tables: Mapping[str, Any], report: RefreshReport,
@@ -466,7 +482,7 @@ def _replace_tables(data_dir: Path, tables: Mapping[str, Any], report: RefreshRe
             try:
                 check_table(temp, TABLES[name], sources.keys(), shown=f"data/{name}.csv")
             except DataError as err:
-                problems.append(str(err))
+                problems.append(f"{err}\n  ({_origin(temp, report.releases)})")
             change = compare_tables(data_dir / f"{name}.csv", temp, TABLES[name].key)
             report.changelog += changelog_rows(name, change, report.releases, sources, run_date)
         if problems:
