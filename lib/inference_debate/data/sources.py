@@ -67,14 +67,26 @@ def _scalar_text(node: yaml.Node) -> str | None:
     return None
 
 
+_PARSED: dict[bytes, dict[str, Source]] = {}
+
+
 def load_sources() -> dict[str, Source]:
-    """Read `data/sources.yml` and check every entry; raises `DataError` listing all problems."""
+    """Read `data/sources.yml` and check every entry; raises `DataError` listing all problems.
+
+    The file is read on every call; its check is done once per distinct content.
+    """
     path = sources_path()
     shown = display_path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(shown, 1, "(file)", "(no such file)", "a sources file")]) from None
+    if raw not in _PARSED:
+        _PARSED[raw] = _parse_sources(raw, shown)
+    return dict(_PARSED[raw])
+
+
+def _parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from inference_debate.data.errors import DataError, Problem
-from inference_debate.data.paths import display_path, table_path
+from inference_debate.data.paths import display_path, sources_path, table_path
 from inference_debate.data.schemas import KIND_EXPECTATION, TABLES, Col, TableSpec, pandera_schema
 from inference_debate.data.sources import load_sources
 
@@ -256,17 +256,31 @@ def check_table(path, spec: TableSpec, known_sources, shown: str | None = None) 
     return frame[[c for c in spec.column_names if c in frame.columns]]
 
 
+_CHECKED: dict[tuple[str, str, str], pd.DataFrame] = {}
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def load_table(name: str) -> pd.DataFrame:
     """Read `data/<name>.csv`, check it against its schema and return it with typed columns.
 
     Dates come back as datetime64, true/false as booleans, numbers as floats. Raises
-    `DataError` listing every problem (file, line, column, value, expectation).
+    `DataError` listing every problem (file, line, column, value, expectation). Every call
+    reads the file (so whoever records a page's inputs sees it); the check itself is done once
+    per distinct content of the table and of `sources.yml`.
     """
     spec = table_spec(name)
     path = table_path(name)
     if not path.is_file():
         raise FileNotFoundError(f"no table {display_path(path)}")
-    return check_table(path, spec, load_sources().keys())
+    key = (name, _digest(path), _digest(sources_path()))
+    frame = _CHECKED.get(key)
+    if frame is None:
+        frame = check_table(path, spec, load_sources().keys())
+        _CHECKED[key] = frame
+    return frame.copy()
 
 
 def _lookup(table: str, key_column: str, key: str) -> float:
