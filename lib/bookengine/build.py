@@ -7,6 +7,8 @@ problem found, leaving the published site as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookengine import citation, search
-from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash
+from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
 from bookengine.execute import ExecResult, execute
@@ -91,6 +93,11 @@ def build(root: Path | str, jobs: int | None = None,
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
+        key = _site_key(config, docs)
+        if _site_is_current(config, key):
+            report.seconds = time.perf_counter() - started
+            report.site = config.output_path
+            return report
         pages = _convert_pages(config, docs, results, numbers, targets)
         build_dir = new_build_dir(config.root)
         try:
@@ -104,10 +111,40 @@ def build(root: Path | str, jobs: int | None = None,
                 raise BuildError([str(exc)]) from exc
             raise
         switch_site(config.root, config.output_dir, build_dir)
+        (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
         clean_old_builds(config.root, config.output_dir)
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
+
+
+def _site_key(config: BookConfig, docs: list[Document]) -> str:
+    """One hash over everything a published site is made from."""
+    digest = hashlib.sha256()
+    cache = Cache(config)
+    for doc in docs:
+        digest.update(doc.rel.encode())
+        digest.update(file_hash(doc.path).encode())
+        digest.update(json.dumps(cache.stored_inputs(doc.rel), sort_keys=True).encode())
+        entry = cache.entry_path(doc.rel)
+        digest.update(file_hash(entry).encode() if entry.is_file() else b"-")
+    for extra in ["_quarto.yml", *config.bibliography, citation.CHANGELOG]:
+        path = config.root / extra
+        digest.update(file_hash(path).encode() if path.is_file() else b"-")
+    digest.update(tree_hash([Path(__file__).resolve().parent],
+                            (".py", ".html", ".css", ".js")).encode())
+    return digest.hexdigest()
+
+
+def _site_is_current(config: BookConfig, key: str) -> bool:
+    """True when the live site was built from exactly these inputs."""
+    try:
+        stored_key, build_name = (config.root / STATE_DIR / "site-key").read_text().split()
+    except (OSError, ValueError):
+        return False
+    site = config.output_path
+    return (stored_key == key and site.is_symlink() and site.resolve().name == build_name
+            and (site / "index.html").is_file())
 
 
 def _parse_pages(config: BookConfig) -> list[Document]:
@@ -173,7 +210,8 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
         doc, num = pair
         try:
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config)
-            body, toc = add_heading_anchors(run_pandoc(markdown, config, doc.rel))
+            html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
+            body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
@@ -209,8 +247,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
             target.write_text(svg, encoding="utf-8")
             (out / files["png"]).write_bytes(png)
             (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
-        body = insert_figures(page.body, page, svgs)
         extra = citation.page_extras(config, page, version_date)
+        body = insert_figures(page.body, page, svgs, extra)
         html = layout.render(page, body, extra)
         dest = out / page.href
         dest.parent.mkdir(parents=True, exist_ok=True)

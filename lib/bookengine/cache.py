@@ -31,8 +31,12 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",)) -> str:
-    """One hash over every file with these suffixes under the given paths, in sorted order."""
+def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",),
+              exclude: Path | None = None) -> str:
+    """One hash over every file with these suffixes under the given paths, in sorted order.
+
+    Files under `exclude` are left out (the engine's own code, when hashing the library).
+    """
     digest = hashlib.sha256()
     files: list[Path] = []
     for base in paths:
@@ -41,7 +45,7 @@ def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",)) -> str:
         elif base.is_dir():
             files.extend(p for p in base.rglob("*") if p.is_file() and p.suffix in suffixes
                          and not IGNORED_PARTS.intersection(p.parts)
-                         and ENGINE_DIR not in p.resolve().parents)
+                         and (exclude is None or exclude not in p.resolve().parents))
     for f in sorted(files):
         digest.update(str(f).encode())
         digest.update(file_hash(f).encode())
@@ -63,7 +67,7 @@ class Fingerprint:
         lock = root / config.lock if config.lock else None
         opts = json.dumps({"execute_dir": config.execute_dir}, sort_keys=True)
         return cls(
-            library=tree_hash([root / p for p in config.library]),
+            library=tree_hash([root / p for p in config.library], exclude=ENGINE_DIR),
             lock=file_hash(lock) if lock and lock.is_file() else "",
             engine=tree_hash([ENGINE_DIR / "execute.py"]),
             options=hashlib.sha256(opts.encode()).hexdigest(),
@@ -87,12 +91,12 @@ class Cache:
         self.config = config
         self.dir = config.root / STATE_DIR / "cache"
 
-    def _entry_path(self, rel: str) -> Path:
+    def entry_path(self, rel: str) -> Path:
         return self.dir / (rel.replace("/", "__") + ".json")
 
     def decide(self, rel: str, fingerprint: Fingerprint) -> Decision:
         """Compare the stored entry for a page with the files as they are now."""
-        path = self._entry_path(rel)
+        path = self.entry_path(rel)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -148,13 +152,13 @@ class Cache:
                  "engine": fingerprint.engine, "options": fingerprint.options,
                  "inputs": self.inputs_of(rel, result.opened), "result": result.to_json()}
         self.dir.mkdir(parents=True, exist_ok=True)
-        path = self._entry_path(rel)
+        path = self.entry_path(rel)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
     def stored_inputs(self, rel: str) -> dict[str, str]:
         try:
-            return json.loads(self._entry_path(rel).read_text(encoding="utf-8")).get("inputs", {})
+            return json.loads(self.entry_path(rel).read_text(encoding="utf-8")).get("inputs", {})
         except (OSError, ValueError):
             return {}

@@ -22,16 +22,29 @@ CHANGELOG = "data/changelog.csv"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def version_date(config: BookConfig) -> str | None:
-    """The newest date among the book's date and its changelog entries (ISO)."""
-    dates = [config.date] if config.date else []
+def changelog_dates(config: BookConfig) -> dict[str, str]:
+    """The newest changelog date for each file the changelog names (`file` column)."""
+    newest: dict[str, str] = {}
     path = config.root / CHANGELOG
     if path.is_file():
         with open(path, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 value = (row.get("date") or "").strip()
                 if DATE_RE.match(value):
-                    dates.append(value)
+                    name = (row.get("file") or "").strip()
+                    newest[name] = max(value, newest.get(name, value))
+    return newest
+
+
+def version_date(config: BookConfig) -> str | None:
+    """The newest date among the book's date and its changelog entries (ISO)."""
+    dates = ([config.date] if config.date else []) + list(changelog_dates(config).values())
+    return max(dates) if dates else None
+
+
+def data_changed(config: BookConfig, tables: list[str]) -> str | None:
+    """When the named tables last changed, by the changelog (matched on the file's stem)."""
+    dates = [d for f, d in changelog_dates(config).items() if Path(f).stem in tables]
     return max(dates) if dates else None
 
 
@@ -169,6 +182,25 @@ def cite_block(cite: dict[str, Any], bib: str) -> str:
     )
 
 
+def figure_bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any], label: str,
+                  number: str, caption: str, data_version: str) -> str:
+    """A BibTeX entry for one figure, naming the data version it shows."""
+    short = re.sub(r"\s+", " ", re.sub(r"\[@[^\]]*\]", "", caption)).strip().rstrip(".")
+    if len(short) > 120:
+        short = short[:117].rsplit(" ", 1)[0] + "…"
+    url = f"{cite['url']}#{label}" if cite["url"] else ""
+    where = (f"Figure {number} in {cite['title']}, {cite['container-title']}"
+             if cite["type"] != "book" else f"Figure {number} in {cite['title']}")
+    fields = [("title", f"Figure {number}: {short}"), ("author", " and ".join(cite["authors"])),
+              ("howpublished", where), ("year", cite["year"]), ("url", url),
+              ("note", f"Data version {data_version}"
+                       + (f"; version of {cite['date']}" if cite["date"] else ""))]
+    body = ",\n".join(f"  {k} = {{{_bib_escape(v) if k != 'url' else v}}}"
+                      for k, v in fields if v)
+    key = f"{bibtex_key(config, page, cite['year'])}-{label}-{data_version}"
+    return f"@misc{{{key},\n{body}\n}}"
+
+
 def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None) -> dict:
     """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates."""
     date = page_date(config, page, book_version)
@@ -181,4 +213,7 @@ def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | Non
         "canonical": cite["url"],
         "page_url": cite["url"],
         "version_date": date,
+        "figure_bibtex": lambda label, number, caption, version: figure_bibtex(
+            config, page, cite, label, number, caption, version),
+        "data_changed": lambda tables: data_changed(config, tables),
     }

@@ -4,8 +4,10 @@ number headings, and let pandoc (with citeproc) convert the Markdown.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -159,8 +161,30 @@ def _fenced_output(text: str) -> str:
     return f"{fence} {{.cell-output}}\n{text.rstrip()}\n{fence}"
 
 
-def run_pandoc(markdown: str, config: BookConfig, rel: str) -> str:
-    """Convert Markdown to an HTML fragment with citations resolved; warnings are errors."""
+def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None) -> str:
+    """Convert Markdown to an HTML fragment with citations resolved; warnings are errors.
+
+    With `cache_dir`, a conversion whose Markdown and bibliography are unchanged is reused.
+    """
+    key_path = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(markdown.encode("utf-8"))
+        for extra in [*config.bibliography, *([config.csl] if config.csl else [])]:
+            digest.update((config.root / extra).read_bytes())
+        digest.update(pandoc_path().encode())
+        key_path = cache_dir / f"{digest.hexdigest()[:32]}.html"
+        if key_path.is_file():
+            return key_path.read_text(encoding="utf-8")
+    html_text = _pandoc(markdown, config, rel)
+    if key_path is not None:
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = key_path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(html_text, encoding="utf-8")
+        os.replace(tmp, key_path)
+    return html_text
+
+
+def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
     args = [pandoc_path(), "--from", PANDOC_FORMAT, "--to", "html5", "--wrap=none", "--mathml",
             "--metadata", "link-citations=true"]
     if config.bibliography:

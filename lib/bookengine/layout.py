@@ -33,8 +33,9 @@ def figure_files(fig: Figure) -> dict[str, str]:
     return {"svg": stem + ".svg", "png": stem + ".png", "csv": stem + ".csv"}
 
 
-def figure_html(fig: Figure, page_href: str, svg: str) -> str:
-    """The interactive chart, its static SVG, controls, and source line."""
+def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
+                changed: str | None = None) -> str:
+    """The interactive chart, its static SVG, controls, data view, citation and source line."""
     files = {k: relative_href(page_href, v) for k, v in figure_files(fig).items()}
     alt = html.escape(fig.alt)
     label = html.escape(fig.label)
@@ -51,6 +52,17 @@ def figure_html(fig: Figure, page_href: str, svg: str) -> str:
     illustration = fig.provenance.get("illustration")
     kind = ('<span class="illustration-tag">Illustration with chosen parameters.</span> '
             if illustration else "")
+    changed_text = f" Data last changed {changed}." if changed else ""
+    cite = ""
+    if bibtex:
+        cite = ('<details class="figure-cite"><summary>Cite this figure</summary>'
+                f'<pre><code class="bibtex">{html.escape(bibtex)}</code></pre>'
+                '<button type="button" class="cite-copy" data-copy="code">Copy BibTeX</button>'
+                "</details>")
+    tools = (f'<div class="figure-tools"><a class="figure-link" href="#{label}">Link to this '
+             f'figure</a><details class="figure-data"><summary>Show the numbers</summary>'
+             f'<div class="data-table" tabindex="0" aria-label="Data plotted in {label}"></div>'
+             f"</details>{cite}</div>")
     return (
         f'<div class="chart-frame" data-figure="{label}" data-version="{fig.data_version}">'
         f'<div class="chart-toolbar">{switch}</div>'
@@ -59,10 +71,10 @@ def figure_html(fig: Figure, page_href: str, svg: str) -> str:
         f'height="{height}">'
         f'<script type="application/json" class="chart-spec">{figure_json(fig)}</script>'
         f'<p class="chart-source">{kind}Source: {source}. Data version '
-        f'<code>{fig.data_version}</code>. '
+        f'<code>{fig.data_version}</code>.{changed_text} '
         f'<a href="{files["csv"]}" download>Data (CSV)</a> · '
         f'<a href="{files["svg"]}" download>SVG</a> · <a href="{files["png"]}" download>PNG</a></p>'
-        "</div>"
+        f"{tools}</div>"
     )
 
 
@@ -99,9 +111,15 @@ class Layout:
         )
 
 
-def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str]) -> str:
+def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str],
+                   extras: dict | None = None) -> str:
     """Replace each chart marker left in the converted body with the chart's HTML."""
+    extras = extras or {}
     for fig in page.figures:
+        bib = (extras["figure_bibtex"](fig.label, fig.number, fig.caption, fig.data_version)
+               if "figure_bibtex" in extras else "")
+        tables = sorted((fig.provenance.get("tables") or {}).keys())
+        changed = extras["data_changed"](tables) if "data_changed" in extras and tables else None
         body = body.replace(CHART_MARK.format(label=fig.label),
-                            figure_html(fig, page.href, svgs[fig.label]))
+                            figure_html(fig, page.href, svgs[fig.label], bib, changed))
     return body

@@ -99,6 +99,67 @@
     render(frame);
   });
 
+  /* ---------- the numbers behind a chart ---------- */
+  function chartRows(label) {
+    var state = window.bookCharts[label];
+    var payload = JSON.parse(state.frame.querySelector(".chart-spec").textContent);
+    var spec = payload.specs[state.scale] || payload.specs["default"];
+    var names = Object.keys(spec.datasets || {}).sort();
+    var rows = [];
+    names.forEach(function (name) {
+      state.view.data(name).forEach(function (row) {
+        var out = names.length > 1 ? { dataset: name } : {};
+        Object.keys(row).forEach(function (k) { out[k] = row[k]; });
+        rows.push(out);
+      });
+    });
+    return rows;
+  }
+  function columnsOf(rows) {
+    var cols = [];
+    rows.forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) { cols.push(k); } }); });
+    return cols;
+  }
+  function fillTable(frame) {
+    var box = frame.querySelector(".figure-data .data-table");
+    var state = window.bookCharts[frame.dataset.figure];
+    if (!box || !state || !state.view) { return; }
+    var rows = chartRows(frame.dataset.figure), cols = columnsOf(rows);
+    var table = document.createElement("table"), thead = document.createElement("thead"), tr = document.createElement("tr");
+    cols.forEach(function (c) { var th = document.createElement("th"); th.scope = "col"; th.textContent = c; tr.appendChild(th); });
+    thead.appendChild(tr); table.appendChild(thead);
+    var tbody = document.createElement("tbody");
+    rows.forEach(function (r) {
+      var row = document.createElement("tr");
+      cols.forEach(function (c) { var td = document.createElement("td"); td.textContent = r[c] === undefined || r[c] === null ? "" : String(r[c]); row.appendChild(td); });
+      tbody.appendChild(row);
+    });
+    table.appendChild(tbody);
+    box.innerHTML = ""; box.appendChild(table);
+  }
+  window.bookChartRows = chartRows;
+  document.addEventListener("toggle", function (e) {
+    if (e.target.classList && e.target.classList.contains("figure-data") && e.target.open) {
+      fillTable(e.target.closest(".chart-frame"));
+    }
+  }, true);
+  document.addEventListener("chart-rendered", function (e) {
+    var d = e.target.querySelector(".figure-data");
+    if (d && d.open) { fillTable(e.target); }
+  });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-copy]");
+    if (!b) { return; }
+    var scope = b.closest(".cite-this, .figure-cite") || document;
+    var src = scope.querySelector(b.dataset.copy);
+    if (!src) { return; }
+    var text = src.textContent, done = function () { b.dataset.label = b.dataset.label || b.textContent; b.textContent = "Copied"; setTimeout(function () { b.textContent = b.dataset.label; }, 1500); };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(src); });
+    } else { selectText(src); }
+  });
+  function selectText(node) { var r = document.createRange(); r.selectNodeContents(node); var s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }
+
   /* ---------- navigation and theme toggle ---------- */
   document.addEventListener("DOMContentLoaded", function () {
     setThemeButton();

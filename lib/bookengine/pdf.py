@@ -1,0 +1,230 @@
+"""The whole book as one PDF: every published page printed by headless Chromium, then joined.
+
+The published site is served from 127.0.0.1 for the duration (so the pages' scripts and styles
+load as they do for a reader), each page is printed with the book's print stylesheet (charts as
+their static SVG), and the page PDFs are joined in chapter order with one bookmark per page.
+Nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.numbering import output_href
+
+PARALLEL = 2
+PRINT_TIMEOUT_S = 180
+DEFAULT_OUTPUT = "book.pdf"
+
+
+class PdfError(Exception):
+    """The book could not be printed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class PrintedPage:
+    """One page of the book to print: its address in the site and its bookmark title."""
+
+    href: str
+    title: str
+
+
+def find_chromium() -> str:
+    """The path of Debian's `chromium` (or `chromium-browser`); PdfError if neither is installed."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise PdfError("Chromium is not installed (no `chromium` or `chromium-browser` on PATH); "
+                       "install it (Debian: apt-get install chromium) to print the book.")
+    return path
+
+
+def book_pages(config: BookConfig) -> list[PrintedPage]:
+    """The published pages in chapter order, each titled by its first heading."""
+    site = config.output_path
+    if not (site / "index.html").is_file():
+        raise PdfError(f"no published site at {site}: run `make publish` first.")
+    pages, missing = [], []
+    for rel in config.pages:
+        href = output_href(rel)
+        path = site / href
+        if not path.is_file():
+            missing.append(href)
+            continue
+        pages.append(PrintedPage(href, page_title(path.read_text(encoding="utf-8"), href)))
+    if missing:
+        raise PdfError(f"the published site at {site} lacks {', '.join(missing)}: it is older "
+                       "than the book's chapter list; run `make publish` first.")
+    return pages
+
+
+class _TitleParser(HTMLParser):
+    """The text of the first <h1> (without its anchor link), and the document <title>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.h1: list[str] = []
+        self.title: list[str] = []
+        self._in: str | None = None
+        self._h1_done = False
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "title" and not self.title:
+            self._in = "title"
+        elif tag == "h1" and not self._h1_done:
+            self._in = "h1"
+        elif self._in == "h1" and (self._skip_depth or (tag == "a" and "anchor" in classes)):
+            self._skip_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in == "h1" and self._skip_depth and tag in ("a", "span"):
+            self._skip_depth -= 1
+        elif tag == self._in:
+            if tag == "h1":
+                self._h1_done = True
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title.append(data)
+        elif self._in == "h1" and not self._skip_depth:
+            self.h1.append(data)
+
+
+def page_title(html_text: str, fallback: str) -> str:
+    """A page's title as its first heading shows it ("1 Toby Ord: …"), else its <title>."""
+    parser = _TitleParser()
+    parser.feed(html_text)
+    for parts in (parser.h1, parser.title):
+        text = " ".join("".join(parts).split())
+        if text:
+            return text
+    return fallback
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """Serve `site` on 127.0.0.1 (an ephemeral port) in a thread; yield its base address."""
+    handler = functools.partial(_QuietHandler, directory=str(site.resolve()))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="pdf-site", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def chromium_command(chromium: str, profile: Path, pdf: Path, url: str) -> list[str]:
+    """The headless Chromium call that prints one address to one PDF, offline."""
+    return [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--user-data-dir={profile}",
+        # Any host but the local server resolves to nothing, so a stray load cannot go out.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+        "--virtual-time-budget=10000", f"--print-to-pdf={pdf}", url,
+    ]
+
+
+def print_page(chromium: str, url: str, pdf: Path, work: Path) -> None:
+    """Print one address to `pdf` with a fresh Chromium profile; PdfError if nothing came out."""
+    profile = Path(tempfile.mkdtemp(prefix="profile-", dir=work))
+    env = {**os.environ, "HOME": str(profile)}
+    try:
+        proc = subprocess.run(chromium_command(chromium, profile, pdf, url), env=env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=PRINT_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise PdfError(f"Chromium did not finish printing {url} in {PRINT_TIMEOUT_S} s") from exc
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        tail = "\n".join((proc.stderr or "").strip().splitlines()[-5:])
+        raise PdfError(f"Chromium failed to print {url} (exit status {proc.returncode})"
+                       + (f":\n{tail}" if tail else ""))
+
+
+def join_pdfs(parts: list[tuple[PrintedPage, Path]], config: BookConfig, output: Path) -> int:
+    """Join the page PDFs in order, one bookmark per page, with the book's metadata; page count."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page, path in parts:
+        start = len(writer.pages)
+        writer.append(PdfReader(path), import_outline=False)
+        writer.add_outline_item(page.title, start)
+    metadata = {"/Title": config.title,
+                "/Author": ", ".join(a.name for a in config.authors)}
+    if config.subtitle:
+        metadata["/Subject"] = config.subtitle
+    writer.add_metadata(metadata)
+    writer.page_mode = "/UseOutlines"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            writer.write(fh)
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(writer.pages)
+
+
+def print_book(book: Path | str, output: str | Path | None = None) -> tuple[Path, int, int]:
+    """Print the published book to one PDF; return its path, its page count and the book pages."""
+    try:
+        config = load_config(book)
+    except ConfigError as exc:
+        raise PdfError(str(exc)) from exc
+    pages = book_pages(config)
+    chromium = find_chromium()
+    target = Path(output) if output else config.root / DEFAULT_OUTPUT
+    with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp:
+        work = Path(tmp)
+        parts = [(page, work / f"{i:03d}.pdf") for i, page in enumerate(pages)]
+        with serve_site(config.output_path) as base, \
+                ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            jobs = [pool.submit(print_page, chromium, base + page.href, pdf, work)
+                    for page, pdf in parts]
+            for job in jobs:
+                job.result()
+        count = join_pdfs(parts, config, target)
+    return target, count, len(pages)
+
+
+def make_pdf(book: Path, output: str | None) -> int:
+    """`make pdf`: print the published book to `book.pdf` (or `output`); exit status."""
+    started = time.perf_counter()
+    try:
+        target, count, n_pages = print_book(book, output)
+    except PdfError as exc:
+        print(f"PDF not written: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {target}: {count} PDF pages from {n_pages} book pages in "
+          f"{time.perf_counter() - started:.1f} s")
+    return 0
