@@ -177,7 +177,7 @@ def join_pdfs(parts: list[tuple[PrintedPage, Path]], config: BookConfig, output:
     for page, path in parts:
         start = len(writer.pages)
         writer.append(PdfReader(path), import_outline=False)
-        writer.add_outline_item(page.title, start)
+        writer.add_outline_item(title=page.title, page_number=start)
     metadata = {"/Title": config.title,
                 "/Author": ", ".join(a.name for a in config.authors)}
     if config.subtitle:
