@@ -45,3 +45,19 @@ def _no_project_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def browser_required() -> bool:
     return bool(os.environ.get("BOOK_REQUIRE_BROWSER") or os.environ.get("CI"))
+
+
+PROJECT_SKIP = shutil.ignore_patterns(".book", "site", "__pycache__", ".venv", ".git",
+                                      ".pytest_cache", ".ruff_cache", "*.egg-info", "tests",
+                                      "book.pdf")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the whole book, published once for the session's whole-book and browser tests."""
+    from bookengine.build import build
+
+    dest = tmp_path_factory.mktemp("project") / "book"
+    shutil.copytree(REPO, dest, ignore=PROJECT_SKIP)
+    build(dest, log=lambda line: None)
+    return dest

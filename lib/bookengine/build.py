@@ -60,6 +60,8 @@ class BuildReport:
 
     pages: list[PageReport] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage (execute, convert, write, check)."""
     site: Path | None = None
 
     @property
@@ -72,8 +74,9 @@ class BuildReport:
             extra = f" ({p.reason}, {p.seconds:.1f} s)" if p.status == "executed" else ""
             lines.append(f"  {p.status:8} {p.rel}{extra}")
         n_exec = len(self.executed)
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stages.items())
         lines.append(f"{len(self.pages)} pages: {n_exec} executed, {len(self.pages) - n_exec} "
-                     f"cached; published in {self.seconds:.1f} s")
+                     f"cached; published in {self.seconds:.1f} s ({stages})")
         return "\n".join(lines)
 
 
@@ -92,17 +95,25 @@ def build(root: Path | str, jobs: int | None = None,
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
+        mark = time.perf_counter()
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
+        report.stages["execute"] = time.perf_counter() - mark
         key = _site_key(config, docs)
         if _site_is_current(config, key):
             report.seconds = time.perf_counter() - started
             report.site = config.output_path
             return report
+        mark = time.perf_counter()
         pages = _convert_pages(config, docs, results, numbers, targets)
+        report.stages["convert"] = time.perf_counter() - mark
         build_dir = new_build_dir(config.root)
         try:
+            mark = time.perf_counter()
             _write_site(config, pages, build_dir)
+            report.stages["write"] = time.perf_counter() - mark
+            mark = time.perf_counter()
             problems = check_site(build_dir)
+            report.stages["check"] = time.perf_counter() - mark
             if problems:
                 raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
         except Exception as exc:
@@ -236,10 +247,14 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
     if any(p.figures for p in pages):
         shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
     version_date = citation.version_date(config)
+    figures = [fig for page in pages for fig in page.figures]
+    rendered = dict(zip([f.label for f in figures],
+                        renderer.render_all([f.spec for f in figures], os.cpu_count() or 1),
+                        strict=True))
     for page in pages:
         svgs: dict[str, str] = {}
         for fig in page.figures:
-            svg, png = renderer.render(fig.spec)
+            svg, png = rendered[fig.label]
             svgs[fig.label] = svg
             files = figure_files(fig)
             target = out / files["svg"]

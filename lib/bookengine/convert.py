@@ -20,6 +20,7 @@ from bookengine.figures import Figure, FigureError, chart_spec, make_figure
 from bookengine.numbering import HEADING_NUMBER_CLASS, PageNumbers, Target, resolve_refs
 from bookengine.qmd import HEADING_RE, INLINE_RE, Cell, Document, Markdown, SourceError
 
+FENCED_RE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
 CITE_RE = re.compile(r"(?<![\w.@])@[A-Za-z][\w:.-]*\w")
 CHART_MARK = "<!--book-chart:{label}-->"
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
@@ -191,7 +192,7 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
         args += ["--citeproc"] + [f"--bibliography={config.root / b}" for b in config.bibliography]
         if config.csl:
             args.append(f"--csl={config.root / config.csl}")
-    if config.bibliography and CITE_RE.search(markdown):
+    if config.bibliography and CITE_RE.search(FENCED_RE.sub("", markdown)):
         markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
     proc = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, check=False)
     warnings = proc.stderr.decode("utf-8", "replace").strip()

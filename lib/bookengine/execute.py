@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -129,16 +131,29 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
 def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3") -> ExecResult:
     """Execute a page's cells and inline expressions in document order."""
     nb, roles = build_notebook(doc, root)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=kernel, allow_errors=False,
-                            resources={"metadata": {"path": str(cwd)}})
     started = time.perf_counter()
     result = ExecResult()
-    try:
-        client.execute(env={**os.environ, "QUARTO_PROJECT_DIR": str(root)})
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        result.failure = _locate_failure(nb, roles, exc)
-    except Exception as exc:  # noqa: BLE001 - a kernel that will not start is a page failure too
-        result.failure = CellFailure(1, "starting the kernel", f"{type(exc).__name__}: {exc}")
+    with tempfile.TemporaryDirectory(prefix="book-kernel-") as sockets:
+        for attempt in range(2):
+            # Unix sockets, not TCP ports: no port races between kernels started together.
+            km = KernelManager(kernel_name=kernel, transport="ipc", ip=f"{sockets}/k{attempt}")
+            client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, allow_errors=False,
+                                    startup_timeout=120,
+                                    resources={"metadata": {"path": str(cwd)}})
+            try:
+                client.execute(env={**os.environ, "QUARTO_PROJECT_DIR": str(root)})
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+                result.failure = _locate_failure(nb, roles, exc)
+            except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails the page
+                result.failure = CellFailure(1, "starting the kernel",
+                                             f"{type(exc).__name__}: {exc}")
+                if attempt == 0 and not any(c.get("outputs") for c in nb.cells):
+                    result.failure = None
+                    continue
+            finally:
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+            break
     result.seconds = time.perf_counter() - started
     if result.failure:
         return result

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,23 +160,53 @@ class StaticRenderer:
         self.dir = cache_dir
         self.dir.mkdir(parents=True, exist_ok=True)
 
-    def render(self, spec: dict[str, Any]) -> tuple[str, bytes]:
-        import vl_convert as vlc
-
+    def _paths(self, spec: dict[str, Any]) -> tuple[Path, Path]:
         key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
-        svg_path, png_path = self.dir / f"{key}.svg", self.dir / f"{key}.png"
-        if svg_path.is_file() and png_path.is_file():
-            return svg_path.read_text(encoding="utf-8"), png_path.read_bytes()
-        static = _fixed_width(spec)
-        svg = vlc.vegalite_to_svg(static)
-        png = vlc.vegalite_to_png(static, scale=2)
-        tmp = svg_path.with_suffix(".svg.tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(svg_path)
-        tmp_png = png_path.with_suffix(".png.tmp")
-        tmp_png.write_bytes(png)
-        tmp_png.replace(png_path)
-        return svg, png
+        return self.dir / f"{key}.svg", self.dir / f"{key}.png"
+
+    def render(self, spec: dict[str, Any]) -> tuple[str, bytes]:
+        """The SVG and PNG of one spec, from the cache or rendered now."""
+        svg_path, png_path = self._paths(spec)
+        if not (svg_path.is_file() and png_path.is_file()):
+            _render_to(spec, svg_path, png_path)
+        return svg_path.read_text(encoding="utf-8"), png_path.read_bytes()
+
+    def render_all(self, specs: list[dict[str, Any]], workers: int) -> list[tuple[str, bytes]]:
+        """Render every spec not yet cached, in worker processes (vl-convert runs one at a time
+        per process), then return them all in order."""
+        missing = {}
+        for spec in specs:
+            svg_path, png_path = self._paths(spec)
+            if not (svg_path.is_file() and png_path.is_file()):
+                missing[str(svg_path)] = (spec, svg_path, png_path)
+        jobs = list(missing.values())
+        if len(jobs) > 2 and workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+                                     mp_context=context) as pool:
+                list(pool.map(_render_to, *zip(*jobs, strict=True)))
+        else:
+            for job in jobs:
+                _render_to(*job)
+        return [self.render(spec) for spec in specs]
+
+
+def _render_to(spec: dict[str, Any], svg_path: Path, png_path: Path) -> None:
+    """Render a spec to SVG, and that SVG to PNG, writing both atomically."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(_fixed_width(spec))
+    png = vlc.svg_to_png(svg, scale=2)
+    tmp = svg_path.with_suffix(f".svg.tmp{os.getpid()}")
+    tmp.write_text(svg, encoding="utf-8")
+    tmp.replace(svg_path)
+    tmp_png = png_path.with_suffix(f".png.tmp{os.getpid()}")
+    tmp_png.write_bytes(png)
+    tmp_png.replace(png_path)
 
 
 def _fixed_width(spec: dict[str, Any], width: int = 640) -> dict[str, Any]:

@@ -68,7 +68,7 @@
     var spec = applyState(specs[scale], label);
     if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
     var target = frame.querySelector(".chart");
-    if (state.view) { state.view.finalize(); }
+    if (state.view) { state.view.finalize(); state.view = null; }
     frame.querySelectorAll(".scale-switch button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.scale === scale));
     });

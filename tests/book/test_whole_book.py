@@ -1,0 +1,49 @@
+"""The whole book: every listed page published, every link and anchor resolves, nothing external."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bookengine.config import load_config
+from bookengine.numbering import output_href
+from bookengine.publish import check_site
+
+
+def test_every_listed_page_is_published(built_project: Path) -> None:
+    config = load_config(built_project)
+    for rel in config.pages:
+        page = built_project / "site" / output_href(rel)
+        assert page.is_file(), rel
+        assert "<h1" in page.read_text(encoding="utf-8")
+
+
+def test_links_anchors_and_hosts(built_project: Path) -> None:
+    assert check_site(built_project / "site") == []
+
+
+def test_every_figure_has_caption_alt_source_and_files(built_project: Path) -> None:
+    site = built_project / "site"
+    count = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r'<figure id="(fig-[\w-]+)".*?</figure>', text, re.S):
+            count += 1
+            block = m.group(0)
+            assert re.search(r'<img class="chart-static" src="[^"]+" alt="[^"]{10,}"', block), m[1]
+            assert re.search(r'<p class="chart-source">.*Source: [^<]{5,}', block), m[1]
+            assert re.search(r"<figcaption>\s*<p><span class=\"figure-number\">Figure", block)
+    # Ord 4, Greenblatt 3, Kokotajlo 3, Epoch 4, synthesis 1 and the introduction 1 at least.
+    assert count >= 16
+
+
+def test_no_bare_literal_inline_values() -> None:
+    """An inline value that is only a number literal is a number typed into prose."""
+    repo = Path(__file__).resolve().parents[2]
+    bare = re.compile(r"`\{python\}\s+[-+]?[\d_.,]+(e[-+]?\d+)?\s*`")
+    offenders = []
+    for qmd in [repo / "index.qmd", *repo.glob("chapters/*.qmd"), *repo.glob("appendices/*.qmd")]:
+        for i, line in enumerate(qmd.read_text(encoding="utf-8").split("\n"), 1):
+            if bare.search(line):
+                offenders.append(f"{qmd.name}:{i}")
+    assert offenders == []
