@@ -186,8 +186,23 @@
     }
     renderAll();
     setupSearch();
+    markScrollable();
+    window.addEventListener("resize", markScrollable);
     if (window.bookPage) { window.bookPage(); }
   });
+
+  /* Regions that scroll sideways (wide tables, code) must be reachable by keyboard. */
+  function markScrollable() {
+    document.querySelectorAll(".content table, .content pre").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+        if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", el.tagName === "PRE" ? "Code, scrolls sideways" : "Table, scrolls sideways"); }
+        if (el.tagName === "PRE" && !el.getAttribute("role")) { el.setAttribute("role", "region"); }
+      } else if (el.getAttribute("tabindex") === "0") {
+        el.removeAttribute("tabindex");
+      }
+    });
+  }
 
   /* ---------- search ---------- */
   function setupSearch() {

@@ -1,0 +1,55 @@
+"""`make preview`: a broken chapter keeps the last good page served, with the error shown."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+from bookengine.preview import STATUS_PATH, PreviewServer
+
+
+def status(server: PreviewServer) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{STATUS_PATH}") as resp:
+        return json.loads(resp.read())
+
+
+def wait_for(predicate, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError("timed out")
+
+
+def test_broken_chapter_keeps_last_good_site(minibook: Path, browser) -> None:
+    server = PreviewServer(minibook, port=0, log=lambda line: None)
+    server.start()
+    try:
+        assert status(server) == {"build": 1, "error": None}
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.port}/chapters/gamma.html")
+        assert "Plain text only" in page.inner_text("main")
+
+        gamma = minibook / "chapters" / "gamma.qmd"
+        good = gamma.read_text()
+        gamma.write_text(good.replace("6 * 7", "1 / 0"))
+        wait_for(lambda: status(server)["error"] is not None)
+        assert "ZeroDivisionError" in status(server)["error"]
+        banner = page.locator("#preview-error")
+        banner.wait_for(timeout=15_000)
+        assert "chapters/gamma.qmd" in banner.inner_text()
+        assert "Plain text only" in page.inner_text("main"), "the last good page stays"
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/chapters/gamma.html") as r:
+            assert r.status == 200 and "computed 42" in r.read().decode()
+
+        gamma.write_text(good.replace("Plain text only", "Mended text only"))
+        wait_for(lambda: status(server)["error"] is None and status(server)["build"] == 2)
+        page.wait_for_function("document.body.innerText.includes('Mended text only')",
+                               timeout=15_000)
+        assert page.locator("#preview-error").count() == 0
+        page.close()
+    finally:
+        server.stop()
