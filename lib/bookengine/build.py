@@ -7,6 +7,7 @@ problem found, leaving the published site as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, search
+from bookengine import citation, forkserver, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -189,10 +190,13 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         if not doc.cells and not doc.inlines:
             return doc, source_hash, ExecResult()
         cwd = config.root if config.execute_dir == "project" else doc.path.parent
-        return doc, source_hash, execute(doc, config.root, cwd)
+        return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket)
 
     failures: list[str] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
+    needs_kernel = [d for d in stale if d.cells or d.inlines]
+    preload = list(config.preload) if len(needs_kernel) > 1 else []
+    with forkserver.running(preload) if preload else contextlib.nullcontext() as fork_socket, \
+            ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for doc, source_hash, result in pool.map(run, stale):
             if result.failure:
                 failures.append(result.failure.describe(doc.rel))

@@ -65,6 +65,9 @@ class BookConfig:
     """`book-engine.library`: code whose change re-executes every chapter."""
     lock: str | None = "requirements.lock"
     """`book-engine.lock`: the dependency lock whose change re-executes every chapter."""
+    preload: tuple[str, ...] = ()
+    """`book-engine.preload`: third-party modules imported once per build and shared by every
+    kernel (forked from one server); empty starts each kernel from a fresh interpreter."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -84,7 +87,7 @@ _BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "ap
               "description", "repo-url", "repo-actions", "license", "search", "sidebar",
               "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
 _EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
-_ENGINE_KEYS = {"library", "lock"}
+_ENGINE_KEYS = {"library", "lock", "preload"}
 
 
 def load_config(root: Path | str) -> BookConfig:
@@ -178,6 +181,7 @@ def load_config(root: Path | str) -> BookConfig:
         echo=echo,
         library=tuple(library),
         lock=engine.get("lock", "requirements.lock"),
+        preload=tuple(engine.get("preload") or ()),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},
     )
 

@@ -21,6 +21,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from bookengine.forkserver import ForkedKernelManager
 from bookengine.qmd import Cell, Document, Markdown
 
 INLINE_MIME = "application/x-book-inline+json"
@@ -128,15 +129,24 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
     return nb, roles
 
 
-def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3") -> ExecResult:
-    """Execute a page's cells and inline expressions in document order."""
+def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
+            fork_socket: str | None = None) -> ExecResult:
+    """Execute a page's cells and inline expressions in document order.
+
+    With `fork_socket`, the kernel is forked from a running fork server (see `forkserver`).
+    """
     nb, roles = build_notebook(doc, root)
     started = time.perf_counter()
     result = ExecResult()
     with tempfile.TemporaryDirectory(prefix="book-kernel-") as sockets:
         for attempt in range(2):
             # Unix sockets, not TCP ports: no port races between kernels started together.
-            km = KernelManager(kernel_name=kernel, transport="ipc", ip=f"{sockets}/k{attempt}")
+            if fork_socket and attempt == 0:
+                km = ForkedKernelManager(kernel_name=kernel, transport="ipc",
+                                         ip=f"{sockets}/k{attempt}", socket_path=fork_socket)
+            else:
+                km = KernelManager(kernel_name=kernel, transport="ipc",
+                                   ip=f"{sockets}/k{attempt}")
             client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, allow_errors=False,
                                     startup_timeout=120,
                                     resources={"metadata": {"path": str(cwd)}})

@@ -88,3 +88,22 @@ def test_execute_dir(minibook: Path) -> None:
     beta.write_text(beta.read_text().replace('"../data/prices.csv"', '"data/prices.csv"'))
     publish(minibook)
     assert f"Cells ran in {minibook.name}" in (minibook / "site/chapters/gamma.html").read_text()
+
+
+def test_forked_kernels_record_inputs_too(minibook: Path) -> None:
+    """With a fork server (book-engine.preload), reads are still recorded per page."""
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("  library: [lib]",
+                                                 "  library: [lib]\n  preload: [pandas, altair]"))
+    assert CODE_PAGES <= publish(minibook)
+    prices = minibook / "data" / "prices.csv"
+    prices.write_text(prices.read_text() + "quince,4\n")
+    assert publish(minibook) == {"chapters/beta.qmd"}
+    assert "There are 3 prices" in (minibook / "site" / "chapters" / "beta.html").read_text()
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(gamma.read_text().replace("6 * 7", "1 / 0"))
+    import pytest
+    from bookengine.build import BuildError
+
+    with pytest.raises(BuildError, match="ZeroDivisionError"):
+        publish(minibook)
