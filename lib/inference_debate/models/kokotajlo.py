@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inference_debate.models.greenblatt import human_cost_usd
+
 
 @dataclass(frozen=True)
 class SCurve:
@@ -218,14 +220,6 @@ def grok4_thought_experiment(
     base, trained = curves[0], curves[-1]
     budget = trained.steep_region(0.2, 0.8)[1]
     return ThoughtExperiment(base, trained, rl_multiplier, slope_ratio, budget)
-
-
-def human_cost_usd(horizon_minutes: float | np.ndarray | pd.Series,
-                   hourly_rate_usd: float) -> np.ndarray | pd.Series:
-    """What a person paid `hourly_rate_usd` costs for a task of the given length."""
-    if hourly_rate_usd <= 0:
-        raise ValueError("hourly rate must be positive")
-    return horizon_minutes / 60.0 * hourly_rate_usd
 
 
 def horizon_values(horizons: pd.DataFrame, hourly_rate_usd: float) -> pd.DataFrame:
