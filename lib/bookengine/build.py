@@ -194,7 +194,9 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
     failures: list[str] = []
     needs_kernel = [d for d in stale if d.cells or d.inlines]
-    preload = list(config.preload) if len(needs_kernel) > 1 else []
+    # The fork server costs one import of the preload modules up front: worth it only when
+    # each worker would otherwise start several kernels of its own.
+    preload = list(config.preload) if len(needs_kernel) > 2 * jobs else []
     with forkserver.running(preload) if preload else contextlib.nullcontext() as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for doc, source_hash, result in pool.map(run, stale):

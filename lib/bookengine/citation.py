@@ -163,7 +163,7 @@ def json_ld(config: BookConfig, cite: dict[str, Any]) -> str:
             data["position"] = cite["chapter-number"]
     text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False,
                       sort_keys=True)
-    return text.replace("</", "<\\/")
+    return text.replace("<", "\\u003c")
 
 
 def cite_block(cite: dict[str, Any], bib: str) -> str:

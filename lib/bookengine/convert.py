@@ -21,6 +21,7 @@ from bookengine.numbering import HEADING_NUMBER_CLASS, PageNumbers, Target, reso
 from bookengine.qmd import HEADING_RE, INLINE_RE, Cell, Document, Markdown, SourceError
 
 FENCED_RE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
+CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 CITE_RE = re.compile(r"(?<![\w.@])@[A-Za-z][\w:.-]*\w")
 CHART_MARK = "<!--book-chart:{label}-->"
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
@@ -173,6 +174,7 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
         for extra in [*config.bibliography, *([config.csl] if config.csl else [])]:
             digest.update((config.root / extra).read_bytes())
         digest.update(pandoc_path().encode())
+        digest.update(Path(__file__).read_bytes())  # a change to this conversion code
         key_path = cache_dir / f"{digest.hexdigest()[:32]}.html"
         if key_path.is_file():
             return key_path.read_text(encoding="utf-8")
@@ -192,7 +194,7 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
         args += ["--citeproc"] + [f"--bibliography={config.root / b}" for b in config.bibliography]
         if config.csl:
             args.append(f"--csl={config.root / config.csl}")
-    if config.bibliography and CITE_RE.search(FENCED_RE.sub("", markdown)):
+    if config.bibliography and CITE_RE.search(CODE_SPAN_RE.sub("", FENCED_RE.sub("", markdown))):
         markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
     proc = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, check=False)
     warnings = proc.stderr.decode("utf-8", "replace").strip()
@@ -241,4 +243,5 @@ def figure_json(fig: Figure) -> str:
     payload = {"label": fig.label, "specs": fig.variants or {"default": fig.spec},
                "switch": fig.switch}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # No "<" at all inside the <script> element: data text can never close or open a tag.
+    return text.replace("<", "\\u003c")

@@ -161,7 +161,9 @@ class StaticRenderer:
         self.dir.mkdir(parents=True, exist_ok=True)
 
     def _paths(self, spec: dict[str, Any]) -> tuple[Path, Path]:
-        key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+        # usermeta (provenance) does not change the drawing, so it is not part of the key.
+        drawn = {k: v for k, v in spec.items() if k != "usermeta"}
+        key = hashlib.sha256(json.dumps(drawn, sort_keys=True).encode()).hexdigest()[:20]
         return self.dir / f"{key}.svg", self.dir / f"{key}.png"
 
     def render(self, spec: dict[str, Any]) -> tuple[str, bytes]:

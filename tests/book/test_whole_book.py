@@ -47,3 +47,39 @@ def test_no_bare_literal_inline_values() -> None:
             if bare.search(line):
                 offenders.append(f"{qmd.name}:{i}")
     assert offenders == []
+
+
+def _unit_specs(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("encoding"), dict):
+            yield node
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in node.get(key) or []:
+                yield from _unit_specs(child)
+
+
+def test_wide_log_axes_can_switch_to_linear(built_project: Path) -> None:
+    """A log axis over more than two orders of magnitude of data offers the log/linear switch."""
+    import json
+
+    missing = []
+    for page in (built_project / "site").rglob("*.html"):
+        for m in re.finditer(r'<script type="application/json" class="chart-spec">(.*?)</script>',
+                             page.read_text(encoding="utf-8"), re.S):
+            payload = json.loads(m.group(1).replace("<\\/", "</"))
+            spec = payload["specs"].get("log") or payload["specs"]["default"]
+            datasets = spec.get("datasets") or {}
+            for unit in _unit_specs(spec):
+                data = unit.get("data") or spec.get("data") or {}
+                rows = datasets.get(data.get("name"), data.get("values") or [])
+                for channel in ("x", "y"):
+                    enc = unit["encoding"].get(channel)
+                    if not isinstance(enc, dict) or (enc.get("scale") or {}).get("type") != "log":
+                        continue
+                    values = [r[enc["field"]] for r in rows if isinstance(r.get(enc["field"]),
+                              int | float) and not isinstance(r.get(enc["field"]), bool)
+                              and r[enc["field"]] > 0]
+                    if values and max(values) / min(values) > 100 and \
+                            channel not in payload["switch"]:
+                        missing.append(f"{payload['label']} {channel}")
+    assert sorted(set(missing)) == []

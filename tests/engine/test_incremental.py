@@ -11,8 +11,8 @@ from tests.conftest import tree_hash
 CODE_PAGES = {"chapters/alpha.qmd", "chapters/beta.qmd", "chapters/gamma.qmd"}
 
 
-def publish(book: Path) -> set[str]:
-    return set(build(book, log=lambda line: None).executed)
+def publish(book: Path, jobs: int | None = None) -> set[str]:
+    return set(build(book, jobs=jobs, log=lambda line: None).executed)
 
 
 def test_build_clean_change_cycle(minibook: Path) -> None:
@@ -92,10 +92,16 @@ def test_execute_dir(minibook: Path) -> None:
 
 def test_forked_kernels_record_inputs_too(minibook: Path) -> None:
     """With a fork server (book-engine.preload), reads are still recorded per page."""
+    from unittest import mock
+
+    from bookengine import forkserver
+
     config = minibook / "_quarto.yml"
     config.write_text(config.read_text().replace("  library: [lib]",
                                                  "  library: [lib]\n  preload: [pandas, altair]"))
-    assert CODE_PAGES <= publish(minibook)
+    with mock.patch.object(forkserver, "running", wraps=forkserver.running) as spy:
+        assert CODE_PAGES <= publish(minibook, jobs=1)  # three kernels for one worker: forked
+    assert spy.call_args.args[0] == ["pandas", "altair"]
     prices = minibook / "data" / "prices.csv"
     prices.write_text(prices.read_text() + "quince,4\n")
     assert publish(minibook) == {"chapters/beta.qmd"}

@@ -12,11 +12,11 @@ from inference_debate.charts import ord as ocharts
 BUILDERS = {
     "ord.log_x": (ocharts.log_x_chart, ("x",), False),
     "ord.readings": (ocharts.readings_chart, ("x",), False),
-    "ord.exchange_rate": (ocharts.exchange_rate_chart, (), False),
+    "ord.exchange_rate": (ocharts.exchange_rate_chart, ("x", "y"), False),
     "ord.arc_agi": (ocharts.arc_agi_chart, ("x",), False),
     "ord.per_use_cost": (ocharts.per_use_cost_chart, ("x",), False),
-    "greenblatt.frontiers": (gcharts.frontiers_chart, (), True),
-    "greenblatt.fraction": (gcharts.fraction_chart, (), True),
+    "greenblatt.frontiers": (gcharts.frontiers_chart, ("x", "y"), True),
+    "greenblatt.fraction": (gcharts.fraction_chart, ("x", "y"), True),
     "greenblatt.metr": (gcharts.metr_horizons_chart, ("y",), False),
 }
 

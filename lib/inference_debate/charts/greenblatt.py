@@ -90,7 +90,7 @@ def frontiers_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
     chart = alt.layer(human_layer, ai_layer).add_params(slider)
     return finish(chart, sources=(_TEXT, "book-assumptions"),
                   tables=["stated_figures", "assumptions"],
-                  cite_tables=(), illustration=True)
+                  cite_tables=(), illustration=True, switch=("x", "y"))
 
 
 def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
@@ -161,7 +161,7 @@ def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
         color="independent")
     return finish(chart, sources=(_TEXT, "book-assumptions"),
                   tables=["stated_figures", "assumptions"],
-                  cite_tables=(), illustration=True)
+                  cite_tables=(), illustration=True, switch=("x", "y"))
 
 
 def metr_horizons_chart() -> alt.LayerChart:

@@ -41,4 +41,4 @@ def cost_horizon_chart() -> alt.Chart:
                  alt.Tooltip("usd_per_pass:Q", title="Cost per pass ($)", format=",.2f")],
     )
     return finish(chart, tables=["metr_costs", "models"], cite_tables=["metr_costs"],
-                  sources=["metr-release-dates"], switch=("y",))
+                  sources=["metr-release-dates"], switch=("x", "y"))

@@ -161,7 +161,7 @@ def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
             tooltip=[alt.Tooltip("line:N", title="stated by"), inf_tip, rl_tip]),
     )
     return finish(chart, tables=["stated_figures"], cite_tables=(),
-                  sources=_AIME_SOURCES + ("ord-2025-rl-scale",))
+                  sources=_AIME_SOURCES + ("ord-2025-rl-scale",), switch=("x", "y"))
 
 
 #: Families joined as lines on the ARC-AGI chart: OpenAI's o-series and its GPT-5 successors,
