@@ -133,28 +133,24 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path.split("?")[0] == STATUS_PATH:
-            body = self.preview.state.as_json()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(self.preview.state.as_json(), "application/json")
             return
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
         if local.suffix == ".html" and local.is_file():
             html = local.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
-            body = html.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(html.encode("utf-8"), "text/html; charset=utf-8")
             return
         super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 def serve(book: Path, port: int = 4242) -> int:

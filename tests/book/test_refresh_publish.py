@@ -7,13 +7,8 @@ on 127.0.0.1; after `refresh` and a publish, the model's display name is in the 
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import shutil
 import stat
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,31 +18,13 @@ from inference_debate import upstream
 from inference_debate.refresh import refresh
 
 from tests.conftest import REPO, copy_book
+from tests.httpserve import serving
 
 UPSTREAM = REPO.parent / "shared" / "upstream"
 METR_11 = "metr/benchmark_results_1_1.yaml"
 NEW_ID = "zeta_reasoner_9"
 NEW_NAME = "Zeta Reasoner 9"
 DATE = "2026-12-01"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 def newer_release(tmp_path: Path) -> Path:
@@ -76,7 +53,7 @@ def test_a_new_model_in_a_release_appears_in_the_published_book(tmp_path, monkey
     book = copy_book(REPO, tmp_path / "book")
     # A maintainer names a new METR model key before refreshing (see the README).
     monkeypatch.setitem(upstream.METR_DISPLAY_NAMES, NEW_ID, (NEW_NAME, "Zeta Labs"))
-    with serve(newer_release(tmp_path)) as base:
+    with serving(newer_release(tmp_path)) as base:
         report = refresh(book, DATE, release_base=base, log=lambda line: None)
     monkeypatch.delenv("QUARTO_PROJECT_DIR", raising=False)
     files = {row["file"] for row in report.changelog}

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import browser_required
+from tests.httpserve import serving
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -22,27 +20,14 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        return
-
-
 class Served:
-    """A directory served on 127.0.0.1 for as long as the fixture lives."""
+    """The address of a site served on 127.0.0.1."""
 
-    def __init__(self, directory: Path):
-        handler = functools.partial(_Quiet, directory=str(directory.resolve()))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+    def __init__(self, base: str):
+        self.base = base + "/"
 
     def url(self, href: str) -> str:
         return self.base + href
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +49,8 @@ def browser() -> Iterator:
 
 @pytest.fixture(scope="session")
 def book_site(built_project: Path) -> Iterator[Served]:
-    served = Served(built_project / "site")
-    yield served
-    served.close()
+    with serving(built_project / "site") as base:
+        yield Served(base)
 
 
 class PageWatch:

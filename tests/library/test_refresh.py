@@ -8,13 +8,10 @@ refresh must name the source and address and leave `data/` byte for byte as it w
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
-import http.server
 import shutil
 import socket
 import stat
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,8 @@ import pytest
 import yaml
 from inference_debate import data
 from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refresh
+
+from tests.httpserve import QuietHandler, serving
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO.parent / "shared" / "upstream"
@@ -31,11 +30,8 @@ DATE = "2026-12-01"
 pytestmark = pytest.mark.skipif(not UPSTREAM.is_dir(), reason="no ../shared/upstream")
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     cut_in_transit: set[str] = set()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.lstrip("/") in self.cut_in_transit:
@@ -69,16 +65,8 @@ def cut() -> set[str]:
 def server(releases: Path, cut: set[str]) -> Iterator[str]:
     """The copied releases served on an ephemeral port of 127.0.0.1; yields the base address."""
     handler = type("Handler", (_Handler,), {"cut_in_transit": cut})
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(releases)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serving(releases, handler) as base:
+        yield base
 
 
 @pytest.fixture
