@@ -8,23 +8,19 @@ Nothing is fetched from another host.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.localserver import serving
 from bookengine.numbering import output_href
 
 PARALLEL = 2
@@ -118,26 +114,6 @@ def page_title(html_text: str, fallback: str) -> str:
     return fallback
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextlib.contextmanager
-def serve_site(site: Path) -> Iterator[str]:
-    """Serve `site` on 127.0.0.1 (an ephemeral port) in a thread; yield its base address."""
-    handler = functools.partial(_QuietHandler, directory=str(site.resolve()))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="pdf-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def chromium_command(chromium: str, profile: Path, pdf: Path, url: str) -> list[str]:
     """The headless Chromium call that prints one address to one PDF, offline."""
     return [
@@ -207,9 +183,9 @@ def print_book(book: Path | str, output: str | Path | None = None) -> tuple[Path
     with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp:
         work = Path(tmp)
         parts = [(page, work / f"{i:03d}.pdf") for i, page in enumerate(pages)]
-        with serve_site(config.output_path) as base, \
+        with serving(config.output_path) as base, \
                 ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-            jobs = [pool.submit(print_page, chromium, base + page.href, pdf, work)
+            jobs = [pool.submit(print_page, chromium, f"{base}/{page.href}", pdf, work)
                     for page, pdf in parts]
             for job in jobs:
                 job.result()

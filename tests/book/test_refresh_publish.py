@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bookengine.build import build
+from bookengine.localserver import serving
 from inference_debate import upstream
 from inference_debate.refresh import refresh
 
 from tests.conftest import REPO, copy_book
-from tests.httpserve import serving
 
 UPSTREAM = REPO.parent / "shared" / "upstream"
 METR_11 = "metr/benchmark_results_1_1.yaml"

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bookengine.localserver import QuietHandler, serving
 from inference_debate import data
 from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refresh
-
-from tests.httpserve import QuietHandler, serving
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO.parent / "shared" / "upstream"

@@ -1,4 +1,7 @@
-"""A folder served on an ephemeral port of 127.0.0.1 for the length of a `with` block."""
+"""A folder served on an ephemeral port of 127.0.0.1 for the length of a `with` block.
+
+Used to print the book (`make pdf`) and by the tests that load pages or releases over HTTP.
+"""
 
 from __future__ import annotations
 
