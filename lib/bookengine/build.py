@@ -252,7 +252,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
         shutil.copyfile(asset, out / "assets" / asset.name)
     if any(p.figures for p in pages):
         shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
-    version_date = citation.version_date(config)
+    changes = citation.changelog_dates(config)
+    version_date = citation.version_date(config, changes)
     figures = [fig for page in pages for fig in page.figures]
     rendered = dict(zip([f.label for f in figures],
                         renderer.render_all([f.spec for f in figures], os.cpu_count() or 1),
@@ -268,7 +269,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
             target.write_text(svg, encoding="utf-8")
             (out / files["png"]).write_bytes(png)
             (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
-        extra = citation.page_extras(config, page, version_date)
+        extra = citation.page_extras(config, page, version_date, changes)
         body = insert_figures(page.body, page, svgs, extra)
         html = layout.render(page, body, extra)
         dest = out / page.href

@@ -36,15 +36,20 @@ def changelog_dates(config: BookConfig) -> dict[str, str]:
     return newest
 
 
-def version_date(config: BookConfig) -> str | None:
-    """The newest date among the book's date and its changelog entries (ISO)."""
-    dates = ([config.date] if config.date else []) + list(changelog_dates(config).values())
+def version_date(config: BookConfig, changes: dict[str, str] | None = None) -> str | None:
+    """The newest date among the book's date and its changelog entries (ISO).
+
+    `changes` is `changelog_dates(config)` when the caller has already read it.
+    """
+    if changes is None:
+        changes = changelog_dates(config)
+    dates = ([config.date] if config.date else []) + list(changes.values())
     return max(dates) if dates else None
 
 
-def data_changed(config: BookConfig, tables: list[str]) -> str | None:
+def data_changed(changes: dict[str, str], tables: list[str]) -> str | None:
     """When the named tables last changed, by the changelog (matched on the file's stem)."""
-    dates = [d for f, d in changelog_dates(config).items() if Path(f).stem in tables]
+    dates = [d for f, d in changes.items() if Path(f).stem in tables]
     return max(dates) if dates else None
 
 
@@ -67,8 +72,7 @@ def _authors(config: BookConfig, page: ConvertedPage) -> list[str]:
 def _url(config: BookConfig, href: str) -> str | None:
     if not config.site_url:
         return None
-    return f"{config.site_url}/{href}".replace("/index.html", "/") if href == "index.html" \
-        else f"{config.site_url}/{href}"
+    return f"{config.site_url}/" if href == "index.html" else f"{config.site_url}/{href}"
 
 
 def bibtex_key(config: BookConfig, page: ConvertedPage, year: str) -> str:
@@ -201,7 +205,8 @@ def figure_bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any],
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None) -> dict:
+def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None,
+                changes: dict[str, str]) -> dict:
     """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates."""
     date = page_date(config, page, book_version)
     cite = page_citation(config, page, date)
@@ -215,5 +220,5 @@ def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | Non
         "version_date": date,
         "figure_bibtex": lambda label, number, caption, version: figure_bibtex(
             config, page, cite, label, number, caption, version),
-        "data_changed": lambda tables: data_changed(config, tables),
+        "data_changed": lambda tables: data_changed(changes, tables),
     }

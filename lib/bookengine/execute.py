@@ -8,7 +8,6 @@ reporting the files opened. Execution returns a result object, never raises.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -217,6 +216,3 @@ def _strip_ansi(text: str) -> str:
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
-
-def dumps(result: ExecResult) -> str:
-    return json.dumps(result.to_json(), sort_keys=True)

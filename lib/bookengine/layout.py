@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +106,7 @@ class Layout:
             book=self.config, page=page, body=body, root=root, nav=self.nav,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
-            has_charts=bool(page.figures), json=json, **(extra or {}),
+            has_charts=bool(page.figures), **(extra or {}),
         )
 
 
