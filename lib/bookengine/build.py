@@ -83,7 +83,20 @@ class BuildReport:
 
 def build(root: Path | str, jobs: int | None = None,
           log: Callable[[str], None] = print) -> BuildReport:
-    """Build the book at `root` and publish it to its output directory."""
+    """Build the book at `root` and publish it to its output directory.
+
+    Every failure, expected or not, is raised as `BuildError`; the published site is unchanged.
+    """
+    try:
+        return _build(root, jobs, log)
+    except (BuildError, ConfigError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported, never a bare traceback
+        raise BuildError([f"the build stopped unexpectedly: {type(exc).__name__}: {exc}"]) from exc
+
+
+def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> BuildReport:
+    """Run the stages in order."""
     started = time.perf_counter()
     try:
         config = load_config(root)
@@ -105,7 +118,7 @@ def build(root: Path | str, jobs: int | None = None,
             report.site = config.output_path
             return report
         mark = time.perf_counter()
-        pages = _convert_pages(config, docs, results, numbers, targets)
+        pages = _convert_pages(config, docs, results, numbers, targets, log)
         report.stages["convert"] = time.perf_counter() - mark
         build_dir = new_build_dir(config.root)
         try:
@@ -220,22 +233,30 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
 
 def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                   numbers: list[PageNumbers], targets: dict[str, Target]) -> list[ConvertedPage]:
+                   numbers: list[PageNumbers], targets: dict[str, Target],
+                   log: Callable[[str], None] = print) -> list[ConvertedPage]:
     """Substitute outputs into each page's Markdown and convert it with pandoc."""
+    notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
 
     def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
         doc, num = pair
         try:
-            markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config)
+            markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
+                                              notes[doc.rel])
             html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
             body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
+        except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
+            return f"{doc.rel}: converting the page failed: {type(exc).__name__}: {exc}"
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
                              body, figures, toc)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
+    for doc in docs:
+        for note in notes[doc.rel]:
+            log(f"note: {note}")
     problems = [c for c in converted if isinstance(c, str)]
     if problems:
         raise BuildError(problems)
@@ -259,23 +280,33 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
                         renderer.render_all([f.spec for f in figures], os.cpu_count() or 1),
                         strict=True))
     for page in pages:
-        svgs: dict[str, str] = {}
-        for fig in page.figures:
-            svg, png = rendered[fig.label]
-            svgs[fig.label] = svg
-            files = figure_files(fig)
-            target = out / files["svg"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(svg, encoding="utf-8")
-            (out / files["png"]).write_bytes(png)
-            (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
-        extra = citation.page_extras(config, page, version_date, changes)
-        body = insert_figures(page.body, page, svgs, extra)
-        html = layout.render(page, body, extra)
-        dest = out / page.href
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(html, encoding="utf-8")
+        try:
+            _write_page(out, page, layout, rendered, config, version_date, changes)
+        except Exception as exc:  # noqa: BLE001 - named with its page
+            raise BuildError([f"{page.rel}: writing the page failed: "
+                              f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+
+
+def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
+                config: BookConfig, version_date: str | None, changes: dict[str, str]) -> None:
+    """Write one page with its figures' SVG, PNG and CSV files."""
+    svgs: dict[str, str] = {}
+    for fig in page.figures:
+        svg, png = rendered[fig.label]
+        svgs[fig.label] = svg
+        files = figure_files(fig)
+        target = out / files["svg"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(svg, encoding="utf-8")
+        (out / files["png"]).write_bytes(png)
+        (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
+    extra = citation.page_extras(config, page, version_date, changes)
+    body = insert_figures(page.body, page, svgs, extra)
+    html = layout.render(page, body, extra)
+    dest = out / page.href
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(html, encoding="utf-8")
 
 
 def vega_bundle(state: Path) -> Path:

@@ -51,15 +51,20 @@ def pandoc_path() -> str:
 
 
 def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
-                  targets: dict[str, Target], config: BookConfig) -> tuple[str, list[Figure]]:
-    """The Markdown pandoc will see, and the figures whose HTML replaces their markers."""
+                  targets: dict[str, Target], config: BookConfig,
+                  notes: list[str] | None = None) -> tuple[str, list[Figure]]:
+    """The Markdown pandoc will see, and the figures whose HTML replaces their markers.
+
+    What the engine could not render is appended to `notes` as `file:line: what it did`.
+    """
+    notes = [] if notes is None else notes
     parts: list[str] = []
     figures: list[Figure] = []
     for block in doc.blocks:
         if isinstance(block, Markdown):
             parts.append(_markdown_block(block, doc, result, numbers, targets))
         else:
-            parts.append(_cell_block(block, doc, result, numbers, config, figures))
+            parts.append(_cell_block(block, doc, result, numbers, config, figures, notes))
     return "\n\n".join(p for p in parts if p), figures
 
 
@@ -96,7 +101,7 @@ def _inline_html(text: str) -> str:
 
 
 def _cell_block(cell: Cell, doc: Document, result: ExecResult, numbers: PageNumbers,
-                config: BookConfig, figures: list[Figure]) -> str:
+                config: BookConfig, figures: list[Figure], notes: list[str]) -> str:
     opts = cell.options
     if opts.get("include") is False:
         return ""
@@ -119,13 +124,16 @@ def _cell_block(cell: Cell, doc: Document, result: ExecResult, numbers: PageNumb
         except FigureError as exc:
             raise SourceError(doc.rel, cell.line, str(exc)) from exc
         figures.append(fig)
+        for out in outputs:
+            if out.get("type") in ("stream", "error"):  # printed text shows above the chart
+                parts.append(_output_markdown(out, opts, f"{doc.rel}:{cell.line}", notes))
         parts.append(_figure_markdown(fig))
-        return "\n\n".join(parts)
+        return "\n\n".join(p for p in parts if p)
     if spec is not None:
         raise SourceError(doc.rel, cell.line, "a chart needs a `#| label: fig-…` option, with "
                           "`fig-cap` and `fig-alt`")
     for out in outputs:
-        parts.append(_output_markdown(out, opts.get("output") == "asis"))
+        parts.append(_output_markdown(out, opts, f"{doc.rel}:{cell.line}", notes))
     return "\n\n".join(p for p in parts if p)
 
 
@@ -139,13 +147,25 @@ def _figure_markdown(fig: Figure) -> str:
     ])
 
 
-def _output_markdown(out: dict[str, Any], asis: bool) -> str:
-    if out["type"] == "stream":
-        return _fenced_output(out["data"])
-    data = out.get("data") or {}
+def _output_markdown(out: dict[str, Any], opts: dict[str, Any], where: str,
+                     notes: list[str]) -> str:
+    """One cell output as Markdown, as Quarto shows it; an unknown kind is skipped with a note."""
+    kind = out.get("type")
+    if kind == "stream":
+        if out.get("name") == "stderr":
+            if opts.get("warning", True) is False:
+                return ""
+            return _fenced_output(out.get("text", ""), "cell-output-stderr")
+        if opts.get("output") == "asis":
+            return str(out.get("text", ""))
+        return _fenced_output(out.get("text", ""), "cell-output-stdout")
+    if kind == "error":
+        text = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
+        return _fenced_output(text, "cell-output-error")
+    data = out.get("data") if isinstance(out.get("data"), dict) else {}
     if "text/markdown" in data:
         return str(data["text/markdown"])
-    if asis and "text/plain" in data:
+    if opts.get("output") == "asis" and "text/plain" in data:
         return str(data["text/plain"])
     if "text/html" in data:
         return "```{=html}\n" + str(data["text/html"]) + "\n```"
@@ -154,13 +174,17 @@ def _output_markdown(out: dict[str, Any], asis: bool) -> str:
     if "image/png" in data:
         return f'```{{=html}}\n<img alt="" src="data:image/png;base64,{data["image/png"]}">\n```'
     if "text/plain" in data:
-        return _fenced_output(str(data["text/plain"]))
+        return _fenced_output(str(data["text/plain"]), "cell-output-display")
+    kinds = ", ".join(sorted(data)) or str(kind)
+    notes.append(f"{where}: output of type {kinds} is not rendered by this engine; left out")
     return ""
 
 
-def _fenced_output(text: str) -> str:
-    fence = "````" if "```" in text else "```"
-    return f"{fence} {{.cell-output}}\n{text.rstrip()}\n{fence}"
+def _fenced_output(text: Any, cls: str) -> str:
+    text = str(text).rstrip()
+    longest = max((len(m) for m in re.findall(r"`{3,}", text)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence} {{.cell-output .{cls}}}\n{text}\n{fence}"
 
 
 def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None) -> str:

@@ -117,7 +117,11 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
         if isinstance(block, Cell):
             if block.options.get("eval", True) is False:
                 continue
-            nb.cells.append(nbformat.v4.new_code_cell(block.code))
+            nb_cell = nbformat.v4.new_code_cell(block.code)
+            if block.options.get("error") is True:
+                # Quarto's `error: true`: the traceback becomes the cell's output, the page goes on.
+                nb_cell.metadata["tags"] = ["raises-exception"]
+            nb.cells.append(nb_cell)
             roles.append(("cell", block))
         elif isinstance(block, Markdown):
             for inline in block.inlines:
@@ -181,22 +185,35 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
 
 
 def _outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """A cell's outputs in document order, each a dict with a `type`:
+
+    `stream` (`name` stdout or stderr, `text`), `display_data` / `execute_result` (`data`: MIME
+    type → value, `metadata`), or `error` (`ename`, `evalue`, `traceback` without colour codes;
+    only from cells with `error: true`). Consecutive stream outputs of one name are joined.
+    """
     outputs: list[dict[str, Any]] = []
     for o in nb_cell.outputs:
         kind = o.get("output_type")
         if kind == "stream":
-            if o.get("name") == "stdout":
-                outputs.append({"type": "stream", "mime": "text/plain", "data": o["text"]})
+            name = o.get("name", "stdout")
+            if outputs and outputs[-1]["type"] == "stream" and outputs[-1]["name"] == name:
+                outputs[-1]["text"] += o.get("text", "")
+            else:
+                outputs.append({"type": "stream", "name": name, "text": o.get("text", "")})
         elif kind in ("display_data", "execute_result"):
-            outputs.append({"type": kind, "data": dict(o["data"]),
+            outputs.append({"type": kind, "data": dict(o.get("data", {})),
                             "metadata": dict(o.get("metadata", {}))})
+        elif kind == "error":
+            outputs.append({"type": "error", "ename": o.get("ename", ""),
+                            "evalue": o.get("evalue", ""),
+                            "traceback": [_strip_ansi(t) for t in o.get("traceback", [])]})
     return outputs
 
 
 def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
     for nb_cell, role in zip(nb.cells, roles, strict=True):
         errors = [o for o in nb_cell.get("outputs", []) if o.get("output_type") == "error"]
-        if not errors:
+        if not errors or "raises-exception" in nb_cell.metadata.get("tags", []):
             continue
         err = errors[0]
         text = f"{err.get('ename')}: {err.get('evalue')}"

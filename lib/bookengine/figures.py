@@ -82,7 +82,10 @@ class Figure:
 def chart_spec(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The Vega-Lite spec among a cell's outputs, if there is one."""
     for out in outputs:
-        for mime, value in (out.get("data") or {}).items():
+        data = out.get("data")
+        if not isinstance(data, dict):
+            continue
+        for mime, value in data.items():
             if VEGALITE_MIME.match(mime):
                 return value if isinstance(value, dict) else json.loads(value)
     return None

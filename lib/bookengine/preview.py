@@ -76,9 +76,11 @@ class PreviewServer:
         """Build once; record success or the error for the pages to show."""
         try:
             report = build(self.root, log=lambda line: None)
-        except (BuildError, ConfigError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is shown, and watching goes on
+            message = str(exc) if isinstance(exc, BuildError | ConfigError) else (
+                f"the build stopped unexpectedly: {type(exc).__name__}: {exc}")
             with self.state.lock:
-                self.state.error = str(exc)
+                self.state.error = message
             self.log(f"rebuild failed:\n{exc}")
             return
         with self.state.lock:

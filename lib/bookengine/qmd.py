@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-CELL_OPTIONS = {"label", "fig-cap", "fig-alt", "echo", "output", "eval", "include", "warning"}
+CELL_OPTIONS = {"label", "fig-cap", "fig-alt", "echo", "output", "eval", "include", "warning",
+                "error"}
 CALLOUTS = {"callout-note", "callout-tip", "callout-warning", "callout-important",
             "callout-caution"}
 FENCE_RE = re.compile(r"^(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
