@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, search
+from bookengine import citation, forkserver, lifeline, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -102,7 +102,8 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         config = load_config(root)
     except ConfigError as exc:
         raise BuildError([str(exc)]) from exc
-    with build_lock(config.root):
+    with build_lock(config.root, log):
+        lifeline.remove_orphaned_temp_dirs()
         docs = _parse_pages(config)
         try:
             numbers, targets = number_book(docs, len(config.chapters))
@@ -203,7 +204,9 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         if not doc.cells and not doc.inlines:
             return doc, source_hash, ExecResult()
         cwd = config.root if config.execute_dir == "project" else doc.path.parent
-        return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket)
+        return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket,
+                                         timeout=config.timeout,
+                                         large_charts=config.large_charts)
 
     failures: list[str] = []
     needs_kernel = [d for d in stale if d.cells or d.inlines]

@@ -68,6 +68,10 @@ class BookConfig:
     preload: tuple[str, ...] = ()
     """`book-engine.preload`: third-party modules imported once per build and shared by every
     kernel (forked from one server); empty starts each kernel from a fresh interpreter."""
+    timeout: int = 300
+    """`book-engine.timeout`: seconds one cell may run before its page fails."""
+    large_charts: tuple[str, ...] = ()
+    """`book-engine.large-charts`: figure labels allowed more than Altair's 5,000 rows."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,7 +91,7 @@ _BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "ap
               "description", "repo-url", "repo-actions", "license", "search", "sidebar",
               "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
 _EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
-_ENGINE_KEYS = {"library", "lock", "preload"}
+_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts"}
 
 
 def load_config(root: Path | str) -> BookConfig:
@@ -160,6 +164,14 @@ def load_config(root: Path | str) -> BookConfig:
     if not isinstance(echo, bool):
         problems.append("`execute.echo` must be true or false")
 
+    timeout = engine.get("timeout", 300)
+    if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
+        problems.append(f"`book-engine.timeout` must be a whole number of seconds, not {timeout!r}")
+    large_charts = engine.get("large-charts") or []
+    if not isinstance(large_charts, list) or not all(isinstance(x, str) for x in large_charts):
+        problems.append("`book-engine.large-charts` must be a list of figure labels")
+        large_charts = []
+
     if problems:
         raise ConfigError(path, problems)
     return BookConfig(
@@ -182,6 +194,8 @@ def load_config(root: Path | str) -> BookConfig:
         library=tuple(library),
         lock=engine.get("lock", "requirements.lock"),
         preload=tuple(engine.get("preload") or ()),
+        timeout=timeout,
+        large_charts=tuple(large_charts),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},
     )
 

@@ -8,24 +8,40 @@ reporting the files opened. Execution returns a result object, never raises.
 
 from __future__ import annotations
 
+import json
 import os
-import tempfile
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from bookengine import lifeline
 from bookengine.forkserver import ForkedKernelManager
 from bookengine.qmd import Cell, Document, Markdown
 
 INLINE_MIME = "application/x-book-inline+json"
 OPENED_MIME = "application/x-book-opened+json"
 CELL_TIMEOUT = 300
+"""Seconds a cell may run before the page fails (`book-engine: timeout:` overrides it)."""
+MAX_OUTPUT_BYTES = 10_000_000
+"""The largest output one cell may produce (its MIME data, summed)."""
+
+
+class BookKernelManager(AsyncKernelManager):
+    """An IPython kernel that ends with its build (see `bookengine.kernel`).
+
+    Asynchronous, so that nbclient's cell timeout fires even while a cell never yields.
+    """
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file]
 
 BOOTSTRAP = r"""
 import os as __os, sys as __sys
@@ -55,9 +71,11 @@ try:
         return {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}, meta
     __alt.renderers.register("book-mimetype", __book_mimetype)
     __alt.renderers.enable("book-mimetype")
-    __alt.data_transformers.disable_max_rows()
+    def __book_max_rows(limit, _alt=__alt):
+        _alt.data_transformers.enable(_alt.data_transformers.active, max_rows=limit)
 except ImportError:
-    pass
+    def __book_max_rows(limit):
+        pass
 def __book_inline(value):
     from IPython.display import display
     display({"__INLINE_MIME__": {"text": str(value)}}, raw=True)
@@ -107,8 +125,13 @@ class ExecResult:
                    inlines={int(k): v for k, v in raw["inlines"].items()})
 
 
-def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, list[tuple]]:
-    """Turn a page into a notebook; return it and what each notebook cell stands for."""
+def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
+                   ) -> tuple[nbformat.NotebookNode, list[tuple]]:
+    """Turn a page into a notebook; return it and what each notebook cell stands for.
+
+    Altair's limit of 5,000 rows per chart holds, except around the cells whose label is in
+    `large_charts`.
+    """
     nb = nbformat.v4.new_notebook()
     roles: list[tuple] = [("bootstrap",)]
     nb.cells.append(nbformat.v4.new_code_cell(
@@ -117,12 +140,19 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
         if isinstance(block, Cell):
             if block.options.get("eval", True) is False:
                 continue
+            large = block.label in large_charts
+            if large:
+                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(None)"))
+                roles.append(("engine",))
             nb_cell = nbformat.v4.new_code_cell(block.code)
             if block.options.get("error") is True:
                 # Quarto's `error: true`: the traceback becomes the cell's output, the page goes on.
                 nb_cell.metadata["tags"] = ["raises-exception"]
             nb.cells.append(nb_cell)
             roles.append(("cell", block))
+            if large:
+                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(5000)"))
+                roles.append(("engine",))
         elif isinstance(block, Markdown):
             for inline in block.inlines:
                 nb.cells.append(nbformat.v4.new_code_cell(f"__book_inline(({inline.expr}\n))"))
@@ -133,29 +163,40 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
 
 
 def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
-            fork_socket: str | None = None) -> ExecResult:
+            fork_socket: str | None = None, timeout: int = CELL_TIMEOUT,
+            large_charts: tuple[str, ...] = ()) -> ExecResult:
     """Execute a page's cells and inline expressions in document order.
 
-    With `fork_socket`, the kernel is forked from a running fork server (see `forkserver`).
+    With `fork_socket`, the kernel is forked from a running fork server (see `forkserver`). A
+    cell that runs longer than `timeout` seconds fails the page, and the kernel's whole process
+    group is killed.
     """
-    nb, roles = build_notebook(doc, root)
+    nb, roles = build_notebook(doc, root, large_charts)
     started = time.perf_counter()
     result = ExecResult()
-    with tempfile.TemporaryDirectory(prefix="book-kernel-") as sockets:
+    env = {**os.environ, "QUARTO_PROJECT_DIR": str(root), "BOOK_PARENT_PID": str(os.getpid())}
+    with lifeline.temp_dir("kernel") as sockets:
         for attempt in range(2):
             # Unix sockets, not TCP ports: no port races between kernels started together.
-            if fork_socket and attempt == 0:
-                km = ForkedKernelManager(kernel_name=kernel, transport="ipc",
-                                         ip=f"{sockets}/k{attempt}", socket_path=fork_socket)
-            else:
-                km = KernelManager(kernel_name=kernel, transport="ipc",
-                                   ip=f"{sockets}/k{attempt}")
-            client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT, allow_errors=False,
-                                    startup_timeout=120,
+            manager = (ForkedKernelManager if fork_socket and attempt == 0
+                       else BookKernelManager)
+            km = manager(kernel_name=kernel, transport="ipc", ip=f"{sockets}/k{attempt}",
+                         connection_file=f"{sockets}/kernel-{attempt}.json")
+            if manager is ForkedKernelManager:
+                km.socket_path = fork_socket
+            running = [0]
+
+            def note_running(cell: Any, cell_index: int, _running: list = running) -> None:
+                _running[0] = cell_index
+
+            client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=False,
+                                    startup_timeout=120, on_cell_execute=note_running,
                                     resources={"metadata": {"path": str(cwd)}})
             try:
-                client.execute(env={**os.environ, "QUARTO_PROJECT_DIR": str(root)})
-            except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+                client.execute(env=env)
+            except CellTimeoutError:
+                result.failure = _timed_out(roles[running[0]], timeout)
+            except (CellExecutionError, DeadKernelError) as exc:
                 result.failure = _locate_failure(nb, roles, exc)
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails the page
                 result.failure = CellFailure(1, "starting the kernel",
@@ -165,7 +206,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
                     continue
             finally:
                 if km.has_kernel:
-                    km.shutdown_kernel(now=True)
+                    run_sync(km.shutdown_kernel)(now=True)
             break
     result.seconds = time.perf_counter() - started
     if result.failure:
@@ -173,6 +214,14 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
     for nb_cell, role in zip(nb.cells, roles, strict=True):
         if role[0] == "cell":
             result.outputs[role[1].index] = _outputs(nb_cell)
+            size = _output_bytes(result.outputs[role[1].index])
+            if size > MAX_OUTPUT_BYTES:
+                result.failure = CellFailure(
+                    role[1].line, f"cell starting at line {role[1].line}",
+                    f"its output is {size / 1e6:.1f} MB; the limit is "
+                    f"{MAX_OUTPUT_BYTES / 1e6:.0f} MB per cell (plot or print less)")
+                result.outputs = {}
+                return result
         elif role[0] == "inline":
             texts = [o["data"][INLINE_MIME]["text"] for o in nb_cell.outputs
                      if o.get("output_type") == "display_data" and INLINE_MIME in o.get("data", {})]
@@ -210,6 +259,26 @@ def _outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
     return outputs
 
 
+def _output_bytes(outputs: list[dict[str, Any]]) -> int:
+    total = 0
+    for out in outputs:
+        for value in [out.get("text", ""), *(out.get("data") or {}).values()]:
+            total += len(value.encode("utf-8", "replace")) if isinstance(value, str) else len(
+                json.dumps(value))
+    return total
+
+
+def _timed_out(role: tuple, timeout: int) -> CellFailure:
+    """The failure of the cell (or inline expression) that was running at the time limit."""
+    if role[0] == "cell":
+        what = f"cell starting at line {role[1].line}"
+    elif role[0] == "inline":
+        what = f"inline expression `{role[1].expr}`"
+    else:
+        return CellFailure(1, "the engine's own cell", f"timed out after {timeout} s")
+    return CellFailure(role[1].line, what, f"timed out after {timeout} s")
+
+
 def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
     for nb_cell, role in zip(nb.cells, roles, strict=True):
         errors = [o for o in nb_cell.get("outputs", []) if o.get("output_type") == "error"]
@@ -217,6 +286,9 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
             continue
         err = errors[0]
         text = f"{err.get('ename')}: {err.get('evalue')}"
+        if err.get("ename") == "MaxRowsError":
+            text += ("\n(a chart may plot at most 5,000 rows; to allow more for one figure, list "
+                     "its label under `book-engine: large-charts:` in _quarto.yml)")
         if role[0] == "cell":
             tb = "\n".join(_strip_ansi(t) for t in err.get("traceback", [])[-6:])
             return CellFailure(role[1].line, f"cell starting at line {role[1].line}",

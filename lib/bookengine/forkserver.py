@@ -18,14 +18,15 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode
+
+from bookengine import lifeline
 
 START_TIMEOUT = 60.0
 
@@ -39,6 +40,7 @@ def _recv_all(conn: socket.socket) -> bytes:
 
 def serve(socket_path: str, preload: list[str]) -> None:
     """The server: import once, then fork a kernel for every request until asked to stop."""
+    lifeline.tie_to_parent(int(os.environ.get("BOOK_PARENT_PID") or os.getppid()))
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # no BLAS threads alive at fork time
     import ipykernel.kernelapp  # noqa: F401
@@ -71,6 +73,7 @@ def _run_kernel(request: dict) -> None:
     """In the forked child: become the kernel the launcher asked for."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # its own process group, killed whole when its launcher goes
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
@@ -82,6 +85,8 @@ def _run_kernel(request: dict) -> None:
                 try:
                     os.kill(launcher, 0)
                 except ProcessLookupError:
+                    with contextlib.suppress(OSError):
+                        os.killpg(os.getpgrp(), signal.SIGKILL)
                     os._exit(0)
 
         threading.Thread(target=watch, daemon=True).start()
@@ -97,6 +102,7 @@ def _run_kernel(request: dict) -> None:
 
 def launch(socket_path: str, connection_file: str) -> int:
     """The process Jupyter starts: ask the server for a kernel and live as long as it does."""
+    lifeline.tie_to_parent(int(os.environ.get("BOOK_PARENT_PID") or os.getppid()))
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     client.connect(socket_path)
     client.sendall(json.dumps({"connection_file": connection_file, "cwd": os.getcwd(),
@@ -121,7 +127,7 @@ def launch(socket_path: str, connection_file: str) -> int:
             return 0
 
 
-class ForkedKernelManager(KernelManager):
+class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels come from a running fork server."""
 
     socket_path = Unicode("")
@@ -134,11 +140,12 @@ class ForkedKernelManager(KernelManager):
 @contextlib.contextmanager
 def running(preload: list[str]) -> Iterator[str | None]:
     """Run a fork server for the duration of a block; yield its socket (None if it failed)."""
-    with tempfile.TemporaryDirectory(prefix="book-fork-") as tmp:
+    with lifeline.temp_dir("fork") as tmp:
         path = str(Path(tmp) / "server.sock")
         proc = subprocess.Popen([sys.executable, "-m", "bookengine.forkserver", "serve", path,
                                  *preload], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
+                                stderr=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, "BOOK_PARENT_PID": str(os.getpid())})
         deadline = time.monotonic() + START_TIMEOUT
         while not os.path.exists(path) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -26,12 +26,22 @@ class PublishError(Exception):
 
 
 @contextlib.contextmanager
-def build_lock(root: Path) -> Iterator[None]:
-    """Serialise builds of one book (a second build waits for the first)."""
+def build_lock(root: Path, log: Callable[[str], None] = print) -> Iterator[None]:
+    """Serialise builds of one book: a second build says that it waits, then waits."""
     state = root / STATE_DIR
     state.mkdir(exist_ok=True)
-    with open(state / "lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    with open(state / "lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            log(f"waiting for another build of this book to finish (process {holder}) …")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
         try:
             yield
         finally:

@@ -1,0 +1,79 @@
+"""Processes that die with the build: kernels, their launchers and the fork server.
+
+A kernel left running after its build has died (killed, even by `kill -9`) would spin on as an
+orphan. Every process the engine starts ties itself to the process that started it: Linux's
+`PR_SET_PDEATHSIG` kills it the moment its parent goes, and a watchdog thread that polls the
+parent's pid covers the rest (platforms without it, or a parent thread that exits early). A process
+that leads its own process group takes the group with it, so a cell's own subprocesses go too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+POLL_SECONDS = 0.25
+PR_SET_PDEATHSIG = 1
+TEMP_PREFIXES = ("book-kernel-", "book-fork-")
+_OWNER_RE = re.compile(r"^book-(?:kernel|fork)-(\d+)-")
+
+
+def _die(kill_group: bool) -> None:
+    if kill_group and os.getpgrp() == os.getpid():  # only a group this process leads
+        with contextlib.suppress(OSError):
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+    os._exit(1)
+
+
+def tie_to_parent(parent_pid: int, kill_group: bool = False) -> None:
+    """End this process (and, with `kill_group`, its process group) when `parent_pid` is gone."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        _die(kill_group)  # the parent died before the signal was armed
+
+    def watch() -> None:
+        while True:
+            time.sleep(POLL_SECONDS)
+            if os.getppid() != parent_pid:
+                _die(kill_group)
+
+    threading.Thread(target=watch, name="book-lifeline", daemon=True).start()
+
+
+def temp_dir(kind: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder named after its owner (`book-<kind>-<pid>-…`), so that a later run
+    can tell it is orphaned."""
+    return tempfile.TemporaryDirectory(prefix=f"book-{kind}-{os.getpid()}-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphaned_temp_dirs(base: str | None = None) -> list[Path]:
+    """Remove the engine's temporary folders whose owner process is dead; return them."""
+    removed = []
+    base_dir = Path(base or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for entry in base_dir.iterdir():
+            match = _OWNER_RE.match(entry.name)
+            if match and entry.is_dir() and not _alive(int(match.group(1))):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+    return removed

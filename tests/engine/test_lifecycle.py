@@ -1,0 +1,105 @@
+"""Time limits that work, and no process outlives its build, even one killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from bookengine.build import BuildError, build
+from bookengine.lifeline import remove_orphaned_temp_dirs
+
+from tests.conftest import REPO, tree_hash
+
+LOOP = "```{python}\nwhile True:\n    pass\n```\n"
+
+
+def _engine_processes(owner: int) -> list[psutil.Process]:
+    """Kernels, launchers and fork servers started by the build process `owner`."""
+    markers = (f"book-kernel-{owner}-", f"book-fork-{owner}-")
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info.get("cmdline") or [])
+        if any(m in cmd for m in markers):
+            found.append(proc)
+    return found
+
+
+def _set_engine_options(book: Path, options: str) -> None:
+    config = book / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n", f"book-engine:\n{options}"))
+
+
+def test_runaway_cell_stops_at_the_time_limit(minibook: Path) -> None:
+    build(minibook, log=lambda line: None)
+    before = tree_hash(minibook / "site")
+    _set_engine_options(minibook, "  timeout: 3\n")
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma {#sec-gamma}\n\n```{python}\nx = 1\n```\n\n" + LOOP)
+    started = time.monotonic()
+    with pytest.raises(BuildError) as err:
+        build(minibook, log=lambda line: None)
+    assert time.monotonic() - started < 60
+    assert "chapters/gamma.qmd:7" in str(err.value) and "timed out after 3 s" in str(err.value)
+    assert tree_hash(minibook / "site") == before
+    assert not _engine_processes(os.getpid())
+
+
+@pytest.mark.parametrize("preload", [False, True], ids=["fresh-kernels", "fork-server"])
+def test_killed_publish_leaves_no_process_behind(minibook: Path, preload: bool) -> None:
+    chapters = minibook / "chapters"
+    config = minibook / "_quarto.yml"
+    text = config.read_text()
+    for n in range(4):  # more stale pages than 2 × jobs, so the fork server is used
+        (chapters / f"loop{n}.qmd").write_text(f"# Loop {n}\n\n" + LOOP)
+        text = text.replace("    - chapters/gamma.qmd\n",
+                            f"    - chapters/gamma.qmd\n    - chapters/loop{n}.qmd\n", 1)
+    config.write_text(text)
+    _set_engine_options(minibook, "  preload: [json]\n" if preload else "")
+    proc = subprocess.Popen([sys.executable, "-m", "bookengine", "publish", "--jobs", "1",
+                             str(minibook)], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any(
+                "bookengine.kernel" in " ".join(p.cmdline()) or "forkserver" in " ".join(
+                    p.cmdline()) for p in _engine_processes(proc.pid)):
+            time.sleep(0.2)
+        assert _engine_processes(proc.pid), "no kernel started"
+        time.sleep(2)  # let the loop cells start
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    time.sleep(2.5)
+    left = _engine_processes(proc.pid)
+    assert not left, [" ".join(p.cmdline()) for p in left]
+    orphaned = [p for p in Path(tempfile.gettempdir()).iterdir()
+                if p.name.startswith((f"book-kernel-{proc.pid}-", f"book-fork-{proc.pid}-"))]
+    assert orphaned, "the killed build's temporary folders are still there to clean"
+    removed = remove_orphaned_temp_dirs()
+    assert set(orphaned) <= set(removed)
+    assert not any(p.exists() for p in orphaned)
+
+
+def test_second_publish_says_it_waits(minibook: Path) -> None:
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma\n\n```{python}\nimport time\ntime.sleep(6)\n```\n")
+    first = subprocess.Popen([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    lock = minibook / ".book" / "lock"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (lock.is_file() and lock.read_text().strip()):
+        time.sleep(0.1)
+    second = subprocess.run([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                            cwd=REPO, capture_output=True, text=True, timeout=180)
+    first.communicate(timeout=180)
+    assert first.returncode == 0 and second.returncode == 0
+    assert f"waiting for another build of this book to finish (process {first.pid})" in (
+        second.stdout)
