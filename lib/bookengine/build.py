@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, lifeline, search
+from bookengine import citation, forkserver, lifeline, manifest, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -115,9 +115,13 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         report.stages["execute"] = time.perf_counter() - mark
         key = _site_key(config, docs)
         if _site_is_current(config, key):
-            report.seconds = time.perf_counter() - started
-            report.site = config.output_path
-            return report
+            damage = manifest.verify(config.output_path.resolve())
+            if not damage:
+                report.seconds = time.perf_counter() - started
+                report.site = config.output_path
+                return report
+            log(f"the live site differs from its build ({manifest.summary(damage)}); "
+                "rebuilding it")
         mark = time.perf_counter()
         pages = _convert_pages(config, docs, results, numbers, targets, log)
         report.stages["convert"] = time.perf_counter() - mark
@@ -131,6 +135,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
             report.stages["check"] = time.perf_counter() - mark
             if problems:
                 raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
+            manifest.write_manifest(build_dir)
         except Exception as exc:
             shutil.rmtree(build_dir, ignore_errors=True)
             if isinstance(exc, PublishError | SourceError):

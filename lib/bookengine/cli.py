@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             report = build(book, jobs=args.jobs)
         except BuildError as exc:
-            print("Build failed; the published site is unchanged.", file=sys.stderr)
+            print("Build failed.", _live_site(book), file=sys.stderr)
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             return 1
@@ -51,6 +51,17 @@ def main(argv: list[str] | None = None) -> int:
     from bookengine.deploy import deploy
 
     return deploy(book, remote=args.remote, branch=args.branch)
+
+
+def _live_site(book: Path) -> str:
+    from bookengine.config import ConfigError, load_config
+    from bookengine.publish import live_site_report
+
+    try:
+        config = load_config(book)
+    except ConfigError:
+        return "The published site is unchanged."  # no build was attempted
+    return live_site_report(config.root, config.output_dir)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from pathlib import Path
 from bookengine.cache import STATE_DIR
 from bookengine.citation import version_date
 from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.manifest import summary, verify
 from bookengine.publish import check_site
 
 REMOTE_ENV = "BOOK_DEPLOY_REMOTE"
@@ -77,6 +78,10 @@ def deployable_site(config: BookConfig) -> Path:
         tail = f"\n(and {more} more)" if more > 0 else ""
         raise DeployError(f"{shown}/ fails its link check ({len(problems)} problem"
                           f"{'s' if len(problems) != 1 else ''}):\n{listed}{tail}")
+    damage = verify(target)
+    if damage:
+        raise DeployError(f"{shown}/ no longer matches the build that was checked "
+                          f"({summary(damage)}); run `make publish` to rebuild it")
     return target
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bookengine.cache import STATE_DIR
+from bookengine.manifest import SUFFIX, summary, verify
 
 
 class PublishError(Exception):
@@ -80,9 +81,25 @@ def clean_old_builds(root: Path, output_dir: str, keep: int = 1) -> None:
                         key=lambda p: p.stat().st_mtime, reverse=True) if builds.is_dir() else []
     for old in candidates[keep:]:
         shutil.rmtree(old, ignore_errors=True)
+    for stale in builds.glob(f"*{SUFFIX}") if builds.is_dir() else []:
+        if not (builds / stale.name[: -len(SUFFIX)]).is_dir():
+            with contextlib.suppress(OSError):
+                stale.unlink()
     for stray in root.glob(f".{output_dir}.link-*"):
         with contextlib.suppress(OSError):
             stray.unlink()
+
+
+def live_site_report(root: Path, output_dir: str) -> str:
+    """One sentence on the published site after a failed build: unchanged only if verified."""
+    site = root / output_dir
+    if not site.is_symlink():
+        return "There is no published site yet."
+    problems = verify(site.resolve())
+    if not problems:
+        return "The published site is unchanged (verified against its manifest)."
+    return (f"The published site was damaged and no longer matches its build "
+            f"({summary(problems)}); the next successful publish rebuilds it.")
 
 
 class _LinkParser(HTMLParser):

@@ -145,3 +145,14 @@ def test_a_plain_directory_is_not_a_published_build(minibook, tmp_path, capsys):
     assert deploy(minibook, remote=str(remote)) == 1
     assert "not a published build" in capsys.readouterr().err
     assert branch_commits(remote) == []
+
+
+def test_a_truncated_page_is_refused_without_a_commit(published, tmp_path, capsys):
+    remote = bare(tmp_path)
+    site = (published / "site").resolve()
+    page = site / "chapters" / "beta.html"
+    page.write_bytes(page.read_bytes()[:-120])  # still links fine: only the manifest knows
+    assert deploy(published, remote=str(remote)) == 1
+    err = capsys.readouterr().err
+    assert "no longer matches" in err and "chapters/beta.html" in err
+    assert branch_commits(remote) == []

@@ -1,0 +1,63 @@
+"""The live build is verified against its manifest: "unchanged" only when true, damage repaired."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bookengine.build import build
+from bookengine.manifest import manifest_path, verify
+
+from tests.conftest import REPO
+
+
+def _publish(book: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bookengine", "publish", str(book)], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _pages(book: Path) -> set[str]:
+    site = (book / "site").resolve()
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def test_every_build_has_a_manifest_that_matches(minibook: Path) -> None:
+    build(minibook, log=lambda line: None)
+    live = (minibook / "site").resolve()
+    assert manifest_path(live).is_file()
+    assert verify(live) == []
+    (live / "chapters" / "alpha.html").write_text("changed")
+    assert any("chapters/alpha.html" in p for p in verify(live))
+
+
+def test_a_cell_that_damages_the_site_then_fails_is_not_called_unchanged(minibook: Path) -> None:
+    assert _publish(minibook).returncode == 0
+    pages = _pages(minibook)
+    gamma = minibook / "chapters" / "gamma.qmd"
+    good = gamma.read_text()
+    gamma.write_text("# Gamma\n\n```{python}\nimport os, shutil\n"
+                     "shutil.rmtree(os.path.join(os.environ['QUARTO_PROJECT_DIR'], 'site', "
+                     "'chapters'))\n1 / 0\n```\n")
+    failed = _publish(minibook)
+    assert failed.returncode == 1
+    assert "unchanged" not in failed.stderr
+    assert "damaged" in failed.stderr and "chapters/alpha.html: missing" in failed.stderr
+    gamma.write_text(good)
+    repaired = _publish(minibook)
+    assert repaired.returncode == 0, repaired.stderr
+    assert _pages(minibook) == pages
+    assert verify((minibook / "site").resolve()) == []
+
+
+def test_a_damaged_live_build_is_rebuilt_not_reported_as_current(minibook: Path) -> None:
+    assert _publish(minibook).returncode == 0
+    pages = _pages(minibook)
+    (minibook / "site" / "chapters" / "beta.html").unlink()
+    again = _publish(minibook)
+    assert again.returncode == 0, again.stderr
+    assert "rebuilding" in again.stdout and "chapters/beta.html: missing" in again.stdout
+    assert _pages(minibook) == pages
+    assert verify((minibook / "site").resolve()) == []
+    quiet = _publish(minibook)  # and now, nothing to do
+    assert "rebuilding" not in quiet.stdout
