@@ -8,6 +8,7 @@ problem found, leaving the published site as it was.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import os
@@ -21,7 +22,13 @@ from pathlib import Path
 from bookengine import citation, forkserver, lifeline, manifest, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
-from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
+from bookengine.convert import (
+    ConvertedPage,
+    add_heading_anchors,
+    line_of,
+    page_markdown,
+    run_pandoc,
+)
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
 from bookengine.layout import Layout, figure_files, insert_figures
@@ -37,6 +44,8 @@ from bookengine.publish import (
 from bookengine.qmd import Document, SourceError, parse
 
 ASSETS = Path(__file__).parent / "assets"
+PAGE_GZIP_LIMIT = 300_000
+"""The most a page may weigh, gzipped, with its inline charts (the shared assets aside)."""
 
 
 class BuildError(Exception):
@@ -290,6 +299,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
     for page in pages:
         try:
             _write_page(out, page, layout, rendered, config, version_date, changes)
+        except SourceError as exc:
+            raise BuildError([str(exc)]) from exc
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
@@ -312,9 +323,26 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
     extra = citation.page_extras(config, page, version_date, changes)
     body = insert_figures(page.body, page, svgs, extra)
     html = layout.render(page, body, extra)
+    _check_weight(config, page, html)
     dest = out / page.href
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(html, encoding="utf-8")
+
+
+def _check_weight(config: BookConfig, page: ConvertedPage, html: str) -> None:
+    """Refuse a page heavier than PAGE_GZIP_LIMIT gzipped, naming its heaviest figure."""
+    weight = len(gzip.compress(html.encode("utf-8"), 6))
+    if weight <= PAGE_GZIP_LIMIT:
+        return
+    line, heaviest = 1, ""
+    if page.figures:
+        fig = max(page.figures, key=lambda f: len(json.dumps(f.spec)))
+        line = line_of(config.root / page.rel, "label: " + fig.label)
+        heaviest = (f"; its heaviest figure, {fig.label}, carries "
+                    f"{len(json.dumps(fig.spec)) // 1000} KB of chart data")
+    raise SourceError(page.rel, line,
+                      f"the page weighs {weight // 1000} KB gzipped, over the limit of "
+                      f"{PAGE_GZIP_LIMIT // 1000} KB{heaviest}; plot fewer rows or split the page")
 
 
 def vega_bundle(state: Path) -> Path:

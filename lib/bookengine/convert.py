@@ -227,12 +227,13 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
     if warnings:
         missing = re.findall(r"Citeproc: citation (\S+) not found", warnings)
         if missing:
-            raise SourceError(rel, _line_of(config.root / rel, "@" + missing[0]),
+            raise SourceError(rel, line_of(config.root / rel, "@" + missing[0]),
                               f"citation @{missing[0]} is not in the bibliography")
     return proc.stdout.decode("utf-8")
 
 
-def _line_of(path: Path, needle: str) -> int:
+def line_of(path: Path, needle: str) -> int:
+    """The first line of a file that contains `needle` (1 if none does)."""
     for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if needle in line:
             return i

@@ -27,6 +27,13 @@ RELOAD_SCRIPT = ("<script>\n" + (Path(__file__).parent / "templates" / "preview.
     encoding="utf-8").replace("__STATUS__", STATUS_PATH) + "</script>\n")
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server with a listen backlog for many connections at once."""
+
+    request_queue_size = 512
+    daemon_threads = True
+
+
 class PreviewState:
     """The build counter and the last error, shared by the watcher and the server."""
 
@@ -67,7 +74,7 @@ class PreviewServer:
         except ConfigError:
             self.output = self.root / "site"
         handler = functools.partial(_Handler, preview=self)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = _Server(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

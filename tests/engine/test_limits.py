@@ -1,0 +1,87 @@
+"""Limits, each with a clear error naming file and line: rows per chart, output per cell, page
+weight; and a preview that keeps up with many connections at once."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import urllib.request
+from pathlib import Path
+
+import pytest
+from bookengine.build import BuildError, build
+from bookengine.preview import PreviewServer
+
+from tests.conftest import tree_hash
+
+BIG_CHART = """# Gamma {{#sec-gamma}}
+
+```{{python}}
+#| label: fig-big
+#| fig-cap: "Many points."
+#| fig-alt: "A cloud of points."
+import altair as alt
+import pandas as pd
+frame = pd.DataFrame({{"x": range({rows}), "y": [i % 97 for i in range({rows})]}})
+alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q")
+```
+"""
+
+
+def _quiet(book: Path):
+    return build(book, log=lambda line: None)
+
+
+def test_rows_per_chart_follow_altair_unless_the_chart_opts_out(minibook: Path) -> None:
+    _quiet(minibook)
+    before = tree_hash(minibook / "site")
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(BIG_CHART.format(rows=6000))
+    with pytest.raises(BuildError) as err:
+        _quiet(minibook)
+    assert "chapters/gamma.qmd:3" in str(err.value) and "MaxRowsError" in str(err.value)
+    assert "large-charts" in str(err.value)
+    assert tree_hash(minibook / "site") == before
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n",
+                                                 "book-engine:\n  large-charts: [fig-big]\n"))
+    _quiet(minibook)
+    assert 'id="fig-big"' in (minibook / "site" / "chapters" / "gamma.html").read_text()
+
+
+def test_a_cell_output_over_10_mb_is_refused(minibook: Path) -> None:
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma\n\nText.\n\n```{python}\nprint('x' * 11_000_000)\n```\n")
+    with pytest.raises(BuildError, match=r"(?s)chapters/gamma.qmd:5: .*limit is 10 MB per cell"):
+        _quiet(minibook)
+
+
+def test_a_page_over_300_kb_gzipped_is_refused(minibook: Path) -> None:
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n",
+                                                 "book-engine:\n  large-charts: [fig-big]\n"))
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(BIG_CHART.format(rows=60_000).replace(
+        "i % 97", "(i * 7919) % 100003 / 7.0"))
+    with pytest.raises(BuildError) as err:
+        _quiet(minibook)
+    message = str(err.value)
+    assert "chapters/gamma.qmd:4" in message and "over the limit of 300 KB" in message
+    assert "fig-big" in message
+
+
+def test_preview_serves_200_concurrent_connections(minibook: Path) -> None:
+    server = PreviewServer(minibook, port=0, log=lambda line: None)
+    server.start()
+    try:
+        url = f"http://127.0.0.1:{server.port}/index.html"
+
+        def fetch(_: int) -> int:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+                return response.status
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=200) as pool:
+            statuses = list(pool.map(fetch, range(200)))
+    finally:
+        server.stop()
+    assert statuses == [200] * 200
