@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +86,24 @@ def _svg_size(svg: str) -> tuple[int, int]:
     return (round(float(m.group(1))), round(float(m.group(2)))) if m else (640, 360)
 
 
+THEME_SCRIPT = ("document.documentElement.classList.replace('no-js','js');(function(){try{var t="
+                "localStorage.getItem('book-theme');if(t){document.documentElement.dataset.theme=t;}"
+                "}catch(e){}})();")
+"""The one inline script: marks the page as scripted and applies a remembered theme before
+the first paint."""
+CSP = ("default-src 'self'; script-src 'self' 'sha256-{theme}'; style-src 'self'; "
+       "style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'")
+"""Pages run only the site's own scripts and styles (Vega runs with its CSP-safe expression
+interpreter); inline style attributes (table column widths, chart layout) are allowed."""
+
+
+def content_security_policy() -> str:
+    """The Content-Security-Policy every page carries, with the theme script's hash."""
+    digest = hashlib.sha256(THEME_SCRIPT.encode("utf-8")).digest()
+    return CSP.format(theme=base64.b64encode(digest).decode("ascii"))
+
+
 class Layout:
     """Renders pages with the book's template."""
 
@@ -106,7 +126,8 @@ class Layout:
             book=self.config, page=page, body=body, root=root, nav=self.nav,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
-            has_charts=bool(page.figures), **(extra or {}),
+            has_charts=bool(page.figures), theme_script=THEME_SCRIPT,
+            csp=content_security_policy(), **(extra or {}),
         )
 
 

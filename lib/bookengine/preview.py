@@ -23,8 +23,10 @@ SETTLE_SECONDS = 0.4
 POLL_SECONDS = 0.3
 WATCHED_SUFFIXES = {".qmd", ".py", ".csv", ".yml", ".yaml", ".bib", ".json", ".csl"}
 
-RELOAD_SCRIPT = ("<script>\n" + (Path(__file__).parent / "templates" / "preview.js").read_text(
-    encoding="utf-8").replace("__STATUS__", STATUS_PATH) + "</script>\n")
+RELOAD_PATH = "/__preview/reload.js"
+RELOAD_JS = (Path(__file__).parent / "templates" / "preview.js").read_text(
+    encoding="utf-8").replace("__STATUS__", STATUS_PATH).encode("utf-8")
+RELOAD_SCRIPT = f'<script src="{RELOAD_PATH}"></script>\n'  # a file: pages allow no inline code
 
 
 class _Server(ThreadingHTTPServer):
@@ -143,6 +145,9 @@ class _Handler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path.split("?")[0] == STATUS_PATH:
             self._send(self.preview.state.as_json(), "application/json")
+            return
+        if self.path.split("?")[0] == RELOAD_PATH:
+            self._send(RELOAD_JS, "text/javascript; charset=utf-8")
             return
         local = Path(self.translate_path(self.path))
         if local.is_dir():

@@ -7,7 +7,7 @@ version date.
 
 from __future__ import annotations
 
-from inference_debate.data.catalogue import escape_cell
+from inference_debate.data.catalogue import code_span, escape_cell
 from inference_debate.data.sources import load_sources, source_text
 from inference_debate.data.tables import load_table
 
@@ -28,7 +28,7 @@ def changelog_markdown() -> str:
     for row in frame.itertuples(index=False):
         source = source_text(row.source_id) if row.source_id in sources else row.source_id
         lines.append(_row([
-            row.date.strftime("%Y-%m-%d"), f"`{escape_cell(row.file)}`", escape_cell(source),
+            row.date.strftime("%Y-%m-%d"), code_span(row.file), escape_cell(source),
             escape_cell(row.release), str(row.rows_added), str(row.rows_removed),
             str(row.rows_changed), escape_cell(row.note or ""),
         ]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.data.catalogue import escape_cell
 
 AUTHORS: dict[str, str] = {
     "ord": "Ord",
@@ -57,10 +58,6 @@ def anchor_link(anchor: str) -> str:
     return f"{parts[1]}.html#{anchor}"
 
 
-def _cell_text(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def claims_markdown(claims: pd.DataFrame | None = None) -> str:
     """The claims as a Markdown table, one row per claim, one linked cell per author."""
     if claims is None:
@@ -73,10 +70,10 @@ def claims_markdown(claims: pd.DataFrame | None = None) -> str:
     for _, group in claims.groupby("claim_id", sort=False):
         by_author = group.set_index("author")
         cells = [
-            f"[{by_author.at[a, 'stance']}]({anchor_link(by_author.at[a, 'anchor'])})"
+            f"[{escape_cell(by_author.at[a, 'stance'])}]({anchor_link(by_author.at[a, 'anchor'])})"
             for a in AUTHORS
         ]
-        lines.append(f"| {_cell_text(group['claim'].iloc[0])} | " + " | ".join(cells) + " |")
+        lines.append(f"| {escape_cell(group['claim'].iloc[0])} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

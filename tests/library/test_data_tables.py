@@ -105,17 +105,42 @@ def test_unknown_figure_raises():
 
 
 def test_catalogue_lists_every_source_and_table_with_its_hash():
+    from inference_debate.data.catalogue import code_span
+
     text = data.catalogue_markdown()
     for sid in data.load_sources():
-        assert f"`{sid}`" in text
+        assert f"<code>{sid.replace('-', chr(92) + '-')}</code>" == code_span(sid)
+        assert code_span(sid) in text
     for name in data.TABLES:
         if data.table_path(name).is_file():
             assert f"data/{name}.csv" in text
             assert data.table_hash(name) in text
 
 
-def test_catalogue_escapes_pipes_and_html():
-    from inference_debate.data.catalogue import escape_cell
+PAYLOADS = ['"><svg onload=alert(1)>', "<img src=x onerror=alert(1)>",
+            "<img src=data:x onerror=alert(1)>", "[click](javascript:alert(1))",
+            "a | b `c` *d* $x$ @fig-x [@key] {{< x >}} &amp; 5–10×"]
 
-    assert escape_cell("a | b <script>") == "a \\| b &lt;script&gt;"
+
+def _pandoc_table(cells: list[str]) -> str:
+    import subprocess
+
+    import pypandoc
+
+    markdown = "| A | B |\n|--|--|\n" + "\n".join(f"| {c} | x |" for c in cells) + "\n"
+    return subprocess.run([pypandoc.get_pandoc_path(), "--from", "markdown+smart", "--to",
+                           "html5", "--wrap=none"], input=markdown.encode(), capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_catalogue_escapes_every_markup_in_data_text():
+    import html
+
+    from inference_debate.data.catalogue import code_span, escape_cell
+
     assert "\n" not in escape_cell("two\nlines")
+    out = _pandoc_table([escape_cell(p) for p in PAYLOADS] + [code_span(p) for p in PAYLOADS])
+    for payload in PAYLOADS:  # each shows as typed, in its own cell, twice
+        assert out.count(f"<td>{html.escape(payload, quote=False)}</td>") == 1, payload
+        assert out.count(f"<td><code>{html.escape(payload, quote=False)}</code></td>") == 1
+    assert "<svg" not in out and "<img" not in out and "href" not in out

@@ -57,6 +57,12 @@
     });
     return spec;
   }
+  // No eval and no injected <style>: the page's Content-Security-Policy allows neither, so Vega
+  // runs its expression interpreter and book.css styles the tooltip.
+  function embedOptions(dark) {
+    return { renderer: "svg", actions: false, ast: true, defaultStyle: false,
+             tooltip: { theme: dark ? "dark" : "light", disableDefaultStyle: true } };
+  }
   function render(frame) {
     var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
     var label = payload.label;
@@ -72,7 +78,7 @@
     frame.querySelectorAll(".scale-switch button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.scale === scale));
     });
-    state.ready = window.vegaEmbed(target, spec, { renderer: "svg", actions: false, tooltip: { theme: isDark() ? "dark" : "light" } })
+    state.ready = window.vegaEmbed(target, spec, embedOptions(isDark()))
       .then(function (res) {
         state.view = res.view;
         state.theme = isDark() ? "dark" : "light";

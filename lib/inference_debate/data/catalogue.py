@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-import html
+import re
 
 from inference_debate.data.schemas import TABLES
 from inference_debate.data.sources import load_sources
 from inference_debate.data.tables import load_table, table_hash
 
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
 
 def escape_cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: HTML escaped, pipes and newlines neutralised."""
-    value = html.escape(str(text), quote=False)
-    return value.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Data text that Markdown shows as typed: every ASCII punctuation mark backslash-escaped
+    (so no HTML, link, code, maths, citation or table syntax in data ever takes effect), and
+    newlines folded, so it is safe in a table cell or a paragraph."""
+    value = str(text).replace("\r", " ").replace("\n", " ")
+    return _PUNCTUATION.sub(r"\\\1", value)
+
+
+def code_span(text: object) -> str:
+    """Data text set as code: a raw `<code>` element around the escaped text (a Markdown code
+    span cannot hold a `|` inside a table cell)."""
+    return f"<code>{escape_cell(text)}</code>"
 
 
 def _link(url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return "<" + escape_cell(url) + ">"
+    if re.fullmatch(r"https?://[^\s<>\\`|]+", url):
+        return f"<{url}>"
     return escape_cell(url)
 
 
@@ -30,7 +40,7 @@ def sources_markdown() -> str:
     lines = [_row(["Id", "Author", "Title", "Date", "Address", "Licence", "Taken"]),
              _row(["---"] * 7)]
     for source in load_sources().values():
-        lines.append(_row([f"`{source.id}`", escape_cell(source.author),
+        lines.append(_row([code_span(source.id), escape_cell(source.author),
                            escape_cell(source.title), escape_cell(source.date),
                            _link(source.url), escape_cell(source.licence),
                            escape_cell(source.taken)]))
@@ -47,7 +57,7 @@ def tables_markdown() -> str:
             escape_cell(col.name) + (f" ({escape_cell(col.unit)})" if col.unit else "")
             for col in spec.columns
         )
-        sources = ", ".join(f"`{sid}`" for sid in dict.fromkeys(frame["source_id"].astype(str)))
+        sources = ", ".join(code_span(sid) for sid in dict.fromkeys(frame["source_id"].astype(str)))
         lines.append(_row([f"`data/{name}.csv`: {escape_cell(spec.description)}",
                            str(len(frame)), columns, sources, f"`{table_hash(name)}`"]))
     return "\n".join(lines)
