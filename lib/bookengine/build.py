@@ -168,7 +168,7 @@ def _site_key(config: BookConfig, docs: list[Document]) -> str:
         digest.update(json.dumps(cache.stored_inputs(doc.rel), sort_keys=True).encode())
         entry = cache.entry_path(doc.rel)
         digest.update(file_hash(entry).encode() if entry.is_file() else b"-")
-    for extra in ["_quarto.yml", *config.bibliography, citation.CHANGELOG]:
+    for extra in ["_quarto.yml", *config.bibliography, *filter(None, [config.changelog])]:
         path = config.root / extra
         digest.update(file_hash(path).encode() if path.is_file() else b"-")
     digest.update(tree_hash([Path(__file__).resolve().parent],

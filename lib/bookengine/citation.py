@@ -18,15 +18,14 @@ from typing import Any
 from bookengine.config import BookConfig
 from bookengine.convert import ConvertedPage
 
-CHANGELOG = "data/changelog.csv"
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def changelog_dates(config: BookConfig) -> dict[str, str]:
     """The newest changelog date for each file the changelog names (`file` column)."""
     newest: dict[str, str] = {}
-    path = config.root / CHANGELOG
-    if path.is_file():
+    path = config.root / config.changelog if config.changelog else None
+    if path is not None and path.is_file():
         with open(path, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 value = (row.get("date") or "").strip()

@@ -68,6 +68,11 @@ class BookConfig:
     preload: tuple[str, ...] = ()
     """`book-engine.preload`: third-party modules imported once per build and shared by every
     kernel (forked from one server); empty starts each kernel from a fresh interpreter."""
+    changelog: str | None = None
+    """`book-engine.changelog`: a CSV with `date` and `file` columns recording when each data
+    file changed; it dates the book's version and each figure's data."""
+    data_dir: str | None = None
+    """`book-engine.data`: the folder of data tables (`*.csv`) whose hash names a deploy."""
     timeout: int = 300
     """`book-engine.timeout`: seconds one cell may run before its page fails."""
     large_charts: tuple[str, ...] = ()
@@ -91,7 +96,7 @@ _BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "ap
               "description", "repo-url", "repo-actions", "license", "search", "sidebar",
               "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
 _EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
-_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts"}
+_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts", "changelog", "data"}
 
 
 def load_config(root: Path | str) -> BookConfig:
@@ -164,6 +169,10 @@ def load_config(root: Path | str) -> BookConfig:
     if not isinstance(echo, bool):
         problems.append("`execute.echo` must be true or false")
 
+    for key in ("changelog", "data"):
+        value = engine.get(key)
+        if value is not None and not (isinstance(value, str) and (root / value).exists()):
+            problems.append(f"`book-engine.{key}`: {value!r} does not exist")
     timeout = engine.get("timeout", 300)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         problems.append(f"`book-engine.timeout` must be a whole number of seconds, not {timeout!r}")
@@ -194,6 +203,8 @@ def load_config(root: Path | str) -> BookConfig:
         library=tuple(library),
         lock=engine.get("lock", "requirements.lock"),
         preload=tuple(engine.get("preload") or ()),
+        changelog=engine.get("changelog"),
+        data_dir=engine.get("data"),
         timeout=timeout,
         large_charts=tuple(large_charts),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},

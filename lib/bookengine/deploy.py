@@ -4,8 +4,8 @@ Only a complete, checked build is deployed: `site` must be the link a successful
 into `.book/builds/`, and the link check must find nothing wrong. The commit is built in a
 temporary git directory with the site as its work tree, so the project's own repository, work
 tree and index are never touched. Its message names the data version (the newest date the book
-records and a short hash over `data/*.csv`), and its author, committer and date are fixed and
-taken from that version, so deploying the same site twice gives the same commit.
+records and a short hash over the data folder's tables), and its author, committer and date are
+fixed and taken from that version, so deploying the same site twice gives the same commit.
 
 The remote is the `remote` argument, else `$BOOK_DEPLOY_REMOTE`, else the project's
 `git config book.deployRemote`; it may be a URL, a path, or the name of a remote of the
@@ -39,19 +39,19 @@ class DeployError(Exception):
     """The site cannot be deployed (no complete build, no remote, or git failed)."""
 
 
-def data_hash(root: Path) -> str:
-    """First 8 hex characters of a sha256 over `data/*.csv`: each file's name, NUL, bytes, NUL,
-    in name order."""
+def data_hash(config: BookConfig) -> str:
+    """First 8 hex characters of a sha256 over the data folder's `*.csv` (`book-engine.data`):
+    each file's name, NUL, bytes, NUL, in name order."""
     digest = hashlib.sha256()
-    folder = root / "data"
-    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+    folder = config.root / config.data_dir if config.data_dir else None
+    for path in sorted(folder.glob("*.csv")) if folder and folder.is_dir() else []:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:8]
 
 
 def data_version(config: BookConfig) -> tuple[str, str]:
     """The data version: (newest recorded date, or 1970-01-01 if none; hash of data/*.csv)."""
-    return version_date(config) or NO_DATE, data_hash(config.root)
+    return version_date(config) or NO_DATE, data_hash(config)
 
 
 def deployable_site(config: BookConfig) -> Path:
@@ -122,7 +122,7 @@ def resolve_remote(root: Path, remote: str | None) -> str:
 def commit_message(date: str, digest: str) -> str:
     """The deploy commit's message, naming the data version."""
     return (f"Publish site for data version {date} ({digest})\n\n"
-            f"Data version: {date}; data/*.csv sha256 {digest}.\n")
+            f"Data version: {date}; data tables sha256 {digest}.\n")
 
 
 def publish_commit(site: Path, remote: str, branch: str, date: str, message: str) -> str | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bookengine.build import BuildError, build
 from bookengine.cache import IGNORED_PARTS
-from bookengine.config import ConfigError, load_config
+from bookengine.config import BookConfig, ConfigError, load_config
 
 STATUS_PATH = "/__preview/status"
 SETTLE_SECONDS = 0.4
@@ -49,12 +49,12 @@ class PreviewState:
             return json.dumps({"build": self.build, "error": self.error}).encode()
 
 
-def snapshot(root: Path) -> dict[str, float]:
-    """Modification times of every source the book is built from."""
+def snapshot(root: Path, output_dir: str = "site") -> dict[str, float]:
+    """Modification times of every source the book is built from (not its output)."""
     out: dict[str, float] = {}
     for path in root.rglob("*"):
         rel = path.relative_to(root)
-        if IGNORED_PARTS.intersection(rel.parts) or rel.parts[0] in ("site", ".book"):
+        if IGNORED_PARTS.intersection(rel.parts) or rel.parts[0] == output_dir:
             continue
         if path.suffix in WATCHED_SUFFIXES and path.is_file():
             try:
@@ -72,9 +72,10 @@ class PreviewServer:
         self.state = PreviewState()
         self.log = log
         try:
-            self.output = self.root / load_config(self.root).output_dir
+            self.output_dir = load_config(self.root).output_dir
         except ConfigError:
-            self.output = self.root / "site"
+            self.output_dir = BookConfig.output_dir  # the default, until the config is mended
+        self.output = self.root / self.output_dir
         handler = functools.partial(_Handler, preview=self)
         self.httpd = _Server(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
@@ -99,15 +100,15 @@ class PreviewServer:
 
     def watch(self) -> None:
         """Poll the sources; rebuild once changes have settled."""
-        last = snapshot(self.root)
+        last = snapshot(self.root, self.output_dir)
         while not self._stop.is_set():
             time.sleep(POLL_SECONDS)
-            now = snapshot(self.root)
+            now = snapshot(self.root, self.output_dir)
             if now == last:
                 continue
             while not self._stop.is_set():  # wait for the edits to settle
                 time.sleep(SETTLE_SECONDS)
-                settled = snapshot(self.root)
+                settled = snapshot(self.root, self.output_dir)
                 if settled == now:
                     break
                 now = settled
