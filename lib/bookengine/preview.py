@@ -98,9 +98,10 @@ class PreviewServer:
             self.state.build += 1
         self.log(report.summary().splitlines()[-1])
 
-    def watch(self) -> None:
-        """Poll the sources; rebuild once changes have settled."""
-        last = snapshot(self.root, self.output_dir)
+    def watch(self, last: dict[str, float] | None = None) -> None:
+        """Poll the sources; rebuild once changes have settled (compared with `last`, the
+        sources as they were when the last build began)."""
+        last = snapshot(self.root, self.output_dir) if last is None else last
         while not self._stop.is_set():
             time.sleep(POLL_SECONDS)
             now = snapshot(self.root, self.output_dir)
@@ -116,10 +117,12 @@ class PreviewServer:
             self.rebuild()
 
     def start(self, initial_build: bool = True) -> None:
+        """Build once, then serve and watch; an edit made during the first build is seen."""
+        before = snapshot(self.root, self.output_dir)
         if initial_build:
             self.rebuild()
-        for target in (self.httpd.serve_forever, self.watch):
-            thread = threading.Thread(target=target, daemon=True)
+        for target, args in ((self.httpd.serve_forever, ()), (self.watch, (before,))):
+            thread = threading.Thread(target=target, args=args, daemon=True)
             thread.start()
             self._threads.append(thread)
 

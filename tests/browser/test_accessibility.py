@@ -40,6 +40,6 @@ def test_keyboard_reaches_the_controls(book_site, browser) -> None:
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focused controls show a focus ring"
     page.keyboard.press("Enter")
-    page.wait_for_function("window.bookCharts['fig-ord-log-x'].view && "
+    page.wait_for_function("() => window.bookCharts['fig-ord-log-x'].view && "
                            "window.bookCharts['fig-ord-log-x'].scale === 'linear'")
     context.close()

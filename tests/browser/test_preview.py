@@ -47,9 +47,36 @@ def test_broken_chapter_keeps_last_good_site(minibook: Path, browser) -> None:
 
         gamma.write_text(good.replace("Plain text only", "Mended text only"))
         wait_for(lambda: status(server)["error"] is None and status(server)["build"] == 2)
-        page.wait_for_function("document.body.innerText.includes('Mended text only')",
+        page.wait_for_function("() => document.body.innerText.includes('Mended text only')",
                                timeout=15_000)
         assert page.locator("#preview-error").count() == 0
         page.close()
+    finally:
+        server.stop()
+
+
+def test_printing_cells_and_failures_never_stop_the_watcher(minibook: Path) -> None:
+    server = PreviewServer(minibook, port=0, log=lambda line: None)
+    server.start()
+    try:
+        alpha = minibook / "chapters" / "alpha.qmd"
+        lines = alpha.read_text().split("\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith("#| label: fig-"))
+        body = max(i for i in range(start, start + 10) if lines[i].startswith("#|")) + 1
+        lines.insert(body, "print('hello')")  # once a crash that stopped all later rebuilds
+        alpha.write_text("\n".join(lines))
+        wait_for(lambda: status(server)["build"] == 2 or status(server)["error"])
+        assert status(server) == {"build": 2, "error": None}
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/chapters/alpha.html") as r:
+            assert "hello" in r.read().decode()
+
+        gamma = minibook / "chapters" / "gamma.qmd"
+        good = gamma.read_text()
+        gamma.write_text("# Gamma\n\n```{python}\nraise RuntimeError('boom')\n```\n")
+        wait_for(lambda: status(server)["error"] is not None)
+        gamma.write_text(good.replace("Plain text only", "Still watching"))
+        wait_for(lambda: status(server)["error"] is None and status(server)["build"] == 3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/chapters/gamma.html") as r:
+            assert "Still watching" in r.read().decode()
     finally:
         server.stop()
