@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from inference_debate import upstream
+from inference_debate.upstream import arcprize, epoch, metr
+from inference_debate.upstream.fields import UpstreamError
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO / ".." / "shared" / "upstream"
@@ -24,7 +25,7 @@ def _json(name):
 
 
 def test_metr_horizons_reproduce_the_release():
-    frame, notes = upstream.metr_horizons(_yaml("benchmark_results_1_1.yaml"))
+    frame, notes = metr.horizons(_yaml("benchmark_results_1_1.yaml"), "metr-th-1-1")
     assert len(frame) == 17  # the README: 17 models up to Claude Opus 4.5
     row = frame.set_index("model_id").loc["claude_3_7_sonnet_inspect"]
     # Read from benchmark_results_1_1.yaml, lines 59-76.
@@ -40,7 +41,7 @@ def test_metr_horizons_reproduce_the_release():
 
 
 def test_metr_doubling_times_reproduce_the_release():
-    frame, _ = upstream.metr_doubling_times(_yaml("benchmark_results_1_1.yaml"))
+    frame, _ = metr.doubling_times(_yaml("benchmark_results_1_1.yaml"), "metr-th-1-1")
     by_method = frame.set_index("method")
     assert by_method.loc["from_2023_on", "doubling_days"] == pytest.approx(130.801)
     assert by_method.loc["from_2023_on", "ci_low_days"] == pytest.approx(107.334)
@@ -50,7 +51,7 @@ def test_metr_doubling_times_reproduce_the_release():
 
 
 def test_metr_costs_come_from_release_1_0_and_are_positive():
-    frame, _ = upstream.metr_costs(_yaml("benchmark_results_1_0.yaml"))
+    frame, _ = metr.costs(_yaml("benchmark_results_1_0.yaml"), "metr-th-1-0")
     row = frame.set_index("model_id").loc["o1_preview"]
     assert row["usd_per_pass"] == pytest.approx(3255.6205825982142)
     assert row["p50_horizon_minutes"] == pytest.approx(21.97, abs=0.01)
@@ -58,7 +59,7 @@ def test_metr_costs_come_from_release_1_0_and_are_positive():
 
 
 def test_metr_costs_skip_zero_costs_with_a_note():
-    frame, notes = upstream.metr_costs(_yaml("benchmark_results_1_1.yaml"))
+    frame, notes = metr.costs(_yaml("benchmark_results_1_1.yaml"), "metr-th-1-1")
     assert "o3_inspect" not in set(frame["model_id"])  # usage.usd is 0.0 in 1.1
     assert any("o3_inspect" in note and "skipped" in note for note in notes)
 
@@ -66,19 +67,19 @@ def test_metr_costs_skip_zero_costs_with_a_note():
 def test_metr_missing_field_is_named():
     doc = copy.deepcopy(_yaml("benchmark_results_1_1.yaml"))
     del doc["results"]["o3_inspect"]["metrics"]["p50_horizon_length"]["ci_low"]
-    with pytest.raises(upstream.UpstreamError, match=r"o3_inspect.*p50_horizon_length\.ci_low"):
-        upstream.metr_horizons(doc)
+    with pytest.raises(UpstreamError, match=r"o3_inspect.*p50_horizon_length\.ci_low"):
+        metr.horizons(doc, "metr-th-1-1")
 
 
 def test_metr_unknown_field_is_noted():
     doc = copy.deepcopy(_yaml("benchmark_results_1_1.yaml"))
     doc["results"]["o3_inspect"]["metrics"]["p90_horizon_length"] = {"estimate": 1.0}
-    _, notes = upstream.metr_horizons(doc)
+    _, notes = metr.horizons(doc, "metr-th-1-1")
     assert any("p90_horizon_length" in note for note in notes)
 
 
 def test_arc_agi_reproduces_the_leaderboard():
-    frame, notes = upstream.arc_agi(_json("evaluations.json"), _json("models.json"),
+    frame, notes = arcprize.scores(_json("evaluations.json"), _json("models.json"),
                                     _json("datasets.json"))
     rows = frame.set_index(["dataset", "model_id"])
     o3 = rows.loc[("ARC-AGI-1", "o3-2025-04-16-high")]
@@ -108,20 +109,20 @@ def test_arc_agi_reproduces_the_leaderboard():
     ],
 )
 def test_arc_names_parse_into_family_and_effort(name, model_id, family, effort):
-    assert upstream.parse_arc_name(name, model_id) == (family, effort)
+    assert arcprize.parse_name(name, model_id) == (family, effort)
 
 
 def test_arc_missing_cost_is_named():
     evaluations = copy.deepcopy(_json("evaluations.json"))
     record = next(r for r in evaluations if r["datasetId"] == "v1_Semi_Private")
     del record["costPerTask"]
-    with pytest.raises(upstream.UpstreamError, match="costPerTask"):
-        upstream.arc_agi(evaluations, _json("models.json"))
+    with pytest.raises(UpstreamError, match="costPerTask"):
+        arcprize.scores(evaluations, _json("models.json"))
 
 
 def test_epoch_trends_and_points_reproduce_the_release():
     text = (UPSTREAM / "epoch" / "lowest_price_models_results.csv").read_text("utf-8")
-    frame, _ = upstream.epoch_price_trends(text)
+    frame, _ = epoch.price_trends(text, "epoch-price-trends")
     row = frame.set_index(["benchmark", "threshold"]).loc[("MMLU", "GPT-3")]
     # lowest_price_models_results.csv line 2
     assert row["yearly_reduction_factor"] == pytest.approx(11.772872667426151)
@@ -129,8 +130,9 @@ def test_epoch_trends_and_points_reproduce_the_release():
     assert row["ci90_high"] == pytest.approx(16.724339561970456)
     assert row["threshold_score"] == pytest.approx(43.9)
     assert len(frame) == 21
-    points, _ = upstream.epoch_cheapest_prices(
-        (UPSTREAM / "epoch" / "lowest_price_models_data.csv").read_text("utf-8"))
+    points, _ = epoch.cheapest_prices(
+        (UPSTREAM / "epoch" / "lowest_price_models_data.csv").read_text("utf-8"),
+        "epoch-price-trends")
     first = points.iloc[0]
     assert (first["model"], first["release_date"], first["usd_per_million_tokens"]) == (
         "GPT-3", "2021-11-20", 60.0)
@@ -139,18 +141,7 @@ def test_epoch_trends_and_points_reproduce_the_release():
 def test_epoch_missing_column_is_named():
     text = (UPSTREAM / "epoch" / "lowest_price_models_results.csv").read_text("utf-8")
     broken = text.replace("price_reduction_factor_per_year_90_ci", "ci", 1)
-    with pytest.raises(upstream.UpstreamError, match="price_reduction_factor_per_year_90_ci"):
-        upstream.epoch_price_trends(broken)
+    with pytest.raises(UpstreamError, match="price_reduction_factor_per_year_90_ci"):
+        epoch.price_trends(broken, "epoch-price-trends")
 
 
-def test_curated_tables_are_what_the_converters_build(monkeypatch):
-    monkeypatch.setenv("QUARTO_PROJECT_DIR", str(REPO))
-    from inference_debate import data
-
-    tables, _ = upstream.build_tables(UPSTREAM)
-    for name, built in tables.items():
-        stored = data.load_table(name)
-        assert len(stored) == len(built), name
-        assert list(stored["model_id" if "model_id" in stored else stored.columns[0]]
-                    .astype(str)) == list(built["model_id" if "model_id" in built
-                                                else built.columns[0]].astype(str)), name
