@@ -1,14 +1,22 @@
-"""The upstream converters parse the real releases and reproduce values read from them by hand."""
+"""The upstream converters parse the real releases and reproduce values read from them by hand.
+
+Also: each field a source module declares as required stops a conversion when missing, naming
+the entry and field, and every other field may be absent; names for unseen model keys.
+"""
 
 import copy
+import fnmatch
+import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from inference_debate.upstream import arcprize, epoch, metr
+from inference_debate.upstream import KINDS, arcprize, epoch, metr, names
 from inference_debate.upstream.fields import UpstreamError
+from inference_debate.upstream.kinds import Named
 
 REPO = Path(__file__).resolve().parents[2]
 UPSTREAM = REPO / ".." / "shared" / "upstream"
@@ -145,3 +153,151 @@ def test_epoch_missing_column_is_named():
         epoch.price_trends(broken, "epoch-price-trends")
 
 
+
+
+# --- Required means used: each declared field, removed from a real release ---------------------
+
+def _drop(record, path):
+    *parents, last = path.split(".")
+    for part in parents:
+        record = record[part]
+    del record[last]
+
+
+@pytest.mark.parametrize("path", metr.HORIZON_ENTRY.required)
+def test_metr_each_required_field_missing_is_named_with_its_entry(path):
+    doc = copy.deepcopy(_yaml("benchmark_results_1_1.yaml"))
+    _drop(doc["results"]["o3_inspect"], path)
+    with pytest.raises(UpstreamError, match=rf"model 'o3_inspect': required field '{path}'"):
+        metr.horizons(doc, "metr-th-1-1")
+
+
+@pytest.mark.parametrize("path", [p for p in metr.HORIZON_ENTRY.optional
+                                  if p.startswith("metrics.")])
+def test_metr_fields_the_book_does_not_need_may_be_absent(path):
+    doc = copy.deepcopy(_yaml("benchmark_results_1_1.yaml"))
+    for result in doc["results"].values():
+        _drop(result, path)
+    frame, notes = metr.horizons(doc, "metr-th-1-1")
+    assert len(frame) == 17 and notes == []
+    if path.startswith("metrics.p80"):
+        column = {"estimate": "p80_horizon_minutes", "ci_low": "p80_ci_low_minutes",
+                  "ci_high": "p80_ci_high_minutes"}[path.rsplit(".", 1)[1]]
+        assert frame[column].isna().all()
+
+
+@pytest.mark.parametrize("column", arcprize.EVALUATION.required)
+def test_arc_each_required_field_missing_is_named(column):
+    evaluations = copy.deepcopy(_json("evaluations.json"))
+    record = next(r for r in evaluations if r["modelId"] == "o3-2025-04-16-high"
+                  and r["datasetId"] == "v1_Semi_Private")
+    del record[column]
+    with pytest.raises(UpstreamError, match=column):
+        arcprize.scores(evaluations, _json("models.json"), _json("datasets.json"))
+
+
+def _without_column(name, column):
+    text = (UPSTREAM / "epoch" / name).read_text("utf-8")
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return frame.drop(columns=[column]).to_csv(index=False)
+
+
+@pytest.mark.parametrize(("name", "fields", "convert"), [
+    ("lowest_price_models_results.csv", epoch.TREND, epoch.price_trends),
+    ("lowest_price_models_data.csv", epoch.POINT, epoch.cheapest_prices),
+])
+def test_epoch_required_columns_are_named_and_the_others_may_go(name, fields, convert):
+    for column in fields.required:
+        with pytest.raises(UpstreamError, match=re.escape(repr(column))):
+            convert(_without_column(name, column), "epoch-price-trends")
+    for column in fields.optional:
+        frame, notes = convert(_without_column(name, column), "epoch-price-trends")
+        assert len(frame) > 0 and not any("new column" in n for n in notes)
+
+
+def test_new_fields_are_noted_with_how_many_entries_carry_them():
+    doc = copy.deepcopy(_yaml("benchmark_results_1_1.yaml"))
+    for result in list(doc["results"].values())[:3]:
+        result["metrics"]["is_sota_p50"] = True
+    _, notes = metr.horizons(doc, "metr-th-1-1")
+    assert notes == ["METR 1.1 models: new field 'metrics.is_sota_p50' in 3 of 17 entries "
+                     "(not used)"]
+
+
+# --- Names: from the release, else derived; curated always wins ------------------------------
+
+@pytest.mark.parametrize(("key", "name", "developer"), [
+    ("gpt_5_2", "GPT-5.2", "OpenAI"),
+    ("claude_opus_4_6_inspect", "Claude Opus 4.6", "Anthropic"),
+    ("gemini_3_1_pro", "Gemini 3.1 Pro", "Google"),
+    ("gpt_5_2025_08_07_inspect", "GPT-5", "OpenAI"),
+    ("gpt_4_1106", "GPT-4 1106", "OpenAI"),
+    ("qwen_2_5_72b", "Qwen 2.5 72B", "Alibaba"),
+    ("o3_inspect", "o3", "OpenAI"),
+    ("kimi_k2_thinking", "Kimi K2 Thinking", "Moonshot AI"),
+    ("sable_lattice_4", "Sable Lattice 4", "Unknown"),
+])
+def test_names_are_derived_from_keys(key, name, developer):
+    assert names.derive_name(key) == name
+    assert names.developer_of(key) == developer
+
+
+@pytest.mark.parametrize(("derived", "listed", "same"), [
+    ("DeepSeek R1 0528", "DeepSeek-R1-0528", True),
+    ("GPT-5.1 Codex Max", "GPT-5.1-Codex-Max", True),
+    ("o1 Preview", "o1-preview", True),
+    ("Claude 3.5 Sonnet", "Claude 3.5 Sonnet (Old)", False),
+    ("GPT-4", "GPT-4 0314", False),
+])
+def test_a_derived_name_matches_a_listed_one_ignoring_case_and_punctuation(derived, listed,
+                                                                           same):
+    assert names.same_name(derived, listed) is same
+
+
+def test_models_table_keeps_curated_rows_and_says_where_each_name_came_from():
+    previous = pd.DataFrame([
+        {"model_id": "gpt_5_2", "display_name": "GPT-5.2 (curated)", "developer": "OpenAI",
+         "name_origin": "curated", "source_id": "metr-th-1-1"},
+        {"model_id": "old-arc-id", "display_name": "Old", "developer": "X",
+         "name_origin": "release", "source_id": "arcprize-leaderboard"},
+    ])
+    named = [Named("gpt_5_2", "metr-th-1-1"), Named("o1_preview", "metr-th-1-1"),
+             Named("nebula_9", "metr-th-1-1", where="source metr-th-1-1 (METR 1.1)"),
+             Named("arc-x-high", "arcprize-leaderboard", "Arc X (High)", "Lab")]
+    frame, notes = names.models_table(named, [("o1-preview", "metr-release-dates")], previous)
+    rows = frame.set_index("model_id")
+    assert rows.loc["gpt_5_2", "display_name"] == "GPT-5.2 (curated)"
+    assert tuple(rows.loc["o1_preview", ["display_name", "name_origin", "source_id"]]) == \
+        ("o1-preview", "release", "metr-release-dates")
+    assert tuple(rows.loc["nebula_9", ["display_name", "developer", "name_origin"]]) == \
+        ("Nebula 9", "Unknown", "derived")
+    assert tuple(rows.loc["arc-x-high", ["display_name", "developer", "name_origin"]]) == \
+        ("Arc X (High)", "Lab", "release")
+    assert "old-arc-id" not in rows.index  # a release name is rebuilt from the release
+    assert notes == ["source metr-th-1-1 (METR 1.1): model 'nebula_9' has no curated or "
+                     "released name; derived 'Nebula 9' (developer Unknown); curate it in "
+                     "data/models.csv"]
+
+
+def test_an_arc_model_missing_from_models_json_gets_a_derived_name():
+    evaluations = copy.deepcopy(_json("evaluations.json"))
+    evaluations.append({"datasetId": "v1_Semi_Private", "modelId": "lumen_drift_3",
+                        "score": 0.5, "costPerTask": 1.5})
+    frame, _ = arcprize.scores(evaluations, _json("models.json"), _json("datasets.json"))
+    row = frame.set_index(["dataset", "model_id"]).loc[("ARC-AGI-1", "lumen_drift_3")]
+    assert row["display_name"] == "Lumen Drift 3"
+
+
+# --- One registry --------------------------------------------------------------------------
+
+def test_every_source_with_a_release_names_a_registered_kind(monkeypatch):
+    monkeypatch.setenv("QUARTO_PROJECT_DIR", str(REPO))
+    from inference_debate import data
+
+    for source in data.load_sources().values():
+        if source.release_urls:
+            assert source.release_kind in KINDS, source.id
+    for kind in KINDS.values():
+        assert set(kind.tables) <= set(data.TABLES), kind.name
+        for pattern in kind.fields:
+            assert any(fnmatch.fnmatchcase(pattern, f) or pattern == f for f in kind.files)
