@@ -529,3 +529,12 @@ def test_a_release_file_growing_past_the_limit_is_refused(project, awkward_serve
                                            r"0\.1 MB per release file"):
         refresh(project, DATE, release_base=base, log=quiet, max_bytes=100_000)
     assert data_hash(project) == before
+
+
+def test_the_newest_release_is_read_from_the_table_after_a_1_2_refresh(project, releases,
+                                                                       server):
+    assert data.latest_release("metr_horizons") == "1.1"
+    newer.newer_metr(releases, "1.2", "metr/benchmark_results_1_2.yaml")
+    refresh(project, DATE, release_base=server, log=quiet)
+    assert data.latest_release("metr_horizons") == "1.2"
+    assert data.latest_release("metr_doubling_times") == "1.2"

@@ -11,6 +11,7 @@ table they feed, `data/models.csv` included (see :mod:`~inference_debate.upstrea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -62,7 +63,7 @@ def build_tables(converted: Sequence[tuple[str, Converted]],
     return tables, notes
 
 
-def write_table(frame: pd.DataFrame, path) -> None:
+def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a converted table as the curated CSV files are written (true/false, LF endings)."""
     out = frame.copy()
     for column in out.columns:
