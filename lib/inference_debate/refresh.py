@@ -223,17 +223,21 @@ def _current(sources: Mapping[str, Source]) -> list[Source]:
     return list(chosen.values())
 
 
-def _newer_releases(release: Release, source: Source, release_base: str | None,
-                    override: str | None, timeout: float, max_bytes: int, run_date: str,
-                    log: Callable[[str], None]) -> tuple[Release, Source, list[dict[str, str]]]:
-    """The newest release published after `release`, with the sources.yml entries it needs."""
+def _newer_releases(release: Release, source: Source, timeout: float, max_bytes: int,
+                    run_date: str, log: Callable[[str], None]
+                    ) -> tuple[Release, list[dict[str, str]]]:
+    """The newest release published after `release`, with the sources.yml entries it needs.
+
+    The next releases are looked for beside the file just read (on the mirror, if one is used);
+    a new entry cites the address beside the source's own `release_url`.
+    """
     kind = release.kind
     assert kind.newer is not None
     entries: list[dict[str, str]] = []
     for _ in range(_MAX_NEWER):
         found = None
         for name in kind.newer.candidates(release.version):
-            url = _address(name, source, kind, release_base, override)
+            url = urljoin(release.urls[0], name)
             where = f"source {source.id} (newer release {url})"
             body = fetch(url, where, timeout, max_bytes, missing_ok=True)
             if body is None:
@@ -260,7 +264,7 @@ def _newer_releases(release: Release, source: Source, release_base: str | None,
                                if k not in ("release_url", "release_kind")})
             break
         if found is None:
-            return release, source, entries
+            return release, entries
         release = found
     raise RefreshError(f"source {source.id}: more than {_MAX_NEWER} newer releases in a row")
 
@@ -329,8 +333,8 @@ def refresh(project: Path, run_date: str | None = None,
             log(f"fetching {source.id}: {', '.join(u for _, u in addresses)}")
             release = read_release(source.id, _kind_of(source), addresses, timeout, max_bytes)
             if release.kind.newer:
-                release, _, found = _newer_releases(release, source, release_base, override,
-                                                    timeout, max_bytes, run_date, log)
+                release, found = _newer_releases(release, source, timeout, max_bytes,
+                                                 run_date, log)
                 new_entries += found
             report.releases[release.source_id] = release
         report.new_sources = [entry["id"] for entry in new_entries]

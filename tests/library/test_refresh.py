@@ -538,3 +538,13 @@ def test_the_newest_release_is_read_from_the_table_after_a_1_2_refresh(project, 
     refresh(project, DATE, release_base=server, log=quiet)
     assert data.latest_release("metr_horizons") == "1.2"
     assert data.latest_release("metr_doubling_times") == "1.2"
+
+
+def test_a_newer_release_is_looked_for_beside_an_overridden_file(project, releases, server):
+    mirror = releases / "mirror"
+    mirror.mkdir()
+    shutil.copy(releases / METR_11, mirror / "benchmark_results_1_1.yaml")
+    newer.newer_metr(releases, "1.2", "mirror/benchmark_results_1_2.yaml")
+    report = refresh(project, DATE, release_base=server, log=quiet,
+                     overrides={"metr-th-1-1": f"{server}/mirror/benchmark_results_1_1.yaml"})
+    assert report.releases["metr-th-1-2"].urls == [f"{server}/mirror/benchmark_results_1_2.yaml"]
