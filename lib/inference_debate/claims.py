@@ -11,14 +11,9 @@ import pandas as pd
 
 from inference_debate import data
 from inference_debate.data.catalogue import escape_cell
+from inference_debate.data.schemas import AUTHORS, STANCES
 
-AUTHORS: dict[str, str] = {
-    "ord": "Ord",
-    "greenblatt": "Greenblatt",
-    "kokotajlo": "Kokotajlo",
-    "epoch": "Epoch",
-}
-STANCES = ("asserts", "disputes", "qualifies", "silent")
+__all__ = ["AUTHORS", "STANCES", "check_claims", "load_claims"]
 
 
 def load_claims() -> pd.DataFrame:

@@ -1,12 +1,14 @@
 """`make refresh`: fetch every upstream release, rebuild the curated tables, replace them at once.
 
-For every source in `data/sources.yml` with a `release_url`, the release files are downloaded
-(urllib, with a timeout), parsed, and converted by :mod:`inference_debate.upstream`. Every
-resulting table, and the changelog with the rows this refresh appends, is written to a temporary
-file in `data/` and checked against its schema. Only when everything has succeeded are the files
-moved into place with `os.replace`; any failure (network, HTTP status, a truncated or malformed
-release, a changed format) stops with a message naming the source and address and leaves `data/`
-exactly as it was.
+Every source in `data/sources.yml` with a `release_url` names its `release_kind`, one of the
+kinds the source modules of :mod:`inference_debate.upstream` declare. Its release files are
+downloaded (each within `--timeout` seconds in all and 50 MB), parsed and converted. A versioned
+kind (METR's results) also looks for the releases that follow the newest one it knows, where the
+source publishes them, and takes the newest it finds, adding its entry to `data/sources.yml`.
+Every resulting table, the changelog with the rows this refresh appends and `sources.yml` are
+written to temporary files in `data/` and checked against their schemas; only when everything has
+succeeded are they moved into place with `os.replace`. Any failure stops with a message naming
+the source and address and leaves `data/` exactly as it was.
 
 Where the releases are fetched from can be changed for testing or mirrors:
 `--release-base URL` (or `$INFERENCE_DEBATE_RELEASE_BASE`) serves every file at
@@ -21,348 +23,253 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
-import hashlib
-import http.client
-import io
-import json
+import fnmatch
 import os
 import re
 import sys
-import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import pandas as pd
 import yaml
 
 from inference_debate import upstream
+from inference_debate.changelog import (
+    COLUMNS as CHANGELOG_COLUMNS,
+)
+from inference_debate.changelog import (
+    append_changelog,
+    changelog_rows,
+    compare_tables,
+)
 from inference_debate.data.errors import DataError
 from inference_debate.data.schemas import TABLES
-from inference_debate.data.sources import Source, load_sources
+from inference_debate.data.sources import Source, load_sources, parse_sources
 from inference_debate.data.tables import check_table
+from inference_debate.upstream.fetch import (
+    DEFAULT_TIMEOUT,
+    MAX_RELEASE_BYTES,
+    RefreshError,
+    content_id,
+    fetch,
+    parse,
+)
+from inference_debate.upstream.kinds import Converted, ReleaseKind
+
+__all__ = ["CHANGELOG_COLUMNS", "DEFAULT_TIMEOUT", "MAX_RELEASE_BYTES", "RefreshError",
+           "RefreshReport", "Release", "main", "parse_overrides", "refresh"]
 
 RELEASE_BASE_ENV = "INFERENCE_DEBATE_RELEASE_BASE"
 OVERRIDES_ENV = "INFERENCE_DEBATE_RELEASE_OVERRIDES"
 CHANGELOG = "changelog"
-CHANGELOG_COLUMNS = ("date", "file", "release", "rows_added", "rows_removed", "rows_changed",
-                     "note", "source_id")
-DEFAULT_TIMEOUT = 30.0
+SOURCES_FILE = "sources.yml"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NOTE_KEYS = 4
+#: How many successive newer releases one refresh follows at most.
+_MAX_NEWER = 20
 
-
-class RefreshError(RuntimeError):
-    """A release could not be fetched, read or converted; `data/` was left unchanged."""
-
-
-# --- What each source's release holds ------------------------------------------------------
-
-Docs = Sequence[Any]
-
-
-def _check_metr_horizons(docs: Docs) -> None:
-    horizons = upstream.metr_horizons(docs[0]).frame
-    upstream.metr_doubling_times(docs[0])
-    upstream.metr_models(list(horizons["model_id"]), {})
-
-
-def _check_metr_costs(docs: Docs) -> None:
-    costs = upstream.metr_costs(docs[0]).frame
-    upstream.metr_models(list(costs["model_id"]), {})
-
-
-def _check_release_dates(docs: Docs) -> None:
-    if not isinstance(docs[0], Mapping) or not isinstance(docs[0].get("date"), Mapping):
-        raise upstream.UpstreamError("METR release dates: required field 'date' is missing")
-
-
-def _check_arc(docs: Docs) -> None:
-    evaluations, models, datasets = docs
-    for name, value in (("evaluations.json", evaluations), ("models.json", models),
-                        ("datasets.json", datasets)):
-        if not isinstance(value, list):
-            raise upstream.UpstreamError(f"ARC Prize {name}: expected a list of records")
-    frame = upstream.arc_agi(evaluations, models, datasets).frame
-    upstream.arc_models(models, list(frame["model_id"]))
-
-
-def _check_epoch(docs: Docs) -> None:
-    upstream.epoch_price_trends(docs[0])
-    upstream.epoch_cheapest_prices(docs[1])
-
-
-def _metr_version(docs: Docs) -> str | None:
-    return upstream.metr_release(docs[0])
-
-
-def _stated_date(docs: Docs) -> str | None:
-    """A release date the release states itself (a top-level `date` or `release_date`)."""
-    doc = docs[0]
-    if isinstance(doc, Mapping):
-        for name in ("release_date", "date"):
-            value = doc.get(name)
-            if isinstance(value, dt.date):
-                return value.isoformat()
-            if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-                return value.strip()
-    return None
-
-
-@dataclass(frozen=True)
-class ReleaseFormat:
-    """A source's release: its files (as laid out in the upstream folder) and how to read them.
-
-    `check` runs the source's converters on the parsed files and raises `UpstreamError` if the
-    format has changed; `version` and `date` read the release's own version and date, if any.
-    """
-
-    files: tuple[str, ...]
-    check: Callable[[Docs], None] | None = None
-    version: Callable[[Docs], str | None] | None = None
-    date: Callable[[Docs], str | None] | None = None
-
-
-RELEASES: dict[str, ReleaseFormat] = {
-    "metr-th-1-1": ReleaseFormat(("metr/benchmark_results_1_1.yaml",), _check_metr_horizons,
-                                 _metr_version, _stated_date),
-    "metr-th-1-0": ReleaseFormat(("metr/benchmark_results_1_0.yaml",), _check_metr_costs,
-                                 _metr_version, _stated_date),
-    "metr-release-dates": ReleaseFormat(("metr/release_dates.yaml",), _check_release_dates),
-    "arcprize-leaderboard": ReleaseFormat(
-        ("arcprize/evaluations.json", "arcprize/models.json", "arcprize/datasets.json"),
-        _check_arc),
-    "epoch-price-trends": ReleaseFormat(
-        ("epoch/lowest_price_models_results.csv", "epoch/lowest_price_models_data.csv"),
-        _check_epoch),
-    "epoch-benchmark-runs": ReleaseFormat(("epoch/benchmarks_runs.csv",)),
-}
-
-
-# --- Fetching and parsing --------------------------------------------------------------------
 
 @dataclass
 class Release:
     """One source's downloaded release: each file's address, bytes and parsed content."""
 
     source_id: str
+    kind: ReleaseKind
     urls: list[str]
     layout: list[str]
     raw: list[bytes] = field(default_factory=list)
     docs: list[Any] = field(default_factory=list)
     version: str = ""
     date: str | None = None
+    converted: Converted = field(default_factory=Converted)
 
     @property
     def where(self) -> str:
         return f"source {self.source_id} ({', '.join(self.urls)})"
 
 
+@dataclass
+class RefreshReport:
+    """What a refresh did: the releases read, notes, changelog rows, new sources, files replaced."""
+
+    releases: dict[str, Release] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    changelog: list[dict[str, str]] = field(default_factory=list)
+    new_sources: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
+# --- Where each file of a release is fetched from --------------------------------------------
+
 def _basename(url: str) -> str:
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _kind_of(source: Source) -> ReleaseKind:
+    if not source.release_kind:
+        raise RefreshError(f"source {source.id}: has a release_url but no release_kind in "
+                           f"data/sources.yml (one of {', '.join(sorted(upstream.KINDS))})")
+    kind = upstream.KINDS.get(source.release_kind)
+    if kind is None:
+        raise RefreshError(f"source {source.id}: release_kind {source.release_kind!r} is not "
+                           f"one of {', '.join(sorted(upstream.KINDS))}")
+    return kind
+
+
+def _file_names(source: Source, kind: ReleaseKind) -> list[str]:
+    """The names of the release's files: the kind's, a `*` filled in from `release_url`."""
+    listed = [_basename(u) for u in source.release_urls]
+    unused = [n for n in listed if not any(fnmatch.fnmatchcase(n, p) for p in kind.files)]
+    if unused:
+        raise RefreshError(f"source {source.id}: release file(s) {', '.join(unused)} are not "
+                           f"files of a {kind.name} release ({', '.join(kind.files)})")
+    names = []
+    for pattern in kind.files:
+        if "*" not in pattern:
+            names.append(pattern)
+            continue
+        matching = [n for n in listed if fnmatch.fnmatchcase(n, pattern)]
+        if len(matching) != 1:
+            raise RefreshError(f"source {source.id}: release_url must name one file like "
+                               f"{pattern}")
+        names.append(matching[0])
+    return names
+
+
+def _address(name: str, source: Source, kind: ReleaseKind, release_base: str | None,
+             override: str | None, single: bool = False) -> str:
+    if override:
+        if single and not override.endswith("/"):
+            return override
+        return urljoin(override.rstrip("/") + "/", name)
+    if release_base:
+        return f"{release_base.rstrip('/')}/{kind.folder}/{name}"
+    listed = {_basename(u): u for u in source.release_urls}
+    return listed.get(name) or urljoin(source.release_urls[0], name)
 
 
 def release_addresses(source: Source, release_base: str | None = None,
                       override: str | None = None) -> list[tuple[str, str]]:
     """(layout path, address) of each file of a source's release.
 
-    Files the format needs but `release_url` does not list are fetched from the same folder as
+    Files the kind needs but `release_url` does not list are fetched from the same folder as
     the first listed address (ARC Prize's models.json beside evaluations.json).
     """
-    fmt = RELEASES.get(source.id)
-    layout = list(fmt.files) if fmt else [_basename(u) for u in source.release_urls]
-    listed = {_basename(u): u for u in source.release_urls}
-    unused = sorted(set(listed) - {Path(p).name for p in layout})
-    if unused:
-        raise RefreshError(f"source {source.id}: release file(s) {', '.join(unused)} are not "
-                           "read by any converter; add them to RELEASES in refresh.py")
-    pairs = []
-    for path in layout:
-        name = Path(path).name
-        if override:
-            single = len(layout) == 1 and not override.endswith("/")
-            url = override if single else urljoin(override.rstrip("/") + "/", name)
-        elif release_base:
-            url = release_base.rstrip("/") + "/" + path
-        else:
-            url = listed.get(name) or urljoin(source.release_urls[0], name)
-        pairs.append((path, url))
-    return pairs
+    kind = _kind_of(source)
+    names = _file_names(source, kind)
+    return [(f"{kind.folder}/{name}",
+             _address(name, source, kind, release_base, override, single=len(names) == 1))
+            for name in names]
 
 
-def fetch(url: str, where: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """The bytes at `url`; raises RefreshError naming `where` on any failure or short read."""
-    scheme = urlsplit(url).scheme
-    if scheme not in ("http", "https", "file"):
-        raise RefreshError(f"{where}: not an http(s) or file address")
-    request = urllib.request.Request(url, headers={"User-Agent": "inference-debate-refresh"})
+# --- Reading one release ---------------------------------------------------------------------
+
+def _cut_hint(release: Release) -> str:
+    """A hint when a line-based release file does not end with a line break."""
+    cut = [Path(path).name for path, body in zip(release.layout, release.raw, strict=True)
+           if Path(path).suffix.lower() in (".yaml", ".yml", ".csv") and not body.endswith(b"\n")]
+    return f" ({', '.join(cut)} ends mid-line: truncated?)" if cut else ""
+
+
+def _convert(release: Release) -> None:
+    kind = release.kind
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-            length = response.headers.get("Content-Length")
-    except urllib.error.HTTPError as err:
-        raise RefreshError(f"{where}: HTTP error {err.code} {err.reason}") from None
-    except urllib.error.URLError as err:
-        raise RefreshError(f"{where}: could not connect ({err.reason})") from None
-    except TimeoutError:
-        raise RefreshError(f"{where}: no answer within {timeout:g} s") from None
-    except http.client.IncompleteRead as err:
-        raise RefreshError(f"{where}: download truncated after "
-                           f"{len(err.partial)} bytes") from None
-    except (OSError, http.client.HTTPException) as err:
-        raise RefreshError(f"{where}: download failed ({err})") from None
-    if length is not None and length.isdigit() and int(length) != len(body):
-        raise RefreshError(f"{where}: download truncated ({len(body)} of {length} bytes)")
-    if not body.strip():
-        raise RefreshError(f"{where}: the release is empty")
-    return body
+        release.converted = upstream.convert(kind, release.docs, release.source_id)
+        version = kind.version(release.docs)
+        release.date = kind.date(release.docs)
+    except upstream.UpstreamError as err:
+        raise RefreshError(f"{release.where}: a field the book needs is missing or unreadable"
+                           f"{_cut_hint(release)}: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
+        raise RefreshError(f"{release.where}: the release is malformed{_cut_hint(release)} "
+                           f"({type(err).__name__}: {err})") from None
+    release.version = version or content_id(release.raw)
 
 
-def parse(name: str, body: bytes, where: str) -> Any:
-    """A release file's content: YAML and JSON parsed, CSV checked row by row and kept as text."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RefreshError(f"{where}: {name} is not UTF-8 text (byte {err.start})") from None
-    suffix = Path(name).suffix.lower()
-    try:
-        if suffix in (".yaml", ".yml"):
-            doc = yaml.safe_load(text)
-            if not isinstance(doc, Mapping | list):
-                raise RefreshError(f"{where}: {name} holds no YAML mapping (truncated?)")
-            return doc
-        if suffix == ".json":
-            return json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as err:
-        detail = str(err).replace("\n", " ")
-        raise RefreshError(f"{where}: {name} is malformed or truncated: {detail}") from None
-    if suffix == ".csv":
-        _check_csv(text, name, where)
-    return text
+def read_release(source_id: str, kind: ReleaseKind, addresses: Sequence[tuple[str, str]],
+                 timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_RELEASE_BYTES
+                 ) -> Release:
+    """Fetch, parse and convert one source's release; raises RefreshError naming the source."""
+    release = Release(source_id, kind, [u for _, u in addresses], [p for p, _ in addresses])
+    for path, url in addresses:
+        body = fetch(url, f"source {source_id} ({url})", timeout, max_bytes)
+        assert body is not None
+        release.raw.append(body)
+        release.docs.append(parse(Path(path).name, body, f"source {source_id} ({url})"))
+    _convert(release)
+    return release
 
 
-def _check_csv(text: str, name: str, where: str) -> None:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if not header:
-            raise RefreshError(f"{where}: {name} has no header row")
-        for row in reader:
-            if row and len(row) != len(header):
-                raise RefreshError(
-                    f"{where}: {name} line {reader.line_num} has {len(row)} fields, the header "
-                    f"{len(header)} (truncated or malformed)")
-    except csv.Error as err:
-        raise RefreshError(f"{where}: {name} is malformed CSV ({err})") from None
+def _file_version(source: Source, kind: ReleaseKind) -> tuple[int, ...]:
+    """The highest version the names of a source's release files give (versioned kinds)."""
+    assert kind.newer is not None
+    found = [kind.newer.file_version(_basename(u)) for u in source.release_urls]
+    return max((tuple(int(p) for p in v.split(".")) for v in found if v), default=())
 
 
-def content_id(raw: Sequence[bytes]) -> str:
-    """A release identifier from its bytes, for releases that state no version: "sha256:…"."""
-    digest = hashlib.sha256()
-    for body in raw:
-        digest.update(hashlib.sha256(body).digest())
-    return "sha256:" + digest.hexdigest()[:8]
+def _current(sources: Mapping[str, Source]) -> list[Source]:
+    """The sources to fetch: for a versioned kind, only the entry of its newest release."""
+    chosen: dict[str, Source] = {}
+    for source in sources.values():
+        if not source.release_urls:
+            continue
+        kind = _kind_of(source)
+        key = kind.name if kind.newer else source.id
+        if key in chosen and _file_version(source, kind) <= _file_version(chosen[key], kind):
+            continue
+        chosen[key] = source
+    return list(chosen.values())
 
 
-# --- Comparing tables ------------------------------------------------------------------------
+def _newer_releases(release: Release, source: Source, timeout: float, max_bytes: int,
+                    run_date: str, log: Callable[[str], None]
+                    ) -> tuple[Release, list[dict[str, str]]]:
+    """The newest release published after `release`, with the sources.yml entries it needs.
 
-@dataclass
-class TableChange:
-    """Rows of one table added, removed and changed, counted per source id, with their keys."""
-
-    added: dict[str, list[str]] = field(default_factory=dict)
-    removed: dict[str, list[str]] = field(default_factory=dict)
-    changed: dict[str, list[str]] = field(default_factory=dict)
-
-    def sources(self) -> list[str]:
-        return sorted({*self.added, *self.removed, *self.changed})
-
-
-def _rows_by_key(path: Path, key: Sequence[str]) -> dict[tuple[str, ...], dict[str, str]]:
-    if not path.is_file():
-        return {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {tuple(row.get(k, "") for k in key): row for row in csv.DictReader(fh)}
-
-
-def compare_tables(old: Path, new: Path, key: Sequence[str]) -> TableChange:
-    """What changed from the CSV file `old` to `new`, rows matched by the table's key columns.
-
-    A row counts as changed when any cell's text differs; each row is attributed to its
-    `source_id` (the new row's, or the old one's for a removed row).
+    The next releases are looked for beside the file just read (on the mirror, if one is used);
+    a new entry cites the address beside the source's own `release_url`.
     """
-    before, after = _rows_by_key(old, key), _rows_by_key(new, key)
-    change = TableChange()
-
-    def record(bucket: dict[str, list[str]], row: dict[str, str], k: tuple[str, ...]) -> None:
-        bucket.setdefault(row.get("source_id", ""), []).append(" / ".join(k))
-
-    for k, row in after.items():
-        if k not in before:
-            record(change.added, row, k)
-        elif row != before[k]:
-            record(change.changed, row, k)
-    for k, row in before.items():
-        if k not in after:
-            record(change.removed, row, k)
-    return change
-
-
-def _keys_note(label: str, keys: list[str]) -> str:
-    shown = ", ".join(sorted(keys)[:_NOTE_KEYS])
-    more = f" and {len(keys) - _NOTE_KEYS} more" if len(keys) > _NOTE_KEYS else ""
-    return f"{label} {shown}{more}"
-
-
-def changelog_rows(name: str, change: TableChange, releases: Mapping[str, Release],
-                   sources: Mapping[str, Source], run_date: str) -> list[dict[str, str]]:
-    """The changelog rows recording one table's change, one per source id with changes."""
-    rows = []
-    for sid in change.sources():
-        added, removed = change.added.get(sid, []), change.removed.get(sid, [])
-        changed = change.changed.get(sid, [])
-        release = releases.get(sid)
-        parts = [_keys_note(label, keys) for label, keys in
-                 (("added", added), ("changed", changed), ("removed", removed)) if keys]
-        rows.append({
-            "date": (release.date if release and release.date else run_date),
-            "file": f"data/{name}.csv",
-            "release": release.version if release else (sources[sid].date if sid in sources
-                                                        else "unknown"),
-            "rows_added": str(len(added)), "rows_removed": str(len(removed)),
-            "rows_changed": str(len(changed)),
-            "note": "refresh: " + "; ".join(parts), "source_id": sid,
-        })
-    return rows
-
-
-def append_changelog(old: Path, new: Path, rows: Sequence[Mapping[str, str]]) -> None:
-    """Write `old`'s changelog with `rows` appended to `new` (the old bytes kept as they are)."""
-    text = old.read_text("utf-8") if old.is_file() else ""
-    if not text.strip():
-        text = ",".join(CHANGELOG_COLUMNS) + "\n"
-    elif not text.endswith("\n"):
-        text += "\n"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CHANGELOG_COLUMNS, lineterminator="\n")
-    writer.writerows(rows)
-    new.write_text(text + out.getvalue(), encoding="utf-8")
+    kind = release.kind
+    assert kind.newer is not None
+    entries: list[dict[str, str]] = []
+    for _ in range(_MAX_NEWER):
+        found = None
+        for name in kind.newer.candidates(release.version):
+            url = urljoin(release.urls[0], name)
+            where = f"source {source.id} (newer release {url})"
+            body = fetch(url, where, timeout, max_bytes, missing_ok=True)
+            if body is None:
+                continue
+            version = kind.newer.file_version(name) or ""
+            sid, title = kind.newer.source(version)
+            log(f"found a newer release of {source.id}: {url} (cited as {sid})")
+            found = Release(sid, kind, [url], [f"{kind.folder}/{name}"], [body],
+                            [parse(name, body, where)])
+            _convert(found)
+            if found.version != version:
+                raise RefreshError(f"{found.where}: the file name says release {version}, "
+                                   f"the file itself {found.version}")
+            canonical = urljoin(source.release_urls[0], name)
+            entry = {
+                "author": source.author, "title": title,
+                "date": found.date or run_date, "url": canonical, "release_url": canonical,
+                "release_kind": kind.name, "licence": source.licence,
+                "taken": source.taken.replace(release.version, version), "kind": source.kind,
+            }
+            entries.append({"id": sid, **entry})
+            source = Source(id=sid, release_urls=(canonical,), release_kind=kind.name,
+                            **{k: v for k, v in entry.items()
+                               if k not in ("release_url", "release_kind")})
+            break
+        if found is None:
+            return release, entries
+        release = found
+    raise RefreshError(f"source {source.id}: more than {_MAX_NEWER} newer releases in a row")
 
 
 # --- The refresh ---------------------------------------------------------------------------
-
-@dataclass
-class RefreshReport:
-    """What a refresh did: the releases read, notes, changelog rows and files replaced."""
-
-    releases: dict[str, Release] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    changelog: list[dict[str, str]] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-
 
 @contextlib.contextmanager
 def _project_env(project: Path) -> Iterator[None]:
@@ -377,14 +284,32 @@ def _project_env(project: Path) -> Iterator[None]:
             os.environ["QUARTO_PROJECT_DIR"] = previous
 
 
+def _sources_text(old: str, entries: Sequence[Mapping[str, str]]) -> str:
+    """`sources.yml` with entries for newly found releases appended (the old text kept)."""
+    text = old if old.endswith("\n") else old + "\n"
+    for entry in entries:
+        body = {k: v for k, v in entry.items() if k != "id"}
+        text += "\n" + yaml.safe_dump({entry["id"]: body}, sort_keys=False, allow_unicode=True,
+                                      width=1000)
+    return text
+
+
+def _previous_models(data_dir: Path) -> pd.DataFrame | None:
+    path = data_dir / "models.csv"
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def refresh(project: Path, run_date: str | None = None,
             overrides: Mapping[str, str] | None = None, release_base: str | None = None,
-            timeout: float = DEFAULT_TIMEOUT, log: Callable[[str], None] = print
-            ) -> RefreshReport:
+            timeout: float = DEFAULT_TIMEOUT, log: Callable[[str], None] = print,
+            max_bytes: int = MAX_RELEASE_BYTES) -> RefreshReport:
     """Fetch every release, rebuild and check the tables, then replace them in `data/`.
 
     `run_date` (ISO) dates the changelog rows of releases that state no date of their own; it
-    defaults to today. Raises RefreshError (data/ untouched) on any failure.
+    defaults to today. `timeout` bounds each file's whole download, `max_bytes` its size.
+    Raises RefreshError (data/ untouched) on any failure.
     """
     run_date = run_date or dt.date.today().isoformat()
     if not _ISO_DATE.match(run_date):
@@ -401,62 +326,29 @@ def refresh(project: Path, run_date: str | None = None,
         unknown = sorted(set(overrides) - set(sources))
         if unknown:
             raise RefreshError(f"--base-url-override names unknown source(s): {', '.join(unknown)}")
-        with tempfile.TemporaryDirectory(prefix="refresh-") as tmp:
-            folder = Path(tmp)
-            for source in sources.values():
-                if not source.release_urls:
-                    continue
-                addresses = release_addresses(source, release_base, overrides.get(source.id))
-                log(f"fetching {source.id}: {', '.join(u for _, u in addresses)}")
-                release = read_release(source, addresses, timeout)
-                report.releases[source.id] = release
-                for path, body in zip(release.layout, release.raw, strict=True):
-                    (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                    (folder / path).write_bytes(body)
-            try:
-                tables, notes = upstream.build_tables(folder)
-            except upstream.UpstreamError as err:
-                raise RefreshError(f"converting the releases: the format has changed: {err}"
-                                   ) from None
-            except (OSError, KeyError, TypeError, ValueError) as err:
-                raise RefreshError(f"converting the releases failed ({err})") from None
+        new_entries: list[dict[str, str]] = []
+        for source in _current(sources):
+            override = overrides.get(source.id)
+            addresses = release_addresses(source, release_base, override)
+            log(f"fetching {source.id}: {', '.join(u for _, u in addresses)}")
+            release = read_release(source.id, _kind_of(source), addresses, timeout, max_bytes)
+            if release.kind.newer:
+                release, found = _newer_releases(release, source, timeout, max_bytes,
+                                                 run_date, log)
+                new_entries += found
+            report.releases[release.source_id] = release
+        report.new_sources = [entry["id"] for entry in new_entries]
+        try:
+            tables, notes = upstream.build_tables(
+                [(sid, r.converted) for sid, r in report.releases.items()],
+                _previous_models(data_dir))
+        except upstream.UpstreamError as err:
+            raise RefreshError(f"converting the releases: {err}") from None
         report.notes = notes
         for note in notes:
             log(f"note: {note}")
-        _replace_tables(data_dir, tables, report, sources, run_date)
+        _replace_files(data_dir, tables, new_entries, report, sources, run_date)
     return report
-
-
-def read_release(source: Source, addresses: Sequence[tuple[str, str]],
-                 timeout: float = DEFAULT_TIMEOUT) -> Release:
-    """Fetch, parse and check one source's release; raises RefreshError naming the source."""
-    release = Release(source.id, [u for _, u in addresses], [p for p, _ in addresses])
-    for path, url in addresses:
-        where = f"source {source.id} ({url})"
-        body = fetch(url, where, timeout)
-        release.raw.append(body)
-        release.docs.append(parse(Path(path).name, body, where))
-    fmt = RELEASES.get(source.id)
-    try:
-        if fmt and fmt.check:
-            fmt.check(release.docs)
-        version = fmt.version(release.docs) if fmt and fmt.version else None
-        release.date = fmt.date(release.docs) if fmt and fmt.date else None
-    except upstream.UpstreamError as err:
-        raise RefreshError(f"{release.where}: the release format has changed, or the release "
-                           f"is incomplete{_cut_hint(release)}: {err}") from None
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
-        raise RefreshError(f"{release.where}: the release is malformed{_cut_hint(release)} "
-                           f"({type(err).__name__}: {err})") from None
-    release.version = version or content_id(release.raw)
-    return release
-
-
-def _cut_hint(release: Release) -> str:
-    """A hint when a line-based release file does not end with a line break."""
-    cut = [Path(path).name for path, body in zip(release.layout, release.raw, strict=True)
-           if Path(path).suffix.lower() in (".yaml", ".yml", ".csv") and not body.endswith(b"\n")]
-    return f" ({', '.join(cut)} ends mid-line: truncated?)" if cut else ""
 
 
 def _origin(frame_path: Path, releases: Mapping[str, Release]) -> str:
@@ -467,29 +359,45 @@ def _origin(frame_path: Path, releases: Mapping[str, Release]) -> str:
     return "from " + "; ".join(named) if named else ""
 
 
-def _replace_tables(data_dir: Path, tables: Mapping[str, Any], report: RefreshReport,
-                    sources: Mapping[str, Source], run_date: str) -> None:
-    """Write every table and the changelog to temporary files, check all, then move them in."""
+def _replace_files(data_dir: Path, tables: Mapping[str, pd.DataFrame],
+                   new_entries: Sequence[Mapping[str, str]], report: RefreshReport,
+                   sources: Mapping[str, Source], run_date: str) -> None:
+    """Write every table, sources.yml and the changelog to temporary files, check all, move in."""
     temps: dict[str, Path] = {}
+
+    def temp_for(name: str) -> Path:
+        temps[name] = data_dir / f".{name}.refresh-{os.getpid()}"
+        return temps[name]
+
     try:
+        if new_entries:
+            old = (data_dir / SOURCES_FILE).read_text("utf-8")
+            temp = temp_for(SOURCES_FILE)
+            temp.write_text(_sources_text(old, new_entries), encoding="utf-8")
+            try:
+                sources = parse_sources(temp.read_bytes(), f"data/{SOURCES_FILE}")
+            except DataError as err:
+                raise RefreshError(f"the new entries of data/{SOURCES_FILE} would not "
+                                   f"validate:\n{err}") from None
+        versions = {sid: (r.version, r.date or "") for sid, r in report.releases.items()}
+        for sid, source in sources.items():
+            versions.setdefault(sid, (source.date, run_date))
         problems = []
         for name in sorted(tables):
             if name not in TABLES:
                 raise RefreshError(f"the converters built a table {name!r} with no schema")
-            temp = data_dir / f".{name}.csv.refresh-{os.getpid()}"
-            temps[name] = temp
+            temp = temp_for(f"{name}.csv")
             upstream.write_table(tables[name], temp)
             try:
                 check_table(temp, TABLES[name], sources.keys(), shown=f"data/{name}.csv")
             except DataError as err:
                 problems.append(f"{err}\n  ({_origin(temp, report.releases)})")
             change = compare_tables(data_dir / f"{name}.csv", temp, TABLES[name].key)
-            report.changelog += changelog_rows(name, change, report.releases, sources, run_date)
+            report.changelog += changelog_rows(name, change, versions, run_date)
         if problems:
             raise RefreshError("the refreshed tables do not validate:\n" + "\n".join(problems))
         if report.changelog:
-            temp = data_dir / f".{CHANGELOG}.csv.refresh-{os.getpid()}"
-            temps[CHANGELOG] = temp
+            temp = temp_for(f"{CHANGELOG}.csv")
             append_changelog(data_dir / f"{CHANGELOG}.csv", temp, report.changelog)
             try:
                 check_table(temp, TABLES[CHANGELOG], sources.keys(),
@@ -497,11 +405,11 @@ def _replace_tables(data_dir: Path, tables: Mapping[str, Any], report: RefreshRe
             except DataError as err:
                 raise RefreshError(f"the changelog would not validate:\n{err}") from None
         for name, temp in temps.items():
-            final = data_dir / f"{name}.csv"
+            final = data_dir / name
             if final.is_file() and final.read_bytes() == temp.read_bytes():
                 continue
             os.replace(temp, final)
-            report.replaced.append(f"data/{name}.csv")
+            report.replaced.append(f"data/{name}")
     finally:
         for temp in temps.values():
             with contextlib.suppress(FileNotFoundError):
@@ -535,7 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--release-base", default=os.environ.get(RELEASE_BASE_ENV),
                         help=f"fetch every file from URL/<folder>/<file> (${RELEASE_BASE_ENV})")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                        help="seconds to wait for each download")
+                        help="seconds one file's whole download may take "
+                             f"(default {DEFAULT_TIMEOUT:g})")
     args = parser.parse_args(argv)
     try:
         if args.project:
@@ -553,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if not report.changelog:
         print("refresh: every table is as the releases have it; nothing changed.")
+    for sid in report.new_sources:
+        print(f"data/{SOURCES_FILE}: added {sid} (a newer release)")
     for row in report.changelog:
         print(f"{row['file']}: +{row['rows_added']} -{row['rows_removed']} "
               f"~{row['rows_changed']} ({row['source_id']} {row['release']})")

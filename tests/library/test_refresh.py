@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 import socket
-import stat
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +23,9 @@ from bookengine.localserver import QuietHandler, serving
 from inference_debate import data
 from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refresh
 
-REPO = Path(__file__).resolve().parents[2]
-UPSTREAM = REPO.parent / "shared" / "upstream"
-METR_11 = "metr/benchmark_results_1_1.yaml"
+from tests.library import newer_releases as newer
+from tests.library.newer_releases import METR_11, REPO, UPSTREAM
+
 DATE = "2026-12-01"
 
 pytestmark = pytest.mark.skipif(not UPSTREAM.is_dir(), reason="no ../shared/upstream")
@@ -47,11 +49,7 @@ class _Handler(QuietHandler):
 @pytest.fixture
 def releases(tmp_path: Path) -> Path:
     """A writable copy of the upstream releases."""
-    folder = tmp_path / "upstream"
-    shutil.copytree(UPSTREAM, folder, copy_function=shutil.copyfile)
-    for path in [folder, *folder.rglob("*")]:
-        path.chmod(path.stat().st_mode | stat.S_IWUSR)
-    return folder
+    return newer.copy_upstream(tmp_path / "upstream")
 
 
 @pytest.fixture
@@ -270,3 +268,283 @@ def test_one_source_can_be_pointed_elsewhere(project, server, releases, tmp_path
     assert status == 0
     with pytest.raises(RefreshError, match="HTTP error 404"):
         refresh(project, DATE, release_base=server, log=quiet)
+
+
+# --- Newer releases of every source: new entries never stop a refresh -----------------------
+
+def _models(project: Path) -> dict[str, dict[str, str]]:
+    with open(project / "data" / "models.csv", encoding="utf-8", newline="") as fh:
+        return {row["model_id"]: row for row in csv.DictReader(fh)}
+
+
+def test_the_new_entry_keys_are_unknown_to_the_library_and_the_data():
+    texts = [p.read_text("utf-8") for folder in (REPO / "lib", REPO / "data")
+             for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".yml")]
+    assert len(newer.new_keys()) >= 15
+    for key in newer.new_keys():
+        assert not any(key in text for text in texts), key
+
+
+def test_newer_releases_of_every_source_refresh_and_name_their_new_entries(project, releases,
+                                                                          server):
+    newer.newer_metr(releases)
+    newer.newer_arc(releases)
+    newer.newer_epoch(releases)
+    before = _models(project)
+    lines: list[str] = []
+    report = refresh(project, DATE, release_base=server, log=lines.append)
+    notes = [line for line in lines if line.startswith("note: ")]
+    after = _models(project)
+
+    # Curated names are kept exactly; the other rows say where their names came from.
+    for model_id, row in before.items():
+        if row["name_origin"] == "curated":
+            assert after[model_id] == row
+    derived = {**newer.METR_NEW, **newer.ARC_DERIVED}
+    for model_id, (name, developer) in derived.items():
+        row = after[model_id]
+        assert (row["display_name"], row["developer"], row["name_origin"]) == \
+            (name, developer, "derived")
+        assert any(model_id in note and repr(name) in note and "curate" in note
+                   for note in notes), model_id
+    for model_id, listed in newer.METR_LISTED.items():
+        assert (after[model_id]["display_name"], after[model_id]["name_origin"],
+                after[model_id]["source_id"]) == (listed, "release", "metr-release-dates")
+        assert not any(model_id in note and "derived" in note for note in notes)
+    for model_id, display in newer.ARC_NEW.items():
+        if display is not None:
+            assert (after[model_id]["display_name"], after[model_id]["developer"],
+                    after[model_id]["name_origin"]) == (display, "Nimbus Foundry", "release")
+    assert sum("derived" in note for note in notes) == len(derived)
+
+    # New fields are noted, dropped ones the book does not use are not missed.
+    assert any("'metrics.is_sota_p50'" in note for note in notes)
+    assert any("'tokensPerTask'" in note for note in notes)
+    assert any("'method'" in note for note in notes)
+
+    horizons = data.load_table("metr_horizons").set_index("model_id")
+    assert set(newer.METR_NEW) | set(newer.METR_LISTED) <= set(horizons.index)
+    assert horizons.loc["o3_inspect", "p50_horizon_minutes"] == 95.5
+    assert horizons.loc["gpt_7_3", "p80_horizon_minutes"] != horizons.loc[
+        "gpt_7_3", "p80_horizon_minutes"]  # absent from the release: stored empty (NaN)
+    arc = data.load_table("arc_agi").set_index(["dataset", "model_id"])
+    assert arc.loc[("ARC-AGI-1", "o3-2025-04-16-high"), "score_fraction"] == 0.6321
+    assert arc.loc[("ARC-AGI-2", "obsidian_loom_7"), "display_name"] == "Obsidian Loom 7"
+    trends = data.load_table("epoch_price_trends")
+    assert set(newer.EPOCH_THRESHOLDS) <= set(trends["threshold"])
+    assert trends["sample_size"].isna().all()
+    assert trends.iloc[0]["yearly_reduction_factor"] == 12.5
+    prices = data.load_table("epoch_cheapest_prices")
+    assert set(newer.EPOCH_MODELS) <= set(prices["model"])
+
+    files = {row["file"] for row in report.changelog}
+    assert {"data/metr_horizons.csv", "data/models.csv", "data/arc_agi.csv",
+            "data/epoch_price_trends.csv", "data/epoch_cheapest_prices.csv"} <= files
+
+    # The Data and sources appendix lists the names awaiting curation.
+    awaiting = data.names_awaiting_curation()
+    assert sorted(awaiting["model_id"]) == sorted(derived)
+    text = data.names_awaiting_curation_markdown()
+    for model_id, (name, _) in derived.items():
+        assert f"`{model_id}`" in text and name in text
+
+
+def test_a_curated_name_always_wins(project, releases, server):
+    newer.newer_metr(releases)
+    models = project / "data" / "models.csv"
+    text = models.read_text("utf-8")
+    text += "gpt_7_3,GPT-7.3 (Preview),OpenAI,curated,metr-th-1-1\n"
+    text = text.replace("o1-mini-2024-09-12,o1-mini,OpenAI,release,",
+                        "o1-mini-2024-09-12,o1-mini (2024),OpenAI,curated,")
+    models.write_text(text, encoding="utf-8")
+    lines: list[str] = []
+    refresh(project, DATE, release_base=server, log=lines.append)
+    after = _models(project)
+    assert after["gpt_7_3"]["display_name"] == "GPT-7.3 (Preview)"
+    assert after["o1-mini-2024-09-12"]["display_name"] == "o1-mini (2024)"
+    assert not any("'gpt_7_3'" in line and "derived" in line for line in lines)
+    assert any("'gemini_5_2_pro'" in line and "derived" in line for line in lines)
+
+
+def test_a_metr_release_1_2_under_a_new_file_name_is_found_and_cited(project, releases,
+                                                                      server):
+    newer.newer_metr(releases, "1.2", "metr/benchmark_results_1_2.yaml")
+    lines: list[str] = []
+    report = refresh(project, DATE, release_base=server, log=lines.append)
+    assert report.new_sources == ["metr-th-1-2"]
+    assert report.releases["metr-th-1-2"].version == "1.2"
+    assert "metr-th-1-1" not in report.releases
+    entry = yaml.safe_load((project / "data" / "sources.yml").read_text("utf-8"))["metr-th-1-2"]
+    assert entry["title"] == "Time Horizon 1.2" and entry["release_kind"] == "metr-horizons"
+    assert entry["release_url"] == "https://metr.org/assets/benchmark_results_1_2.yaml"
+    assert entry["author"] == "METR" and str(entry["date"]) == DATE
+    horizons = data.load_table("metr_horizons")
+    assert set(horizons["release"]) == {"1.2"} and set(horizons["source_id"]) == {"metr-th-1-2"}
+    assert set(data.load_table("metr_doubling_times")["release"]) == {"1.2"}
+    logged = {(r["file"], r["source_id"], r["release"]) for r in report.changelog}
+    assert ("data/metr_horizons.csv", "metr-th-1-2", "1.2") in logged
+    assert data.source_text("metr-th-1-2") == f"METR ({DATE[:4]}), Time Horizon 1.2"
+
+    # The next refresh starts from 1.2 and, finding nothing newer, changes nothing.
+    again = data_hash(project)
+    lines.clear()
+    assert refresh(project, DATE, release_base=server, log=lines.append).changelog == []
+    assert data_hash(project) == again
+    assert any("benchmark_results_1_2.yaml" in line for line in lines)
+
+
+def _drop_metr_field(releases: Path) -> str:
+    doc = newer.newer_metr(releases)
+    del doc["results"]["gemini_5_2_pro"]["metrics"]["p50_horizon_length"]["ci_low"]
+    (releases / METR_11).write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return "model 'gemini_5_2_pro'"
+
+
+def _drop_arc_field(releases: Path) -> str:
+    evaluations, _ = newer.newer_arc(releases)
+    for record in evaluations:
+        if record["modelId"] == "marrowind-v2-max":
+            del record["costPerTask"]
+    (releases / "arcprize/evaluations.json").write_text(json.dumps(evaluations), "utf-8")
+    return "result for 'marrowind-v2-max'"
+
+
+def _drop_epoch_field(releases: Path) -> str:
+    newer.newer_epoch(releases)
+    path = releases / "epoch/lowest_price_models_data.csv"
+    rows = list(csv.reader(path.read_text("utf-8").splitlines()))
+    at = rows[0].index("USD per 1M Tokens")
+    line = next(n for n, row in enumerate(rows, start=1) if "Pennant Nano" in row)
+    rows[line - 1][at] = ""
+    path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n", "utf-8")
+    return f"lowest_price_models_data.csv line {line}"
+
+
+@pytest.mark.parametrize(("breaks", "source_id", "field"), [
+    (_drop_metr_field, "metr-th-1-1", "'metrics.p50_horizon_length.ci_low'"),
+    (_drop_arc_field, "arcprize-leaderboard", "'costPerTask'"),
+    (_drop_epoch_field, "epoch-price-trends", "'USD per 1M Tokens'"),
+], ids=["metr", "arcprize", "epoch"])
+def test_a_missing_required_field_names_source_entry_and_field(breaks, source_id, field,
+                                                              project, releases, server):
+    entry = breaks(releases)
+    before = data_hash(project)
+    with pytest.raises(RefreshError) as err:
+        refresh(project, DATE, release_base=server, log=quiet)
+    message = str(err.value)
+    assert f"source {source_id}" in message and field in message
+    assert "missing" in message or "is empty" in message
+    assert entry in message
+    assert data_hash(project) == before
+
+
+# --- Limits: the whole download within --timeout, 50 MB per file ----------------------------
+
+@pytest.fixture
+def awkward_server() -> Iterator[tuple[str, dict]]:
+    """A server on 127.0.0.1 that answers every request in the way `behaviour['mode']` says."""
+    behaviour: dict = {"mode": "dribble", "requests": 0}
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            conn.recv(65536)
+            behaviour["requests"] += 1
+            try:
+                if behaviour["mode"] == "dribble":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                    for _ in range(1000):
+                        if stop.is_set():
+                            return
+                        conn.sendall(b"x")
+                        time.sleep(0.5)
+                elif behaviour["mode"] == "huge":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 60000000\r\n\r\n" +
+                                 b"y" * 1000)
+                    time.sleep(1)
+                elif behaviour["mode"] == "unannounced":
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+                    for _ in range(40):
+                        conn.sendall(b"z" * 10_000)
+            except OSError:
+                return
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", behaviour
+    finally:
+        stop.set()
+        thread.join(5)
+        sock.close()
+
+
+def test_timeout_covers_the_whole_download_of_a_server_that_dribbles(project, awkward_server,
+                                                                     capsys):
+    base, _ = awkward_server
+    before = data_hash(project)
+    started = time.monotonic()
+    status = main(["--project", str(project), "--date", DATE, "--timeout", "2",
+                   "--release-base", base])
+    elapsed = time.monotonic() - started
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "did not complete within 2 s" in err and "source metr-th-1-1" in err
+    assert f"{base}/metr/benchmark_results_1_1.yaml" in err
+    # Before, each 1-byte read reset the clock: 1,000 bytes at one every 0.5 s took 500 s.
+    assert elapsed < 4
+    assert data_hash(project) == before
+
+
+def test_a_release_file_announced_larger_than_50_mb_is_refused_at_once(project, awkward_server):
+    base, behaviour = awkward_server
+    behaviour["mode"] = "huge"
+    before = data_hash(project)
+    started = time.monotonic()
+    with pytest.raises(RefreshError, match=r"source metr-th-1-1 .*60\.0 MB, more than the limit "
+                                           r"of 50\.0 MB per release file"):
+        refresh(project, DATE, release_base=base, log=quiet)
+    assert time.monotonic() - started < 2
+    assert data_hash(project) == before
+
+
+def test_a_release_file_growing_past_the_limit_is_refused(project, awkward_server):
+    base, behaviour = awkward_server
+    behaviour["mode"] = "unannounced"
+    before = data_hash(project)
+    with pytest.raises(RefreshError, match=r"source metr-th-1-1 .*more than the limit of "
+                                           r"0\.1 MB per release file"):
+        refresh(project, DATE, release_base=base, log=quiet, max_bytes=100_000)
+    assert data_hash(project) == before
+
+
+def test_the_newest_release_is_read_from_the_table_after_a_1_2_refresh(project, releases,
+                                                                       server):
+    assert data.latest_release("metr_horizons") == "1.1"
+    newer.newer_metr(releases, "1.2", "metr/benchmark_results_1_2.yaml")
+    refresh(project, DATE, release_base=server, log=quiet)
+    assert data.latest_release("metr_horizons") == "1.2"
+    assert data.latest_release("metr_doubling_times") == "1.2"
+
+
+def test_a_newer_release_is_looked_for_beside_an_overridden_file(project, releases, server):
+    mirror = releases / "mirror"
+    mirror.mkdir()
+    shutil.copy(releases / METR_11, mirror / "benchmark_results_1_1.yaml")
+    newer.newer_metr(releases, "1.2", "mirror/benchmark_results_1_2.yaml")
+    report = refresh(project, DATE, release_base=server, log=quiet,
+                     overrides={"metr-th-1-1": f"{server}/mirror/benchmark_results_1_1.yaml"})
+    assert report.releases["metr-th-1-2"].urls == [f"{server}/mirror/benchmark_results_1_2.yaml"]

@@ -83,11 +83,21 @@ def matches(pattern: str, described: str) -> pa.Check:
 
 
 SOURCE = Col("source_id")
-RELEASES = ("1.0", "1.1")
+#: A release number as a source states it ("1.1").
+RELEASE = matches(r"^\d+\.\d+$", "a release number such as 1.1")
+#: The doubling-time methods METR publishes with each release.
 DOUBLING_METHODS = ("from_2023_on", "all_time_stitched")
 ARC_DATASETS = ("ARC-AGI-1", "ARC-AGI-2")
-AUTHORS = ("ord", "greenblatt", "kokotajlo", "epoch")
+#: The four authors of the debate, by id, with the short name the claims table shows.
+AUTHORS: dict[str, str] = {
+    "ord": "Ord",
+    "greenblatt": "Greenblatt",
+    "kokotajlo": "Kokotajlo",
+    "epoch": "Epoch",
+}
 STANCES = ("asserts", "disputes", "qualifies", "silent")
+#: Where a model's display name comes from (see inference_debate.upstream.names).
+NAME_ORIGINS = ("curated", "release", "derived")
 EFFORT_PATTERN = r"^(|none|minimal|low|medium|high|xhigh|max|budget-\d+k)$"
 
 TABLES: dict[str, TableSpec] = {
@@ -97,15 +107,18 @@ TABLES: dict[str, TableSpec] = {
             "metr_horizons",
             "METR time horizons (50% and 80% success) with confidence intervals, per model",
             (
-                Col("release", checks=(one_of(RELEASES),)),
+                Col("release", checks=(RELEASE,)),
                 Col("model_id"),
                 Col("release_date", "date"),
                 Col("p50_horizon_minutes", "number", "minutes", checks=(positive(),)),
                 Col("p50_ci_low_minutes", "number", "minutes", checks=(non_negative(),)),
                 Col("p50_ci_high_minutes", "number", "minutes", checks=(positive(),)),
-                Col("p80_horizon_minutes", "number", "minutes", checks=(positive(),)),
-                Col("p80_ci_low_minutes", "number", "minutes", checks=(non_negative(),)),
-                Col("p80_ci_high_minutes", "number", "minutes", checks=(positive(),)),
+                Col("p80_horizon_minutes", "number", "minutes", nullable=True,
+                    checks=(positive(),)),
+                Col("p80_ci_low_minutes", "number", "minutes", nullable=True,
+                    checks=(non_negative(),)),
+                Col("p80_ci_high_minutes", "number", "minutes", nullable=True,
+                    checks=(positive(),)),
                 Col("is_sota", "boolean"),
                 SOURCE,
             ),
@@ -115,7 +128,7 @@ TABLES: dict[str, TableSpec] = {
             "metr_doubling_times",
             "METR's doubling time of the 50% time horizon, by fitting method",
             (
-                Col("release", checks=(one_of(RELEASES),)),
+                Col("release", checks=(RELEASE,)),
                 Col("method", checks=(one_of(DOUBLING_METHODS),)),
                 Col("doubling_days", "number", "days", checks=(positive(),)),
                 Col("ci_low_days", "number", "days", nullable=True, checks=(positive(),)),
@@ -140,8 +153,10 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec(
             "models",
-            "Display names and developers for the model ids of the METR and ARC tables",
-            (Col("model_id"), Col("display_name"), Col("developer"), SOURCE),
+            "Display names and developers for the model ids of the METR and ARC tables, and "
+            "where each name comes from (curated, the release's own, or derived from the id)",
+            (Col("model_id"), Col("display_name"), Col("developer"),
+             Col("name_origin", checks=(one_of(NAME_ORIGINS),)), SOURCE),
             ("model_id",),
         ),
         TableSpec(
@@ -168,11 +183,12 @@ TABLES: dict[str, TableSpec] = {
             (
                 Col("benchmark"),
                 Col("threshold"),
-                Col("threshold_score", "number", "benchmark score", checks=(non_negative(),)),
+                Col("threshold_score", "number", "benchmark score", nullable=True,
+                    checks=(non_negative(),)),
                 Col("yearly_reduction_factor", "number", "\u00d7 per year", checks=(positive(),)),
                 Col("ci90_low", "number", "\u00d7 per year", checks=(positive(),)),
                 Col("ci90_high", "number", "\u00d7 per year", checks=(positive(),)),
-                Col("sample_size", "integer", "models", checks=(positive(),)),
+                Col("sample_size", "integer", "models", nullable=True, checks=(positive(),)),
                 SOURCE,
             ),
             ("benchmark", "threshold"),

@@ -3,7 +3,8 @@
 Each entry is keyed by its source id and gives author, title, date (ISO: a year, a month or a
 day), address (`url`), licence, what was taken from it (`taken`), its kind (text, dataset or
 assumption) and, for datasets, optionally the machine-readable release address(es)
-(`release_url`, a string or a list).
+(`release_url`, a string or a list) with the kind of release they are (`release_kind`, one of
+the kinds the source modules of `inference_debate.upstream` declare).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from inference_debate.data.errors import DataError, Problem
 from inference_debate.data.paths import display_path, sources_path
 
 REQUIRED_FIELDS = ("author", "title", "date", "url", "licence", "taken", "kind")
-OPTIONAL_FIELDS = ("release_url",)
+OPTIONAL_FIELDS = ("release_url", "release_kind")
 KINDS = ("text", "dataset", "assumption")
 SOURCE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -37,6 +38,7 @@ class Source:
     taken: str
     kind: str
     release_urls: tuple[str, ...] = ()
+    release_kind: str = ""
 
     @property
     def year(self) -> str:
@@ -82,11 +84,12 @@ def load_sources() -> dict[str, Source]:
     except FileNotFoundError:
         raise DataError([Problem(shown, 1, "(file)", "(no such file)", "a sources file")]) from None
     if raw not in _PARSED:
-        _PARSED[raw] = _parse_sources(raw, shown)
+        _PARSED[raw] = parse_sources(raw, shown)
     return dict(_PARSED[raw])
 
 
-def _parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
+def parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
+    """The entries of a sources file's bytes, checked; `shown` names the file in errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -121,6 +124,7 @@ def _parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
             continue
         fields: dict[str, str] = {}
         release: list[str] = []
+        release_kind = ""
         for field_node, value_node in entry_node.value:
             name = str(field_node.value)
             fline = field_node.start_mark.line + 1
@@ -135,6 +139,12 @@ def _parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
                                                 f"a release address for source {sid!r}"))
                     else:
                         release.append(value)
+                continue
+            if name == "release_kind":
+                release_kind = _scalar_text(value_node) or ""
+                if not release_kind:
+                    problems.append(Problem(shown, fline, name, "(empty)",
+                                            f"the kind of release of source {sid!r}"))
                 continue
             if name not in REQUIRED_FIELDS:
                 problems.append(Problem(shown, fline, name, name,
@@ -159,7 +169,7 @@ def _parse_sources(raw: bytes, shown: str) -> dict[str, Source]:
                                         "(missing)" if name not in fields else "(empty)",
                                         f"{what} for source {sid!r}"))
         if all(fields.get(name) for name in REQUIRED_FIELDS):
-            sources[sid] = Source(id=sid, release_urls=tuple(release),
+            sources[sid] = Source(id=sid, release_urls=tuple(release), release_kind=release_kind,
                                   **{name: fields[name] for name in REQUIRED_FIELDS})
     if problems:
         raise DataError(problems)

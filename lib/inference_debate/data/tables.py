@@ -299,3 +299,11 @@ def stated(figure_id: str) -> float:
 def assumption(name: str) -> float:
     """The value of one of the book's own assumptions (a row of `assumptions.csv`)."""
     return _lookup("assumptions", "name", name)
+
+
+def latest_release(name: str) -> str:
+    """The newest value of a table's `release` column, compared as numbers ("1.10" > "1.9")."""
+    releases = load_table(name)["release"].astype(str).unique()
+    if len(releases) == 0:
+        raise KeyError(f"data/{name}.csv holds no release")
+    return max(releases, key=lambda r: tuple(int(p) for p in r.split(".")))
