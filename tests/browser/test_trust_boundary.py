@@ -1,18 +1,20 @@
 """Text from data files is shown as text wherever it lands; no script in data ever runs.
 
-The three payloads go into every place a data string reaches a page: a claim (the synthesis
+The payloads go into every place a data string reaches a page: a claim (the synthesis
 table), a source's title and author (the data appendix, figure source lines, changelog), a model's
 display name (chart legends, labels and tooltips, the CSV downloads), a changelog note and an
-assumption's basis (an inline value). The book is then published and every page opened in
-Chromium: no dialog opens, the page's Content-Security-Policy never has to block anything (so the
-escaping itself held), no element carries an event-handler attribute, and the payloads read as
-typed.
+assumption's basis (an inline value), and a model name arriving in a refreshed ARC Prize
+release (through `make refresh`'s own conversion). The book is then published and every page
+opened in Chromium: no dialog opens, the page's Content-Security-Policy never has to block
+anything (so the escaping itself held), no element carries an event-handler attribute, and the
+payloads read as typed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +25,11 @@ from bookengine.build import build
 from bookengine.config import load_config
 from bookengine.localserver import serving
 from bookengine.numbering import output_href
+from inference_debate.refresh import refresh
 
 from tests.browser.conftest import wait_for_charts
 from tests.conftest import PROJECT_SKIP, REPO
+from tests.library import newer_releases as newer
 
 PAYLOADS = ['"><svg onload=alert(1)>', "<img src=x onerror=alert(2)>",
             "<img src=data:x onerror=alert(3)>"]
@@ -81,10 +85,30 @@ def _plant(book: Path) -> None:
                                                       sort_keys=False), encoding="utf-8")
 
 
+ARC_PAYLOAD = '<svg onload=alert(4)> (High)'
+
+
+def _refresh_with_hostile_names(book: Path, work: Path) -> None:
+    """A newer ARC Prize release whose new model carries a payload as its display name."""
+    upstream = newer.newer_releases(work / "upstream")
+    models_path = upstream / "arcprize" / "models.json"
+    models = json.loads(models_path.read_text("utf-8"))
+    for model in models:
+        if model["id"] == "quasar-9-2027-01-10-high":
+            model["displayName"] = ARC_PAYLOAD
+    models_path.write_text(json.dumps(models), encoding="utf-8")
+    with serving(upstream) as base:
+        refresh(book, "2026-12-01", release_base=base, log=lambda line: None)
+
+
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    book = tmp_path_factory.mktemp("hostile") / "book"
+    if not newer.UPSTREAM.is_dir():
+        pytest.fail("../shared/upstream is needed for the refreshed-release payload")
+    work = tmp_path_factory.mktemp("hostile")
+    book = work / "book"
     shutil.copytree(REPO, book, ignore=PROJECT_SKIP)
+    _refresh_with_hostile_names(book, work)
     _plant(book)
     build(book, log=lambda line: None)
     yield book
@@ -115,6 +139,9 @@ def test_no_script_from_data_runs_anywhere(hostile_book: Path, browser) -> None:
     assert dialogs == []
     for payload in PAYLOADS:
         assert payload in seen_text, f"{payload!r} is not shown as text"
-    csvs = "".join(p.read_text(encoding="utf-8") for p in (hostile_book / "site").rglob("*.csv"))
+    site = hostile_book / "site"
+    arc = (hostile_book / "data" / "arc_agi.csv").read_text(encoding="utf-8")
+    assert ARC_PAYLOAD.split(" (")[0] in arc, "the refreshed name reached the book's table"
+    csvs = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.csv"))
     assert any(name in csvs for name in (f"{m} {p}" for m, p in zip(PLOTTED_MODELS, PAYLOADS,
                                                                        strict=True)))

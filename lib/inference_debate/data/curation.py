@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from inference_debate.data.catalogue import escape_cell
+from inference_debate.data.catalogue import code_span, escape_cell
 from inference_debate.data.tables import load_table
 
 
@@ -26,6 +26,6 @@ def names_awaiting_curation_markdown() -> str:
         return "No model name awaits curation: every name is curated or the release's own."
     lines = ["| Model id | Derived name | Developer | Source |", "|---|---|---|---|"]
     for row in rows.itertuples(index=False):
-        lines.append(f"| `{escape_cell(row.model_id)}` | {escape_cell(row.display_name)} | "
-                     f"{escape_cell(row.developer)} | `{escape_cell(row.source_id)}` |")
+        lines.append(f"| {code_span(row.model_id)} | {escape_cell(row.display_name)} | "
+                     f"{escape_cell(row.developer)} | {code_span(row.source_id)} |")
     return "\n".join(lines)
