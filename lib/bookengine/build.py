@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, lifeline, manifest, search
+from bookengine import citation, forkserver, history, lifeline, manifest, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
@@ -122,6 +122,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         mark = time.perf_counter()
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
         report.stages["execute"] = time.perf_counter() - mark
+        _record_history(config, docs, results, numbers, log)
         key = _site_key(config, docs)
         if _site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
@@ -171,9 +172,21 @@ def _site_key(config: BookConfig, docs: list[Document]) -> str:
     for extra in ["_quarto.yml", *config.bibliography, *filter(None, [config.changelog])]:
         path = config.root / extra
         digest.update(file_hash(path).encode() if path.is_file() else b"-")
+    if config.history:
+        digest.update(tree_hash([config.root / config.history], (".json",)).encode())
     digest.update(tree_hash([Path(__file__).resolve().parent],
                             (".py", ".html", ".css", ".js")).encode())
     return digest.hexdigest()
+
+
+def _record_history(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
+                    numbers: list[PageNumbers], log: Callable[[str], None]) -> None:
+    """Keep this data version's values and print what changed in the argument since the last."""
+    if not (config.history and config.data_dir):
+        return
+    current = history.snapshot(docs, results, numbers)
+    history.History(config).record(current, history.data_hash(config),
+                                   citation.version_date(config), log)
 
 
 def _site_is_current(config: BookConfig, key: str) -> bool:
@@ -261,7 +274,7 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
                                               notes[doc.rel])
             html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
-            body, toc = add_heading_anchors(html_text)
+            body, toc = add_heading_anchors(history.fill_placeholder(html_text, config))
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page

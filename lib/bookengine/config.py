@@ -73,6 +73,9 @@ class BookConfig:
     file changed; it dates the book's version and each figure's data."""
     data_dir: str | None = None
     """`book-engine.data`: the folder of data tables (`*.csv`) whose hash names a deploy."""
+    history: str | None = None
+    """`book-engine.history`: a folder where each data version's inline values and figure data
+    versions are kept (see `bookengine.history`); commit it with the data."""
     timeout: int = 300
     """`book-engine.timeout`: seconds one cell may run before its page fails."""
     large_charts: tuple[str, ...] = ()
@@ -96,7 +99,8 @@ _BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "ap
               "description", "repo-url", "repo-actions", "license", "search", "sidebar",
               "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
 _EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
-_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts", "changelog", "data"}
+_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts", "changelog", "data",
+                "history"}
 
 
 def load_config(root: Path | str) -> BookConfig:
@@ -173,6 +177,8 @@ def load_config(root: Path | str) -> BookConfig:
         value = engine.get(key)
         if value is not None and not (isinstance(value, str) and (root / value).exists()):
             problems.append(f"`book-engine.{key}`: {value!r} does not exist")
+    if engine.get("history") is not None and not isinstance(engine.get("history"), str):
+        problems.append("`book-engine.history` must be a folder path")
     timeout = engine.get("timeout", 300)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         problems.append(f"`book-engine.timeout` must be a whole number of seconds, not {timeout!r}")
@@ -205,6 +211,7 @@ def load_config(root: Path | str) -> BookConfig:
         preload=tuple(engine.get("preload") or ()),
         changelog=engine.get("changelog"),
         data_dir=engine.get("data"),
+        history=engine.get("history"),
         timeout=timeout,
         large_charts=tuple(large_charts),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},

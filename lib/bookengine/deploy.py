@@ -14,7 +14,6 @@ project's repository.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from bookengine.cache import STATE_DIR
 from bookengine.citation import version_date
 from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.history import data_hash
 from bookengine.manifest import summary, verify
 from bookengine.publish import check_site
 
@@ -37,16 +37,6 @@ _SHOWN_PROBLEMS = 10
 
 class DeployError(Exception):
     """The site cannot be deployed (no complete build, no remote, or git failed)."""
-
-
-def data_hash(config: BookConfig) -> str:
-    """First 8 hex characters of a sha256 over the data folder's `*.csv` (`book-engine.data`):
-    each file's name, NUL, bytes, NUL, in name order."""
-    digest = hashlib.sha256()
-    folder = config.root / config.data_dir if config.data_dir else None
-    for path in sorted(folder.glob("*.csv")) if folder and folder.is_dir() else []:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:8]
 
 
 def data_version(config: BookConfig) -> tuple[str, str]:

@@ -43,12 +43,7 @@ class Figure:
     @property
     def data_version(self) -> str:
         """A short hash of the tables the figure was built from (or of its own data)."""
-        tables = self.provenance.get("tables") or {}
-        if tables:
-            basis = ";".join(f"{k}:{v}" for k, v in sorted(tables.items()))
-        else:
-            basis = json.dumps(self.spec.get("datasets", {}), sort_keys=True)
-        return hashlib.sha256(basis.encode()).hexdigest()[:8]
+        return spec_data_version(self.spec)
 
     @property
     def source_text(self) -> str:
@@ -77,6 +72,17 @@ class Figure:
         writer.writeheader()
         writer.writerows(rows)
         return buf.getvalue()
+
+
+def spec_data_version(spec: dict[str, Any]) -> str:
+    """A short hash of the tables a chart names in `usermeta.provenance.tables` (their hashes),
+    or of its inline data when it names none."""
+    tables = ((spec.get("usermeta") or {}).get("provenance") or {}).get("tables") or {}
+    if tables:
+        basis = ";".join(f"{k}:{v}" for k, v in sorted(tables.items()))
+    else:
+        basis = json.dumps(spec.get("datasets", {}), sort_keys=True)
+    return hashlib.sha256(basis.encode()).hexdigest()[:8]
 
 
 def chart_spec(outputs: list[dict[str, Any]]) -> dict[str, Any] | None:

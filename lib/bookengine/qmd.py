@@ -241,7 +241,7 @@ def _check_line(line: str, rel: str, lineno: int) -> None:
         _, classes = parse_attrs(attrs)
         bare = attrs if not attrs.startswith(("#", ".")) and " " not in attrs else None
         known = CALLOUTS | {"column-margin", "column-page", "column-body-outset", "lead",
-                            "unnumbered", "aside"}
+                            "unnumbered", "aside", "book-version-changes"}
         for cls in classes + ((bare,) if bare else ()):
             if cls not in known:
                 raise SourceError(rel, lineno, f"unsupported div class `.{cls}` (supported: "

@@ -61,7 +61,8 @@ def test_newer_releases_of_every_source_appear_in_the_published_book(tmp_path, m
     derived = {**newer.METR_NEW, **newer.ARC_DERIVED}
     assert sum(line.startswith("note: ") and "derived" in line for line in lines) == len(derived)
 
-    build(book, log=lambda line: None)
+    built: list[str] = []
+    build(book, log=built.append)
     site = (book / "site").resolve()
     pages = {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in site.rglob("*.html")}
     specs = {f"{name}#{label}": spec for name, page in pages.items()
@@ -91,6 +92,16 @@ def test_newer_releases_of_every_source_appear_in_the_published_book(tmp_path, m
                   for r in _rows(book, "arc_agi"))
     found = re.search(r"holds (\d+) model entries on ARC-AGI-1", page("ord.html"))
     assert found and int(found.group(1)) == entries
+
+    # The publish printed what the refresh changed in the argument, against the committed record
+    # of the previous data version: the count above, old (from the repository's table) → new.
+    before = sum(r["dataset"] == "ARC-AGI-1" and r["is_human"] == "false"
+                 for r in _rows(REPO, "arc_agi"))
+    assert before != entries
+    assert any(line.startswith("  changed: chapters/ord.qmd: ") and
+               f"holds {entries} model entries on ARC-AGI-1" in line and
+               line.endswith(f": {before} → {entries}") for line in built), built
+    assert any(line.startswith("  changed: ") and "data version" in line for line in built)
 
     # The names awaiting curation are listed, and the changelog shows the refresh.
     sources_page = page("data-sources.html")
