@@ -40,5 +40,7 @@ def cost_horizon_chart() -> alt.Chart:
                  alt.Tooltip("p50_horizon_minutes:Q", title="50% horizon (min)", format=",.1f"),
                  alt.Tooltip("usd_per_pass:Q", title="Cost per pass ($)", format=",.2f")],
     )
-    return finish(chart, tables=["metr_costs", "models"], cite_tables=["metr_costs"],
+    costs = data.load_table("metr_costs")
+    return finish(chart, kind="data", tables=["metr_costs", "models"],
+                  rows={"metr_costs": costs[costs["usd_per_pass"] > 0]},
                   sources=["metr-release-dates"], switch=("x", "y"))
