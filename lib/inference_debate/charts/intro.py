@@ -44,3 +44,23 @@ def cost_horizon_chart() -> alt.Chart:
     return finish(chart, kind="data", tables=["metr_costs", "models"],
                   rows={"metr_costs": costs[costs["usd_per_pass"] > 0]},
                   sources=["metr-release-dates"], switch=("x", "y"))
+
+
+def horizon_in_release(display_name: str, release: str) -> pd.Series:
+    """One model's row of `metr_horizons` in a release, found by its display name."""
+    horizons = data.load_table("metr_horizons")
+    names = data.load_table("models").drop_duplicates("model_id").set_index("model_id")
+    rows = horizons[horizons["release"] == release]
+    match = rows[rows["model_id"].map(names["display_name"]) == display_name]
+    if len(match) != 1:
+        raise KeyError(f"{len(match)} rows for {display_name!r} in METR release {release}")
+    return match.iloc[0]
+
+
+def horizon_in_release_1_0(display_name: str) -> float:
+    """A model's 50% horizon (minutes) in METR's release 1.0, the release that records costs."""
+    rows = cost_and_horizon()
+    match = rows[rows["model"] == display_name]
+    if len(match) != 1:
+        raise KeyError(f"{len(match)} rows for {display_name!r} in METR release 1.0")
+    return float(match["p50_horizon_minutes"].iloc[0])
