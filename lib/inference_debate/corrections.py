@@ -18,7 +18,7 @@ def _row(cells: list[str]) -> str:
 
 
 def section_link(page: str, section: str) -> str:
-    """A link from the appendices to a section: `chapters/ord.qmd`, `sec-ord` -> `../chapters/...`."""
+    """A link from an appendix to a section: (`chapters/ord.qmd`, `sec-ord`) -> `../chapters/…`."""
     href = "../" + page[: -len(".qmd")] + ".html"
     return f"[{section}]({href}#{section})"
 

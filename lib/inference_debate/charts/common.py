@@ -38,8 +38,11 @@ THEME: dict = {
     "view": {"stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
              "gridColor": "#e5e5e5", "domainColor": "#888888", "tickColor": "#888888"},
+    # Legends sit below the plot, one entry a line, so that on a phone the plot keeps the width.
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-               "labelLimit": 0},
+               "labelLimit": 0, "orient": "bottom", "direction": "vertical",
+               # several legends stack under one another rather than side by side
+               "layout": {"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"}},
     "range": {"category": PALETTE},
     "line": {"strokeWidth": 2},
     "point": {"size": 60, "filled": True},
@@ -74,6 +77,39 @@ def assumption_rows(*names: str) -> pd.DataFrame:
     """The rows of `assumptions` a chart uses, by name."""
     table = data.load_table("assumptions")
     return table[table["name"].isin(names)]
+
+
+#: Longest line of an axis title, in characters: a title longer than this is wrapped into lines,
+#: so that it stays whole on a phone's narrow plot (about 35 characters fit at 375 px).
+TITLE_LINE = 30
+
+
+def wrap_title(title: str | list[str], width: int = TITLE_LINE) -> str | list[str]:
+    """Break a long axis title into lines of at most `width` characters, at spaces."""
+    if not isinstance(title, str) or len(title) <= width:
+        return title
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _wrap_axis_titles(node: object) -> None:
+    if isinstance(node, dict):
+        encoding = node.get("encoding")
+        if isinstance(encoding, dict):
+            for channel in ("x", "y"):
+                enc = encoding.get(channel)
+                if isinstance(enc, dict) and "title" in enc:
+                    enc["title"] = wrap_title(enc["title"])
+        for value in node.values():
+            _wrap_axis_titles(value)
+    elif isinstance(node, list):
+        for item in node:
+            _wrap_axis_titles(item)
 
 
 def provenance(
@@ -138,4 +174,7 @@ def finish(
             raise ValueError(f"switch takes 'x' or 'y', not {channel!r}")
     meta = {"provenance": provenance(kind, tables, rows, sources),
             "switch_scales": list(switch)}
-    return chart.properties(width=width, height=height, usermeta=meta).configure(**THEME)
+    spec = chart.properties(width=width, height=height, usermeta=meta).configure(
+        **THEME).to_dict()
+    _wrap_axis_titles(spec)
+    return type(chart).from_dict(spec)

@@ -25,14 +25,14 @@ def _frontiermath_rows() -> dict[str, pd.DataFrame]:
             "api_prices": prices[prices["model"].isin([runs.earlier.model, runs.later.model])]}
 
 
-def frontiermath_chart() -> alt.LayerChart:
+def frontiermath_chart() -> alt.Chart:
     """Cost of reaching the same FrontierMath accuracy with two models eight months apart.
 
     Returns
     -------
-    alt.LayerChart
-        One bar per run: output tokens times the model's published output price, labelled with
-        the tokens and price it is made of.
+    alt.Chart
+        One bar per run: output tokens times the model's published output price, its axis label
+        giving the tokens and price it is made of.
     """
     cmp = model.frontiermath_example()
     runs = [cmp.earlier, cmp.later]
@@ -43,9 +43,13 @@ def frontiermath_chart() -> alt.LayerChart:
         "usd_per_million": [r.usd_per_million_output_tokens for r in runs],
         "cost_usd": [r.cost_usd for r in runs],
     })
-    table["label"] = [f"{t:,.0f}M tokens × ${p:,.2f}/M" for t, p in
-                      zip(table["output_tokens_m"], table["usd_per_million"], strict=True)]
-    y = alt.Y("model:N", title=None, sort=[r.model for r in runs])
+    # Each bar's axis label names the run and what its cost is made of, one part a line, so
+    # that the label stays narrow on a phone.
+    table["row"] = [f"{m}|{t:,.0f}M tokens|× ${p:,.2f}/M" for m, t, p in
+                    zip(table["model"], table["output_tokens_m"], table["usd_per_million"],
+                        strict=True)]
+    y = alt.Y("row:N", title=None, sort=list(table["row"]),
+              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0))
     tooltip = [
         alt.Tooltip("model:N"),
         alt.Tooltip("released:T", title="released", format="%b %Y"),
@@ -53,13 +57,8 @@ def frontiermath_chart() -> alt.LayerChart:
         alt.Tooltip("usd_per_million:Q", title="$ per 1M output tokens", format="$,.2f"),
         alt.Tooltip("cost_usd:Q", title="cost ($)", format="$,.0f"),
     ]
-    base = alt.Chart(table)
-    chart = alt.layer(
-        base.mark_bar(color=PALETTE[3]).encode(
-            x=alt.X("cost_usd:Q", title="Cost of the output tokens (US$)"), y=y, tooltip=tooltip),
-        base.mark_text(align="left", dx=6).encode(
-            x="cost_usd:Q", y=y, text="label:N", tooltip=tooltip),
-    )
+    chart = alt.Chart(table).mark_bar(color=PALETTE[3]).encode(
+        x=alt.X("cost_usd:Q", title="Cost of the output tokens (US$)"), y=y, tooltip=tooltip)
     return finish(chart, kind="reconstruction", rows=_frontiermath_rows(), height=160)
 
 
@@ -77,19 +76,21 @@ def price_trends_chart() -> alt.LayerChart:
     table = merge_identical_trends(trends)
     cmp = model.frontiermath_example()
     example = pd.DataFrame({"row": ["FrontierMath example (two runs)"],
-                            "kind": ["implied by the FrontierMath example"],
+                            "kind": ["FrontierMath example"],
                             "factor": [cmp.yearly_rate], "low": [np.nan], "high": [np.nan],
                             "thresholds": [1]})
     table = pd.concat([table, example], ignore_index=True).sort_values("factor")
     low, high = model.stated_decline_range()
     band = pd.DataFrame({"low": [low], "high": [high], "label": ["Epoch's 5-10x a year"]})
     x_scale = alt.Scale(type="log")
-    y = alt.Y("row:N", title=None, sort=list(table["row"]), axis=alt.Axis(labelLimit=260))
+    # On a narrow screen the row names give way to the plot: cut short, whole in the tooltip.
+    y = alt.Y("row:N", title=None, sort=list(table["row"]),
+              axis=alt.Axis(labelLimit={"expr": "width < 420 ? 110 : 300"}))
     tooltip = [alt.Tooltip("row:N", title="benchmark"), alt.Tooltip("kind:N", title="what"),
                alt.Tooltip("factor:Q", title="× cheaper per year", format=",.3~r"),
                alt.Tooltip("low:Q", title="90% interval from", format=",.3~r"),
                alt.Tooltip("high:Q", title="to", format=",.3~r")]
-    colour = alt.Color("kind:N", title=None)
+    colour = alt.Color("kind:N", title="Yearly factor")
     chart = alt.layer(
         alt.Chart(band).mark_rect(opacity=0.15, color=PALETTE[3]).encode(
             x=alt.X("low:Q", scale=x_scale,
@@ -115,13 +116,17 @@ def merge_identical_trends(trends: pd.DataFrame) -> pd.DataFrame:
     (MATH-500 ≥ GPT-4o-2024-05 and MATH level 5 ≥ GPT-4o-2024-05), so their fits are identical;
     they are drawn once, under both names, rather than as two rows that look like a copy.
     """
-    named = trends.assign(name=trends["benchmark"] + " ≥ " + trends["threshold"].astype(str))
     rows = []
     keys = ["yearly_reduction_factor", "ci90_low", "ci90_high", "sample_size"]
-    for _, group in named.groupby(keys, sort=False, dropna=False):
+    for _, group in trends.groupby(keys, sort=False, dropna=False):
         first = group.iloc[0]
-        rows.append({"row": " and ".join(group["name"]),
-                     "kind": "Epoch's fitted trend",
+        thresholds = list(dict.fromkeys(group["threshold"].astype(str)))
+        if len(thresholds) == 1:
+            name = " and ".join(group["benchmark"]) + " ≥ " + thresholds[0]
+        else:
+            name = " and ".join(group["benchmark"] + " ≥ " + group["threshold"].astype(str))
+        rows.append({"row": name,
+                     "kind": "fitted trend (Epoch)",
                      "factor": first["yearly_reduction_factor"],
                      "low": first["ci90_low"], "high": first["ci90_high"],
                      "thresholds": len(group)})
