@@ -50,9 +50,12 @@ def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
                   '<button type="button" data-scale="linear" aria-pressed="false">linear</button>'
                   '</div>')
     source = html.escape(fig.source_text) or "the book's own computation"
-    illustration = fig.provenance.get("illustration")
-    kind = ('<span class="illustration-tag">Illustration with chosen parameters.</span> '
-            if illustration else "")
+    # A builder names its figure's kind in provenance["kind_label"]; "illustration" is the older
+    # flag for the same purpose.
+    kind_text = fig.provenance.get("kind_label") or (
+        "Illustration with chosen parameters" if fig.provenance.get("illustration") else "")
+    kind = (f'<span class="illustration-tag figure-kind">{html.escape(kind_text)}.</span> '
+            if kind_text else "")
     changed_text = f" Data last changed {changed}." if changed else ""
     cite = ""
     if bibtex:

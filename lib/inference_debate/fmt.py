@@ -80,6 +80,14 @@ def usd(x: float, sig: int = 2) -> str:
     return ("-" if value < 0 else "") + "$" + text
 
 
+def days(x: float) -> str:
+    """A count of days, always to three significant figures: 130.8 -> "131 days".
+
+    METR's doubling times print through this one function, so they read the same everywhere.
+    """
+    return number(x, sig=3) + " days"
+
+
 _UNITS = (  # name, minutes in one, upper bound in minutes for using it
     ("second", 1 / 60, 1.0),
     ("minute", 1.0, 60.0),

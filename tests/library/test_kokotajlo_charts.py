@@ -20,7 +20,7 @@ BUILDERS = {
     "frontiermath": (epoch.frontiermath_chart, False),
     "price_trends": (epoch.price_trends_chart, False),
     "cheapest_prices": (epoch.cheapest_prices_chart, False),
-    "illustration": (epoch.illustration_chart, False),
+    "illustration": (epoch.illustration_chart, True),
     "rl_slope": (epoch.rl_slope_chart, False),
     "synthesis": (synthesis.model_chart, True),
 }

@@ -7,10 +7,11 @@ may switch between log and linear. The book engine reads nothing else about the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import altair as alt
+import pandas as pd
 
 from inference_debate import data
 
@@ -37,33 +38,99 @@ THEME: dict = {
     "view": {"stroke": None},
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
              "gridColor": "#e5e5e5", "domainColor": "#888888", "tickColor": "#888888"},
+    # Legends sit below the plot, one entry a line, so that on a phone the plot keeps the width.
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-               "labelLimit": 0},
+               "labelLimit": 0, "orient": "bottom", "direction": "vertical",
+               # several legends stack under one another rather than side by side
+               "layout": {"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"}},
     "range": {"category": PALETTE},
     "line": {"strokeWidth": 2},
     "point": {"size": 60, "filled": True},
 }
 
 
+#: The three kinds of figure, and how the caption and the source line name each.
+FIGURE_KINDS: dict[str, str] = {
+    "data": "Data",
+    "reconstruction": "Reconstruction of stated figures",
+    "illustration": "Illustration with chosen parameters",
+}
+
+
+def kind_label(kind: str) -> str:
+    """The words that open a figure's caption and source line: `"reconstruction"` -> ...."""
+    if kind not in FIGURE_KINDS:
+        raise ValueError(f"figure kind {kind!r} is not one of {sorted(FIGURE_KINDS)}")
+    return FIGURE_KINDS[kind]
+
+
+def stated_rows(*figure_ids: str) -> pd.DataFrame:
+    """The rows of `stated_figures` a chart plots, by figure id (each must exist)."""
+    table = data.load_table("stated_figures")
+    missing = sorted(set(figure_ids) - set(table["figure_id"]))
+    if missing:
+        raise KeyError(f"no rows {missing} in data/stated_figures.csv")
+    return table[table["figure_id"].isin(figure_ids)]
+
+
+def assumption_rows(*names: str) -> pd.DataFrame:
+    """The rows of `assumptions` a chart uses, by name."""
+    table = data.load_table("assumptions")
+    return table[table["name"].isin(names)]
+
+
+#: Longest line of an axis title, in characters: a title longer than this is wrapped into lines,
+#: so that it stays whole on a phone's narrow plot (about 35 characters fit at 375 px).
+TITLE_LINE = 30
+
+
+def wrap_title(title: str | list[str], width: int = TITLE_LINE) -> str | list[str]:
+    """Break a long axis title into lines of at most `width` characters, at spaces."""
+    if not isinstance(title, str) or len(title) <= width:
+        return title
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _wrap_axis_titles(node: object) -> None:
+    if isinstance(node, dict):
+        encoding = node.get("encoding")
+        if isinstance(encoding, dict):
+            for channel in ("x", "y"):
+                enc = encoding.get(channel)
+                if isinstance(enc, dict) and "title" in enc:
+                    enc["title"] = wrap_title(enc["title"])
+        for value in node.values():
+            _wrap_axis_titles(value)
+    elif isinstance(node, list):
+        for item in node:
+            _wrap_axis_titles(item)
+
+
 def provenance(
-    tables: Iterable[str] = (), sources: Iterable[str] = (), illustration: bool = False,
-    cite_tables: Iterable[str] | None = None,
+    kind: str, tables: Iterable[str] = (), rows: Mapping[str, pd.DataFrame] | None = None,
+    sources: Iterable[str] = (),
 ) -> dict:
     """Describe where a chart's numbers come from.
 
     Parameters
     ----------
-    tables : names of the `data/` tables plotted; their hashes make the chart's data version.
-    sources : further source ids (for model parameters taken from a text).
-    illustration : True when the chart shows made-up parameters rather than measurements.
-    cite_tables : the tables whose rows' `source_id`s are cited; all of `tables` by default
-        (leave out a lookup table, such as display names, whose other rows the chart never uses).
+    kind : "data" (measurements as published), "reconstruction" (figures an author states, or
+        reads off a chart, redrawn) or "illustration" (shapes drawn with chosen parameters).
+    tables : names of the `data/` tables the chart reads; their hashes make its data version.
+    rows : per table, the rows the chart actually plots; their `source_id`s are its sources.
+    sources : further source ids: the text a reconstruction or an illustration follows.
     """
-    table_names = sorted(set(tables))
-    cited = table_names if cite_tables is None else sorted(set(cite_tables))
+    label = kind_label(kind)
+    table_names = sorted(set(tables) | set(rows or {}))
     source_ids: list[str] = []
-    for name in cited:
-        for sid in data.load_table(name)["source_id"].astype(str):
+    for frame in (rows or {}).values():
+        for sid in frame["source_id"].astype(str):
             if sid not in source_ids:
                 source_ids.append(sid)
     for sid in sources:
@@ -74,20 +141,22 @@ def provenance(
         if sid not in known:
             raise KeyError(f"unknown source id {sid!r}: add it to data/sources.yml")
     return {
+        "kind": kind,
+        "kind_label": label,
         "sources": [{"id": sid, "text": data.source_text(sid)} for sid in source_ids],
         "tables": {name: data.table_hash(name) for name in table_names},
-        "illustration": illustration,
+        "illustration": kind == "illustration",
     }
 
 
 def finish(
     chart: ChartT,
     *,
+    kind: str,
     tables: Iterable[str] = (),
+    rows: Mapping[str, pd.DataFrame] | None = None,
     sources: Iterable[str] = (),
     switch: Sequence[str] = (),
-    illustration: bool = False,
-    cite_tables: Iterable[str] | None = None,
     width: int | str = "container",
     height: int = 320,
 ) -> ChartT:
@@ -96,13 +165,16 @@ def finish(
     Parameters
     ----------
     chart : the chart as the builder made it.
-    tables, sources, illustration, cite_tables : see :func:`provenance`.
+    kind, tables, rows, sources : see :func:`provenance`.
     switch : channels ("x", "y") whose log scale a reader may switch to linear.
     width, height : the chart's size; "container" fills the page column.
     """
     for channel in switch:
         if channel not in ("x", "y"):
             raise ValueError(f"switch takes 'x' or 'y', not {channel!r}")
-    meta = {"provenance": provenance(tables, sources, illustration, cite_tables),
+    meta = {"provenance": provenance(kind, tables, rows, sources),
             "switch_scales": list(switch)}
-    return chart.properties(width=width, height=height, usermeta=meta).configure(**THEME)
+    spec = chart.properties(width=width, height=height, usermeta=meta).configure(
+        **THEME).to_dict()
+    _wrap_axis_titles(spec)
+    return type(chart).from_dict(spec)

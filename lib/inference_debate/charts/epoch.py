@@ -8,21 +8,31 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish
+from inference_debate.charts.common import PALETTE, finish, stated_rows
 from inference_debate.models import epoch as model
 from inference_debate.models import ord as ord_model
 
 _EPOCH = ("epoch-2026-inference-burden",)
+_FRONTIERMATH = ("frontiermath_accuracy_pct", "frontiermath_o4mini_output_tokens",
+                 "frontiermath_gpt52_output_tokens", "frontiermath_months_between")
 
 
-def frontiermath_chart() -> alt.LayerChart:
+def _frontiermath_rows() -> dict[str, pd.DataFrame]:
+    """The stated FrontierMath runs and the two published prices they are costed at."""
+    prices = data.load_table("api_prices")
+    runs = model.frontiermath_example()
+    return {"stated_figures": stated_rows(*_FRONTIERMATH),
+            "api_prices": prices[prices["model"].isin([runs.earlier.model, runs.later.model])]}
+
+
+def frontiermath_chart() -> alt.Chart:
     """Cost of reaching the same FrontierMath accuracy with two models eight months apart.
 
     Returns
     -------
-    alt.LayerChart
-        One bar per run: output tokens times the model's published output price, labelled with
-        the tokens and price it is made of.
+    alt.Chart
+        One bar per run: output tokens times the model's published output price, its axis label
+        giving the tokens and price it is made of.
     """
     cmp = model.frontiermath_example()
     runs = [cmp.earlier, cmp.later]
@@ -33,9 +43,13 @@ def frontiermath_chart() -> alt.LayerChart:
         "usd_per_million": [r.usd_per_million_output_tokens for r in runs],
         "cost_usd": [r.cost_usd for r in runs],
     })
-    table["label"] = [f"{t:,.0f}M tokens × ${p:,.2f}/M" for t, p in
-                      zip(table["output_tokens_m"], table["usd_per_million"], strict=True)]
-    y = alt.Y("model:N", title=None, sort=[r.model for r in runs])
+    # Each bar's axis label names the run and what its cost is made of, one part a line, so
+    # that the label stays narrow on a phone.
+    table["row"] = [f"{m}|{t:,.0f}M tokens|× ${p:,.2f}/M" for m, t, p in
+                    zip(table["model"], table["output_tokens_m"], table["usd_per_million"],
+                        strict=True)]
+    y = alt.Y("row:N", title=None, sort=list(table["row"]),
+              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0))
     tooltip = [
         alt.Tooltip("model:N"),
         alt.Tooltip("released:T", title="released", format="%b %Y"),
@@ -43,14 +57,9 @@ def frontiermath_chart() -> alt.LayerChart:
         alt.Tooltip("usd_per_million:Q", title="$ per 1M output tokens", format="$,.2f"),
         alt.Tooltip("cost_usd:Q", title="cost ($)", format="$,.0f"),
     ]
-    base = alt.Chart(table)
-    chart = alt.layer(
-        base.mark_bar(color=PALETTE[3]).encode(
-            x=alt.X("cost_usd:Q", title="Cost of the output tokens (US$)"), y=y, tooltip=tooltip),
-        base.mark_text(align="left", dx=6).encode(
-            x="cost_usd:Q", y=y, text="label:N", tooltip=tooltip),
-    )
-    return finish(chart, tables=["stated_figures", "api_prices"], sources=_EPOCH, height=160)
+    chart = alt.Chart(table).mark_bar(color=PALETTE[3]).encode(
+        x=alt.X("cost_usd:Q", title="Cost of the output tokens (US$)"), y=y, tooltip=tooltip)
+    return finish(chart, kind="reconstruction", rows=_frontiermath_rows(), height=160)
 
 
 def price_trends_chart() -> alt.LayerChart:
@@ -64,31 +73,28 @@ def price_trends_chart() -> alt.LayerChart:
         the 5-10x-a-year range Epoch states.
     """
     trends = data.load_table("epoch_price_trends")
-    table = pd.DataFrame({
-        "row": trends["benchmark"] + " ≥ " + trends["threshold"].astype(str),
-        "kind": "Epoch's fitted trend",
-        "factor": trends["yearly_reduction_factor"],
-        "low": trends["ci90_low"],
-        "high": trends["ci90_high"],
-    })
+    table = merge_identical_trends(trends)
     cmp = model.frontiermath_example()
     example = pd.DataFrame({"row": ["FrontierMath example (two runs)"],
-                            "kind": ["implied by the FrontierMath example"],
-                            "factor": [cmp.yearly_rate], "low": [np.nan], "high": [np.nan]})
+                            "kind": ["FrontierMath example"],
+                            "factor": [cmp.yearly_rate], "low": [np.nan], "high": [np.nan],
+                            "thresholds": [1]})
     table = pd.concat([table, example], ignore_index=True).sort_values("factor")
     low, high = model.stated_decline_range()
     band = pd.DataFrame({"low": [low], "high": [high], "label": ["Epoch's 5-10x a year"]})
     x_scale = alt.Scale(type="log")
-    y = alt.Y("row:N", title=None, sort=list(table["row"]), axis=alt.Axis(labelLimit=260))
+    # On a narrow screen the row names give way to the plot: cut short, whole in the tooltip.
+    y = alt.Y("row:N", title=None, sort=list(table["row"]),
+              axis=alt.Axis(labelLimit={"expr": "width < 420 ? 110 : 300"}))
     tooltip = [alt.Tooltip("row:N", title="benchmark"), alt.Tooltip("kind:N", title="what"),
                alt.Tooltip("factor:Q", title="× cheaper per year", format=",.3~r"),
                alt.Tooltip("low:Q", title="90% interval from", format=",.3~r"),
                alt.Tooltip("high:Q", title="to", format=",.3~r")]
-    colour = alt.Color("kind:N", title=None)
+    colour = alt.Color("kind:N", title="Yearly factor")
     chart = alt.layer(
         alt.Chart(band).mark_rect(opacity=0.15, color=PALETTE[3]).encode(
             x=alt.X("low:Q", scale=x_scale,
-                    title="Yearly factor by which the price falls (log scale)"),
+                    title="Yearly factor by which the price falls"),
             x2="high:Q",
             tooltip=[alt.Tooltip("label:N", title="band"), alt.Tooltip("low:Q", title="from"),
                      alt.Tooltip("high:Q", title="to")]),
@@ -97,8 +103,34 @@ def price_trends_chart() -> alt.LayerChart:
         alt.Chart(table).mark_point().encode(
             x=alt.X("factor:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip),
     )
-    return finish(chart, tables=["epoch_price_trends", "stated_figures", "api_prices"],
-                  sources=_EPOCH, switch=("x",), height=420)
+    rows = {"epoch_price_trends": trends, **_frontiermath_rows()}
+    rows["stated_figures"] = stated_rows(*_FRONTIERMATH, "epoch_yearly_decline_low",
+                                         "epoch_yearly_decline_high")
+    return finish(chart, kind="data", rows=rows, switch=("x",), height=420)
+
+
+def merge_identical_trends(trends: pd.DataFrame) -> pd.DataFrame:
+    """One chart row per distinct fitted trend, named after every threshold that shares it.
+
+    In Epoch's release two thresholds can be met by the same cheapest models at the same dates
+    (MATH-500 ≥ GPT-4o-2024-05 and MATH level 5 ≥ GPT-4o-2024-05), so their fits are identical;
+    they are drawn once, under both names, rather than as two rows that look like a copy.
+    """
+    rows = []
+    keys = ["yearly_reduction_factor", "ci90_low", "ci90_high", "sample_size"]
+    for _, group in trends.groupby(keys, sort=False, dropna=False):
+        first = group.iloc[0]
+        thresholds = list(dict.fromkeys(group["threshold"].astype(str)))
+        if len(thresholds) == 1:
+            name = " and ".join(group["benchmark"]) + " ≥ " + thresholds[0]
+        else:
+            name = " and ".join(group["benchmark"] + " ≥ " + group["threshold"].astype(str))
+        rows.append({"row": name,
+                     "kind": "fitted trend (Epoch)",
+                     "factor": first["yearly_reduction_factor"],
+                     "low": first["ci90_low"], "high": first["ci90_high"],
+                     "thresholds": len(group)})
+    return pd.DataFrame(rows)
 
 
 def cheapest_prices_chart() -> alt.Chart:
@@ -118,17 +150,17 @@ def cheapest_prices_chart() -> alt.Chart:
                      bind=alt.binding_select(options=benchmarks, name="Benchmark "))
     tooltip = [alt.Tooltip("benchmark:N"), alt.Tooltip("threshold:N", title="threshold"),
                alt.Tooltip("model:N"),
-               alt.Tooltip("release_date:T", title="released", format="%b %Y"),
+               alt.Tooltip("release_date:T", title="price from", format="%b %Y"),
                alt.Tooltip("usd_per_million_tokens:Q", title="$ per 1M tokens", format="$,.3~r"),
                alt.Tooltip("score:Q", title="score", format=".1f")]
     chart = alt.Chart(table).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("release_date:T", title="Release date"),
+        x=alt.X("release_date:T", title="Date of the price (model release or price change)"),
         y=alt.Y("usd_per_million_tokens:Q", scale=alt.Scale(type="log"),
-                title="Cheapest price at or above the threshold (US$ per 1M tokens, log scale)"),
+                title="Cheapest price at or above the threshold (US$ per 1M tokens)"),
         color=alt.Color("threshold:N", title="Threshold (model whose score it is)"),
         tooltip=tooltip,
     ).add_params(pick).transform_filter("datum.benchmark === benchmark")
-    return finish(chart, tables=["epoch_cheapest_prices"], switch=("y",))
+    return finish(chart, kind="data", rows={"epoch_cheapest_prices": prices}, switch=("y",))
 
 
 #: The $50,000 illustration's slider: the yearly rate, with Epoch's range inside it.
@@ -180,12 +212,14 @@ def illustration_chart(years: float = 3.0, default_rate: float | None = None) ->
     chart = alt.Chart(table).mark_line(point=True).encode(
         x=alt.X("year:Q", title="Years after the first run"),
         y=alt.Y("cost_usd:Q", scale=alt.Scale(type="log"),
-                title="Cost of the same task (US$, log scale)"),
+                title="Cost of the same task (US$)"),
         color=alt.Color("line:N", title="Yearly decline", sort=[*fixed, "Chosen rate"]),
         tooltip=tooltip,
     ).add_params(slider).transform_calculate(cost_usd=PROJECTION_EXPR)
-    chart = finish(chart, tables=["stated_figures", "api_prices"], sources=_EPOCH,
-                   switch=("y",))
+    rows = _frontiermath_rows()
+    rows["stated_figures"] = stated_rows(*_FRONTIERMATH, "epoch_illustration_start_usd",
+                                         "epoch_yearly_decline_low", "epoch_yearly_decline_high")
+    chart = finish(chart, kind="illustration", rows=rows, switch=("y",))
     chart.usermeta["model_check"] = projection_check(start, fixed, t, [low, high])
     return chart
 
@@ -222,7 +256,7 @@ def rl_slope_chart() -> alt.LayerChart:
         "label": ["Ord's reading", "RL slope doubled"],
     })
     y = alt.Y("rl_multiplier:Q", scale=alt.Scale(type="log"),
-              title=f"RL scale-up matching {inference:,.0f}× inference (log scale)")
+              title=f"RL scale-up matching {inference:,.0f}× inference")
     x = alt.X("slope_ratio:Q", title="Inference slope ÷ RL slope")
     tooltip = [alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f"),
                alt.Tooltip("rl_multiplier:Q", title="RL multiplier", format=",.3~r")]
@@ -232,5 +266,8 @@ def rl_slope_chart() -> alt.LayerChart:
             x=x, y=y, color=alt.Color("label:N", title=None),
             tooltip=[alt.Tooltip("label:N", title="point"), *tooltip]),
     )
-    return finish(chart, tables=["stated_figures"], sources=(*_EPOCH, "scalerl-2025"),
-                  switch=("y",))
+    return finish(chart, kind="reconstruction",
+                  rows={"stated_figures": stated_rows("ord_inference_multiplier_large",
+                                                      "ord_rl_multiplier_large",
+                                                      "scalerl_slope_ratio_vs_grpo")},
+                  sources=("scalerl-2025",), switch=("y",))

@@ -8,11 +8,17 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish
+from inference_debate.charts.common import PALETTE, assumption_rows, finish, stated_rows
 from inference_debate.models import greenblatt as model
 
 _TEXT = "greenblatt-2026"
 _HUMAN_COLOUR = "#000000"
+
+
+def _ILLUSTRATION_ROWS() -> dict[str, pd.DataFrame]:  # noqa: N802 - a constant computed late
+    return {"stated_figures": stated_rows("greenblatt_easy_compute_multiplier",
+                                          "greenblatt_easy_horizon_multiplier"),
+            "assumptions": assumption_rows("human_hourly_rate_usd")}
 
 
 def _rate_slider(name: str, rate: float) -> alt.Parameter:
@@ -88,9 +94,8 @@ def frontiers_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
     ).transform_filter(f"datum.horizon_minutes <= {horizon_max}").mark_line().encode(
         x=x, y=y, color=colour, tooltip=_TIPS)
     chart = alt.layer(human_layer, ai_layer).add_params(slider)
-    return finish(chart, sources=(_TEXT, "book-assumptions"),
-                  tables=["stated_figures", "assumptions"],
-                  cite_tables=(), illustration=True, switch=("x", "y"))
+    return finish(chart, kind="illustration", rows=_ILLUSTRATION_ROWS(), sources=(_TEXT,),
+                  switch=("x", "y"))
 
 
 def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
@@ -159,9 +164,8 @@ def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
         tooltip=arrow_tips)
     chart = alt.layer(human_layer, ai_layer, rule, head).add_params(slider).resolve_scale(
         color="independent")
-    return finish(chart, sources=(_TEXT, "book-assumptions"),
-                  tables=["stated_figures", "assumptions"],
-                  cite_tables=(), illustration=True, switch=("x", "y"))
+    return finish(chart, kind="illustration", rows=_ILLUSTRATION_ROWS(), sources=(_TEXT,),
+                  switch=("x", "y"))
 
 
 def metr_horizons_chart() -> alt.LayerChart:
@@ -219,5 +223,8 @@ def metr_horizons_chart() -> alt.LayerChart:
                                  format=".0f")]),
         alt.Chart(points).mark_point(size=70).encode(x=x, y=y, color=colour, tooltip=tip),
     )
-    return finish(chart, tables=["metr_horizons", "models", "assumptions"],
-                  cite_tables=["metr_horizons"], sources=("book-assumptions",), switch=("y",))
+    horizons = data.load_table("metr_horizons")
+    return finish(chart, kind="data", tables=["models"],
+                  rows={"metr_horizons": horizons,
+                        "assumptions": assumption_rows("human_hourly_rate_usd")},
+                  switch=("y",))

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish
+from inference_debate.charts.common import PALETTE, assumption_rows, finish, stated_rows
 from inference_debate.models import kokotajlo as model
 from inference_debate.models import ord as ord_model
 
 _TEXT_SOURCES = ("ord-2025-rl-scale",)
+_ORD_PAIR = ("ord_rl_multiplier_large", "ord_inference_multiplier_large")
 _COMPUTE = alt.Tooltip("compute:Q", title="inference compute (relative)", format=",.3~r")
 
 
@@ -44,11 +45,11 @@ def s_curves_chart(curves: tuple[model.SCurve, ...] = model.ILLUSTRATIVE_CURVES)
     band = pd.DataFrame({"start": [10.0**low], "end": [10.0**high],
                          "label": ["steep part of the base curve"]})
     order = [c.name for c in curves]
-    x = alt.X("compute:Q", title="Inference compute (relative, log scale)",
+    x = alt.X("compute:Q", title="Inference compute (relative)",
               scale=alt.Scale(type="log"))
     chart = alt.layer(
         alt.Chart(band).mark_rect(opacity=0.12, color=PALETTE[7]).encode(
-            x=alt.X("start:Q", title="Inference compute (relative, log scale)",
+            x=alt.X("start:Q", title="Inference compute (relative)",
                     scale=alt.Scale(type="log")), x2="end:Q",
             tooltip=[alt.Tooltip("label:N", title="band"),
                      alt.Tooltip("start:Q", title="from", format=",.3~r"),
@@ -61,7 +62,7 @@ def s_curves_chart(curves: tuple[model.SCurve, ...] = model.ILLUSTRATIVE_CURVES)
             tooltip=[alt.Tooltip("model:N", title="training"), _COMPUTE,
                      alt.Tooltip("performance_pct:Q", title="performance (%)", format=".1f")]),
     )
-    return finish(chart, sources=_TEXT_SOURCES, switch=("x",), illustration=True)
+    return finish(chart, kind="illustration", sources=_TEXT_SOURCES, switch=("x",))
 
 
 def exchange_rate_chart(
@@ -91,7 +92,7 @@ def exchange_rate_chart(
     y_scale = alt.Scale(type="log")
     chart = alt.layer(
         alt.Chart(table).mark_line().encode(
-            x=alt.X("compute:Q", title="Inference compute where the rate is read (log scale)",
+            x=alt.X("compute:Q", title="Inference compute where the rate is read",
                     scale=alt.Scale(type="log")),
             y=alt.Y("slope_ratio:Q", title="Decades of RL worth one decade of inference",
                     scale=y_scale),
@@ -103,8 +104,9 @@ def exchange_rate_chart(
             tooltip=[alt.Tooltip("label:N", title="rule"),
                      alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f")]),
     )
-    return finish(chart, tables=["stated_figures"], sources=_TEXT_SOURCES, switch=("x", "y"),
-                  illustration=True)
+    return finish(chart, kind="illustration",
+                  rows={"stated_figures": stated_rows(*_ORD_PAIR)}, sources=_TEXT_SOURCES,
+                  switch=("x", "y"))
 
 
 def thought_experiment() -> model.ThoughtExperiment:
@@ -132,23 +134,24 @@ def grok4_chart() -> alt.LayerChart:
     meet = pd.DataFrame({"inference_multiplier": [exp.matching_inference_multiplier],
                          "score_pct": [100 * exp.target],
                          "label": ["where a constant rate says they meet"]})
-    x = alt.X("inference_multiplier:Q", title="Extra inference given to the base model (log scale)",
+    x = alt.X("inference_multiplier:Q", title="Extra inference given to the base model",
               scale=alt.Scale(type="log"))
     y = alt.Y("score_pct:Q", title="Performance (% of tasks)", scale=alt.Scale(domain=[0, 100]))
     mult = alt.Tooltip("inference_multiplier:Q", title="inference multiplier", format=",.3~r")
     score = alt.Tooltip("score_pct:Q", title="performance (%)", format=".1f")
     chart = alt.layer(
         alt.Chart(table).mark_line().encode(
-            x=x, y=y, color=alt.Color("model:N", title="Model of the base model"),
-            strokeDash=alt.StrokeDash("model:N", title="Model of the base model"),
+            x=x, y=y, color=alt.Color("model:N", title="If the base model follows"),
+            strokeDash=alt.StrokeDash("model:N", title="If the base model follows"),
             tooltip=[alt.Tooltip("model:N", title="model"), mult, score]),
         alt.Chart(target).mark_rule(color=PALETTE[2]).encode(
             y="score_pct:Q", tooltip=[alt.Tooltip("label:N", title="rule"), score]),
         alt.Chart(meet).mark_point(size=120, color=PALETTE[2], filled=True).encode(
             x=x, y=y, tooltip=[alt.Tooltip("label:N", title="point"), mult, score]),
     )
-    return finish(chart, tables=["stated_figures"], sources=_TEXT_SOURCES, switch=("x",),
-                  illustration=True)
+    return finish(chart, kind="illustration",
+                  rows={"stated_figures": stated_rows("grok4_rl_multiplier", *_ORD_PAIR)},
+                  sources=_TEXT_SOURCES, switch=("x",))
 
 
 def horizon_values(release: str = "1.1") -> pd.DataFrame:
@@ -197,7 +200,11 @@ def horizon_value_chart(release: str = "1.1") -> alt.LayerChart:
             color=colour, tooltip=tooltip),
         alt.Chart(table).mark_point().encode(
             x=x, y=alt.Y("human_cost_usd:Q", scale=y_scale,
-                         title="Human cost of a task that long (US$, log scale)"),
+                         title="Human cost of a task that long (US$)"),
             color=colour, tooltip=tooltip),
     )
-    return finish(chart, tables=["metr_horizons", "models", "assumptions"], switch=("y",))
+    horizons = data.load_table("metr_horizons")
+    return finish(chart, kind="data", tables=["models"],
+                  rows={"metr_horizons": horizons[horizons["release"] == release],
+                        "assumptions": assumption_rows("human_hourly_rate_usd")},
+                  switch=("y",))

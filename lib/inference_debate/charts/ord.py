@@ -10,10 +10,16 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish
+from inference_debate.charts.common import PALETTE, finish, stated_rows
 from inference_debate.models import ord as model
 
-_AIME_SOURCES = ("ord-2026-log-x", "openai-o1-2024", "epoch-2026-inference-burden")
+#: The chart Ord read, and his essay; the readings themselves are rows of `stated_figures`.
+_AIME_SOURCES = ("openai-o1-2024", "ord-2026-log-x")
+_INFERENCE_ROWS = ("o1_aime_inference_low_pct", "o1_aime_inference_high_pct",
+                   "o1_aime_inference_multiplier")
+_RL_ROWS = ("o1_aime_rl_low_pct", "o1_aime_rl_high_pct", "o1_aime_rl_multiplier")
+_ORD_PAIRS = ("ord_rl_multiplier_small", "ord_inference_multiplier_small",
+              "ord_rl_multiplier_large", "ord_inference_multiplier_large")
 _MULT = alt.Tooltip("multiplier:Q", title="compute multiplier", format=",.3~r")
 _ACC = alt.Tooltip("accuracy_pct:Q", title="accuracy (%)", format=".0f")
 
@@ -44,8 +50,9 @@ def log_x_chart() -> alt.LayerChart:
         alt.Chart(points).mark_point(color=PALETTE[0], size=90).encode(
             x=x, y=y, tooltip=[_MULT, _ACC]),
     )
-    return finish(chart, tables=["stated_figures"], cite_tables=(), sources=_AIME_SOURCES,
-                  switch=("x",))
+    return finish(chart, kind="reconstruction",
+                  rows={"stated_figures": stated_rows(*_INFERENCE_ROWS)},
+                  sources=_AIME_SOURCES, switch=("x",))
 
 
 def readings_chart() -> alt.LayerChart:
@@ -55,15 +62,18 @@ def readings_chart() -> alt.LayerChart:
     -------
     alt.LayerChart
         Solid lines over the read spans (inference and RL training); a dashed extension of the RL
-        line to the multiplier at which it would gain as much as the inference line does.
+        line at its own slope as far as Ord's stated RL multiplier, with two marks on it: where
+        it gains as much as the inference line (the book's recomputation from the readings) and
+        Ord's own round figure.
     """
     inf, rl = model.o1_inference_reading(), model.o1_rl_reading()
     rl_match = model.rl_multiplier_for_gain(inf.gain_points, rl)
+    ord_rl = data.stated("ord_rl_multiplier_large")
     frames = []
     for label, reading, stop, part in (
         ("Inference (test time)", inf, inf.multiplier, "read off the chart"),
         ("RL training", rl, rl.multiplier, "read off the chart"),
-        ("RL training", rl, max(rl_match, rl.multiplier), "extended at the same slope"),
+        ("RL training", rl, max(rl_match, ord_rl, rl.multiplier), "extended at the same slope"),
     ):
         start = 1.0 if part == "read off the chart" else rl.multiplier
         xs = _line_points(reading, start, stop, 40)
@@ -75,6 +85,13 @@ def readings_chart() -> alt.LayerChart:
         "panel": ["Inference (test time)"] * 2 + ["RL training"] * 2,
         "multiplier": [1.0, inf.multiplier, 1.0, rl.multiplier],
         "accuracy_pct": [inf.low_pct, inf.high_pct, rl.low_pct, rl.high_pct],
+    })
+    marks = pd.DataFrame({
+        "mark": ["This book: RL gains as much as inference",
+                 f"Ord's round figure: {ord_rl:,.0f}× RL"],
+        "multiplier": [rl_match, ord_rl],
+        "accuracy_pct": [float(model.accuracy_at(rl, rl_match)),
+                         float(model.accuracy_at(rl, ord_rl))],
     })
     x = alt.X("multiplier:Q", title="Compute (multiple of the starting amount)",
               scale=alt.Scale(type="log"))
@@ -92,9 +109,15 @@ def readings_chart() -> alt.LayerChart:
                                                       range=[[1, 0], [6, 4]])),
             tooltip=tip + [alt.Tooltip("part:N", title="line")]),
         alt.Chart(points).mark_point(size=90).encode(x=x, y=y, color=colour, tooltip=tip),
+        alt.Chart(marks).mark_point(size=130, filled=True, color="#000000").encode(
+            x=x, y=y, shape=alt.Shape("mark:N", title=None,
+                                      scale=alt.Scale(range=["diamond", "square"])),
+            tooltip=[alt.Tooltip("mark:N", title="mark"), _MULT, _ACC]),
     )
-    return finish(chart, tables=["stated_figures"], cite_tables=(), sources=_AIME_SOURCES,
-                  switch=("x",))
+    return finish(chart, kind="reconstruction",
+                  rows={"stated_figures": stated_rows(*_INFERENCE_ROWS, *_RL_ROWS,
+                                                      "ord_rl_multiplier_large")},
+                  sources=_AIME_SOURCES, switch=("x",))
 
 
 def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
@@ -160,8 +183,9 @@ def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
             x=x, y=y, color=colour,
             tooltip=[alt.Tooltip("line:N", title="stated by"), inf_tip, rl_tip]),
     )
-    return finish(chart, tables=["stated_figures"], cite_tables=(),
-                  sources=_AIME_SOURCES + ("ord-2025-rl-scale",), switch=("x", "y"))
+    return finish(chart, kind="reconstruction",
+                  rows={"stated_figures": stated_rows(*_INFERENCE_ROWS, *_RL_ROWS, *_ORD_PAIRS)},
+                  sources=_AIME_SOURCES, switch=("x", "y"))
 
 
 #: Families joined as lines on the ARC-AGI chart: OpenAI's o-series and its GPT-5 successors,
@@ -226,8 +250,8 @@ def arc_agi_chart(
         layers.append(alt.Chart(marked[cols]).mark_text(
             align="right", dx=-10, dy=0, fontSize=12).encode(
                 x=x, y=y, text="display_name:N", tooltip=tip))
-    return finish(alt.layer(*layers), tables=["arc_agi"], sources=("ord-2026-log-x",),
-                  switch=("x",))
+    return finish(alt.layer(*layers), kind="data",
+                  rows={"arc_agi": pd.concat([models, marked])}, switch=("x",))
 
 
 def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float = 2.0
@@ -256,11 +280,11 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
     fixed = pd.concat(frames, ignore_index=True)
     slider = alt.param(name="yearly_decline", value=float(chosen_decline),
                        bind=alt.binding_range(min=1.5, max=20, step=0.5,
-                                              name="Yearly fall in cost per token (×) "))
+                                              name="Fixed-capability cost falls (× a year) "))
     x = alt.X("multiplier:Q", title="Inference per query (multiple of today's)",
               scale=alt.Scale(type="log", domain=[1, max_multiplier]))
     y = alt.Y("years:Q", title="Years of cost decline to absorb it")
-    tip = [alt.Tooltip("rate:N", title="cost per token falls"),
+    tip = [alt.Tooltip("rate:N", title="fixed-capability cost falls"),
            alt.Tooltip("multiplier:Q", title="inference per query ×", format=",.3~r"),
            alt.Tooltip("wtp_growth:Q", title="willingness to pay must grow ×", format=",.3~r"),
            alt.Tooltip("years:Q", title="years to absorb", format=".1f")]
@@ -274,5 +298,7 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
             x=x, y=y, color=alt.Color("rate:N", title=None), tooltip=tip),
         chosen,
     ).add_params(slider)
-    return finish(chart, tables=["stated_figures"], cite_tables=(),
-                  sources=("ord-2025-rl-scale", "epoch-2026-inference-burden"), switch=("x",))
+    return finish(chart, kind="reconstruction",
+                  rows={"stated_figures": stated_rows("epoch_yearly_decline_low",
+                                                      "epoch_yearly_decline_high")},
+                  sources=("ord-2025-rl-scale",), switch=("x",))

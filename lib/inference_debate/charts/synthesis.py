@@ -61,8 +61,8 @@ def model_chart(years: float = 5.0) -> alt.LayerChart:
     lines = alt.Chart(table).mark_line(point=True).encode(
         x=alt.X("year:Q", title="Years from now"),
         y=alt.Y("cost_fraction:Q", scale=y_scale,
-                title="AI cost of the frontier task ÷ human cost (log scale)"),
-        color=alt.Color("scenario:N", title="Assumptions",
+                title="AI cost of the frontier task ÷ human cost"),
+        color=alt.Color("scenario:N", title="The book's parameters",
                         scale=alt.Scale(domain=names, range=colours)),
         strokeDash=alt.condition("datum.scenario === 'Your settings'", alt.value([5, 3]),
                                  alt.value([1, 0])),
@@ -75,9 +75,8 @@ def model_chart(years: float = 5.0) -> alt.LayerChart:
         y=alt.Y("cost_fraction:Q", scale=y_scale),
         tooltip=[alt.Tooltip("label:N", title="rule")])
     chart = finish(alt.layer(lines, rule),
-                   tables=["stated_figures", "api_prices", "metr_doubling_times"],
-                   sources=("ord-2025-rl-scale", "greenblatt-2026",
-                            "epoch-2026-inference-burden", "book-assumptions"),
-                   switch=("y",), illustration=True, height=380)
+                   kind="illustration", rows=model.parameter_rows(),
+                   sources=("ord-2025-rl-scale", "greenblatt-2026", "book-assumptions"),
+                   switch=("y",), height=380)
     chart.usermeta["model_check"] = model.model_check(scenarios, check_settings(sliders), t)
     return chart

@@ -260,6 +260,19 @@ TABLES: dict[str, TableSpec] = {
             ("claim_id", "author"),
         ),
         TableSpec(
+            "corrections",
+            "Substantive corrections to the book's text: when, where and what changed",
+            (
+                Col("date", "date"),
+                Col("page", checks=(matches(r"^(index|(chapters|appendices)/[a-z0-9-]+)\.qmd$",
+                                            "a page of the book such as chapters/ord.qmd"),)),
+                Col("section", checks=(matches(r"^sec-[a-z0-9-]+$", "a section id sec-..."),)),
+                Col("change"),
+                SOURCE,
+            ),
+            ("date", "section", "change"),
+        ),
+        TableSpec(
             "changelog",
             "What each curation or refresh changed in each table, by source and release",
             (

@@ -101,8 +101,9 @@ class Scenario:
         return Parameters(**values)
 
 
-#: Ord's scale-up of inference per query: a tenfold step a year, the first of the "10x, 100x,
-#: 1000x" steps in cost per use he names. The book's reading, not a figure Ord states per year.
+#: The inference-per-query growth of the line in Ord's spirit: a tenfold step a year, the first
+#: of the 10x, 100x, 1000x steps in cost per use he names. The book's parameter: Ord gives no
+#: yearly rate.
 ORD_INFERENCE_GROWTH = 10.0
 
 
@@ -115,15 +116,18 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
     kokotajlo_task_growth : yearly growth of the frontier task's length.
     """
     return [
-        Scenario("Ord", "ord", {"inference_growth": ORD_INFERENCE_GROWTH, "task_growth": 1.0},
-                 basis="inference per query rises tenfold a year; the value of a query, and so "
-                       "willingness to pay for it, does not rise with it"),
-        Scenario("Greenblatt", "greenblatt", inference_tracks_task=True,
+        Scenario("In Ord's spirit", "ord",
+                 {"inference_growth": ORD_INFERENCE_GROWTH, "task_growth": 1.0},
+                 basis="the book's figure: inference per query rises tenfold a year; the value of "
+                       "a query, and so willingness to pay for it, does not rise with it"),
+        Scenario("In Greenblatt's spirit", "greenblatt", inference_tracks_task=True,
                  basis="compute per query grows in step with the task's length"),
-        Scenario("Kokotajlo", "kokotajlo", {"task_growth": kokotajlo_task_growth},
-                 basis="task length grows as METR's time horizons have since 2023"),
-        Scenario("Epoch", "epoch", {"cost_decline": epoch_cost_decline},
-                 basis="fixed-capability cost falls at the middle of Epoch's stated range"),
+        Scenario("In Kokotajlo's spirit", "kokotajlo", {"task_growth": kokotajlo_task_growth},
+                 basis="task length grows as METR's time horizons have since 2023 (METR's figure, "
+                       "not Kokotajlo's)"),
+        Scenario("In Epoch's spirit", "epoch", {"cost_decline": epoch_cost_decline},
+                 basis="fixed-capability cost falls at the geometric middle of Epoch's stated "
+                       "range"),
         Scenario("Your settings", "reader", basis="every parameter from the sliders"),
     ]
 
@@ -214,6 +218,22 @@ def epoch_middle_decline() -> float:
 def default_scenarios() -> list[Scenario]:
     """The scenarios with their pinned values taken from the book's data."""
     return build_scenarios(epoch_middle_decline(), task_growth_from_metr("from_2023_on"))
+
+
+def parameter_rows() -> dict[str, pd.DataFrame]:
+    """The data rows the scenarios and slider defaults are computed from, by table."""
+    stated = data.load_table("stated_figures")
+    used = ["epoch_yearly_decline_low", "epoch_yearly_decline_high",
+            "frontiermath_o4mini_output_tokens", "frontiermath_gpt52_output_tokens",
+            "frontiermath_months_between"]
+    runs = frontiermath_example()
+    prices = data.load_table("api_prices")
+    doubling = data.load_table("metr_doubling_times")
+    return {
+        "stated_figures": stated[stated["figure_id"].isin(used)],
+        "api_prices": prices[prices["model"].isin([runs.earlier.model, runs.later.model])],
+        "metr_doubling_times": doubling[doubling["release"] == "1.1"],
+    }
 
 
 def _snap(value: float, step: float) -> float:
