@@ -113,3 +113,12 @@ def test_early_regime_slope():
 def test_reading_rejects_impossible_values(args):
     with pytest.raises(ValueError):
         model.Reading(*args)
+
+
+def test_share_of_log_gain_on_a_linear_axis():
+    from inference_debate.models.ord import share_of_log_gain
+
+    # 1x..100x on a linear axis: its first tenth ends at 10.9x; log(10.9)/log(100) of the gain.
+    assert abs(share_of_log_gain(100, 0.1) - 0.5187) < 1e-3
+    assert share_of_log_gain(100, 1.0) == 1.0
+    assert share_of_log_gain(1000, 0.1) > share_of_log_gain(100, 0.1)

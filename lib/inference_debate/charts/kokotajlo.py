@@ -154,8 +154,10 @@ def grok4_chart() -> alt.LayerChart:
                   sources=_TEXT_SOURCES, switch=("x",))
 
 
-def horizon_values(release: str = "1.1") -> pd.DataFrame:
-    """METR 50% horizons of one release with display names and human cost at the book's rate."""
+def horizon_values(release: str | None = None) -> pd.DataFrame:
+    """METR 50% horizons of one release (by default the newest) with display names and human
+    cost at the book's rate."""
+    release = release or data.latest_release("metr_horizons")
     horizons = data.load_table("metr_horizons")
     horizons = horizons[horizons["release"] == release]
     names = data.load_table("models")[["model_id", "display_name"]]
@@ -164,12 +166,12 @@ def horizon_values(release: str = "1.1") -> pd.DataFrame:
     return model.horizon_values(merged, data.assumption("human_hourly_rate_usd"))
 
 
-def horizon_value_chart(release: str = "1.1") -> alt.LayerChart:
+def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
     """Human cost of a task as long as each model's 50% time horizon, by release date.
 
     Parameters
     ----------
-    release : METR Time Horizon release to plot.
+    release : METR Time Horizon release to plot (by default the newest in the data).
 
     Returns
     -------

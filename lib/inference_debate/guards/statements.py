@@ -100,3 +100,36 @@ def some_intervals_wide() -> Verdict:
     trends = _trends()
     widest = float((trends["ci90_high"] / trends["ci90_low"]).max())
     return Verdict(widest >= 10, {"widest interval (high ÷ low)": round(widest, 1)})
+
+
+# --- Synthesis -----------------------------------------------------------------------------------
+
+
+def _slow_task_growth(folder: Path) -> None:
+    def slow(row: dict) -> None:
+        if row["method"] == "from_2023_on":
+            row.update(doubling_days="2000", ci_low_days="1500", ci_high_days="2500")
+
+    _edit_rows(folder, "metr_doubling_times", slow)
+
+
+@guard("synthesis-lines-rise-and-fall", "chapters/synthesis.qmd",
+       "The line in Ord's spirit climbs towards the dotted parity rule; the others fall, those in "
+       "Kokotajlo's and Epoch's spirit fastest",
+       falsify=_slow_task_growth)
+def synthesis_lines() -> Verdict:
+    """At the sliders' starting values, the cost fraction in Ord's spirit grows each year, every
+    other line shrinks, and the two lines in Kokotajlo's and Epoch's spirit shrink fastest."""
+    from inference_debate.models import combined
+
+    defaults = combined.slider_parameters(combined.default_sliders())
+    yearly = {}
+    for scenario in combined.default_scenarios():
+        params = scenario.resolve(defaults)
+        yearly[scenario.author] = params.inference_growth / (
+            params.cost_decline * params.task_growth)
+    others = {a: f for a, f in yearly.items() if a != "ord"}
+    fastest = sorted(others, key=others.get)[:2]
+    holds = (yearly["ord"] > 1 and all(f < 1 for f in others.values())
+             and set(fastest) == {"kokotajlo", "epoch"})
+    return Verdict(holds, {f"{a} yearly factor": round(f, 3) for a, f in yearly.items()})

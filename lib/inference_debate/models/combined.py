@@ -200,8 +200,10 @@ START_FRACTION_DEFAULT = 0.1
 INFERENCE_GROWTH_DEFAULT = 3.0
 
 
-def task_growth_from_metr(method: str, release: str = "1.1") -> float:
-    """Yearly growth of METR's 50% horizon, from the doubling time fitted by `method`."""
+def task_growth_from_metr(method: str, release: str | None = None) -> float:
+    """Yearly growth of METR's 50% horizon, from the doubling time fitted by `method` in
+    `release` (by default the newest release the table holds)."""
+    release = release or data.latest_release("metr_doubling_times")
     table = data.load_table("metr_doubling_times")
     rows = table[(table["release"] == release) & (table["method"] == method)]
     if len(rows) != 1:
@@ -232,7 +234,8 @@ def parameter_rows() -> dict[str, pd.DataFrame]:
     return {
         "stated_figures": stated[stated["figure_id"].isin(used)],
         "api_prices": prices[prices["model"].isin([runs.earlier.model, runs.later.model])],
-        "metr_doubling_times": doubling[doubling["release"] == "1.1"],
+        "metr_doubling_times": doubling[
+            doubling["release"] == data.latest_release("metr_doubling_times")],
     }
 
 

@@ -293,7 +293,11 @@ def metr_published_doubling(method: str = "from_2023_on") -> pd.Series:
     rows = table[table["method"] == method]
     if rows.empty:
         raise KeyError(f"no METR doubling time for method {method!r}")
-    return rows.sort_values("release", key=lambda s: s.astype(str)).iloc[-1]
+    latest = data.latest_release("metr_doubling_times")
+    rows = rows[rows["release"].astype(str) == latest]
+    if rows.empty:
+        raise KeyError(f"no METR doubling time for method {method!r} in release {latest}")
+    return rows.iloc[-1]
 
 
 def horizons_with_human_cost(hourly_rate_usd: float | None = None) -> pd.DataFrame:

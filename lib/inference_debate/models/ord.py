@@ -259,3 +259,16 @@ def ord_rounded_ratios() -> tuple[float, float]:
         implied_ratio(data.stated("ord_rl_multiplier_large"),
                       data.stated("ord_inference_multiplier_large")),
     )
+
+
+def share_of_log_gain(multiplier: float, axis_fraction: float) -> float:
+    """Share of a gain that rises with the logarithm of compute, from 1x to `multiplier`, that
+    is reached within the first `axis_fraction` of a linear compute axis over the same range.
+
+    >>> round(share_of_log_gain(100, 0.1), 3)
+    0.519
+    """
+    if multiplier <= 1 or not 0 < axis_fraction <= 1:
+        raise ValueError("need a multiplier above 1 and an axis fraction in (0, 1]")
+    reached = 1 + (multiplier - 1) * axis_fraction
+    return math.log(reached) / math.log(multiplier)
