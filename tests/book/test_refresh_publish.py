@@ -112,3 +112,23 @@ def test_newer_releases_of_every_source_appear_in_the_published_book(tmp_path, m
         assert model_id not in section
     changelog = page("changelog.html")
     assert DATE in changelog and "gpt_7_3" in changelog
+
+
+@pytest.mark.slow
+def test_a_new_metr_release_number_refreshes_and_publishes_without_code_changes(
+        tmp_path, monkeypatch):
+    if not newer.UPSTREAM.is_dir():
+        pytest.skip("no ../shared/upstream")
+    book = copy_book(REPO, tmp_path / "book")
+    upstream = newer.copy_upstream(tmp_path / "upstream")
+    newer.newer_metr(upstream, "1.2", "metr/benchmark_results_1_2.yaml")
+    with serving(upstream) as base:
+        refresh(book, DATE, release_base=base, log=lambda line: None)
+    monkeypatch.delenv("QUARTO_PROJECT_DIR", raising=False)
+    assert {r["release"] for r in _rows(book, "metr_horizons")} == {"1.2"}
+    build(book, log=lambda line: None)
+    site = (book / "site").resolve()
+    greenblatt = _text((site / "chapters" / "greenblatt.html").read_text("utf-8"))
+    assert "Time Horizon 1.2 release" in greenblatt
+    intro = _text((site / "index.html").read_text("utf-8"))
+    assert "later release 1.2" in intro and "release 1.1" not in intro

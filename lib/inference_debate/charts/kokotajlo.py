@@ -179,6 +179,7 @@ def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
         One point per model (state-of-the-art models marked) with its 95% interval, on a log
         dollar axis: what a person at the book's hourly rate would cost for such a task.
     """
+    release = release or data.latest_release("metr_horizons")
     table = horizon_values(release)
     table = table.assign(
         frontier=np.where(table["is_sota"], "state of the art at release", "other"),
