@@ -103,9 +103,11 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
     except ConfigError as exc:
         raise BuildError([str(exc)]) from exc
     with build_lock(config.root):
+        for note in config.notes:
+            log(f"note: {note}")
         docs = _parse_pages(config)
         try:
-            numbers, targets = number_book(docs, len(config.chapters))
+            numbers, targets = number_book(docs, len(config.chapters), config.crossref)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
@@ -177,7 +179,7 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel))
+            docs.append(parse(config.root / rel, rel, config.root))
         except SourceError as exc:
             problems.append(str(exc))
     if problems:
@@ -200,10 +202,13 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
     def run(doc: Document) -> tuple[Document, str, ExecResult]:
         source_hash = file_hash(doc.path)
-        if not doc.cells and not doc.inlines:
-            return doc, source_hash, ExecResult()
-        cwd = config.root if config.execute_dir == "project" else doc.path.parent
-        return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket)
+        if not any(c.executes for c in doc.cells) and not doc.inlines:
+            result = ExecResult()
+        else:
+            cwd = config.root if config.execute_dir == "project" else doc.path.parent
+            result = execute(doc, config.root, cwd, fork_socket=fork_socket)
+        result.opened += [str(p) for p in doc.included]  # included files are inputs too
+        return doc, source_hash, result
 
     failures: list[str] = []
     needs_kernel = [d for d in stale if d.cells or d.inlines]
@@ -240,9 +245,10 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
 
     def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
         doc, num = pair
+        files: dict[str, bytes] = {}
         try:
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
-                                              notes[doc.rel])
+                                              notes[doc.rel], files)
             html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
             body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
@@ -250,7 +256,7 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
             return f"{doc.rel}: converting the page failed: {type(exc).__name__}: {exc}"
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
-                             body, figures, toc)
+                             body, figures, toc, files)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
@@ -301,6 +307,9 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
         target.write_text(svg, encoding="utf-8")
         (out / files["png"]).write_bytes(png)
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
+    for site_path, data in page.files.items():  # images from cell outputs
+        (out / site_path).parent.mkdir(parents=True, exist_ok=True)
+        (out / site_path).write_bytes(data)
     extra = citation.page_extras(config, page, version_date, changes)
     body = insert_figures(page.body, page, svgs, extra)
     html = layout.render(page, body, extra)

@@ -115,7 +115,7 @@ def build_notebook(doc: Document, root: Path) -> tuple[nbformat.NotebookNode, li
         BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path)))))
     for block in doc.blocks:
         if isinstance(block, Cell):
-            if block.options.get("eval", True) is False:
+            if not block.executes:  # eval: false, stored outputs, diagrams
                 continue
             nb_cell = nbformat.v4.new_code_cell(block.code)
             if block.options.get("error") is True:
