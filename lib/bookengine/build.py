@@ -24,7 +24,7 @@ from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
-from bookengine.layout import Layout, figure_files, insert_figures
+from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
 from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (
     PublishError,
@@ -35,6 +35,8 @@ from bookengine.publish import (
     switch_site,
 )
 from bookengine.qmd import Document, SourceError, parse
+from bookengine.resources import page_resources
+from bookengine.vendor import vendored
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -279,6 +281,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
         shutil.copyfile(asset, out / "assets" / asset.name)
     if any(p.figures for p in pages):
         shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
+    if any(uses_mermaid(p.body) for p in pages):
+        shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
     figures = [fig for page in pages for fig in page.figures]
@@ -310,6 +314,10 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
     for site_path, data in page.files.items():  # images from cell outputs
         (out / site_path).parent.mkdir(parents=True, exist_ok=True)
         (out / site_path).write_bytes(data)
+    for rel in page_resources(page.body, page.rel, config.root):  # images, videos it links
+        if not (out / rel).exists():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(config.root / rel, out / rel)
     extra = citation.page_extras(config, page, version_date, changes)
     body = insert_figures(page.body, page, svgs, extra)
     html = layout.render(page, body, extra)

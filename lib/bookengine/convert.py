@@ -37,6 +37,7 @@ from bookengine.qmd import (
     Markdown,
     SourceError,
 )
+from bookengine.resources import rewrite_source_links
 from bookengine.shortcodes import read_variables, replace_inline
 
 FENCED_RE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
@@ -85,7 +86,7 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     notes.extend(doc.notes)
     page = _Page(doc, result, numbers, targets, config, notes,
                  {} if files is None else files)
-    parts: list[str] = []
+    parts: list[str] = [title_block(doc, numbers)]
     for block in doc.blocks:
         if isinstance(block, Markdown):
             parts.append(page.markdown_block(block))
@@ -94,6 +95,28 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     meta = json.dumps({"book-xref": numbers.xref}, ensure_ascii=False)
     header = f"---\n{meta}\n---\n\n" if numbers.xref else ""
     return header + "\n\n".join(p for p in parts if p), page.figures
+
+
+def title_block(doc: Document, numbers: PageNumbers) -> str:
+    """Quarto's title block from front matter (title, subtitle, author, date, abstract) for a
+    page whose text has no `#` heading of its own."""
+    if "title" not in doc.front or any(h.level == 1 and not h.within for h in doc.headings):
+        return ""
+    title = str(doc.front["title"]).replace("\n", " ")
+    number = f"[{numbers.number}]{{.chapter-number}} " if numbers.number else ""
+    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-") or "title"
+    lines = [f"# {number}{title} {{#{slug}}}", ""]
+    for key in ("subtitle", "date"):
+        if doc.front.get(key):
+            lines += [f"::: {{.{key}}}", str(doc.front[key]), ":::", ""]
+    authors = doc.front.get("author")
+    if authors:
+        items = authors if isinstance(authors, list) else [authors]
+        names = [str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in items]
+        lines += ["::: {.author}", ", ".join(n for n in names if n), ":::", ""]
+    if doc.front.get("abstract"):
+        lines += ["::: {.abstract}", str(doc.front["abstract"]), ":::", ""]
+    return "\n".join(lines)
 
 
 def document_options(config: BookConfig, front: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +195,9 @@ class _Page:
         where = self.doc.where(cell.line)
         if cell.lang in DIAGRAM_LANGS:
             body = diagram_markdown(cell, where)
+            if cell.lang == "mermaid":
+                self.notes.append(f"{where}: Mermaid diagrams are drawn in the browser; "
+                                  "readers without JavaScript see the diagram's source")
             return self.float_markdown(cell, opts, [body]) if cell.label else body
         parts: list[str] = []
         if opts.get("echo") in (True, "fenced"):
@@ -261,8 +287,11 @@ class _Page:
                 cap = str(subcaps[k - 1]) if k <= len(subcaps) else ""
                 body.append(f"::: {{#{ident}-{k}{'' if cap else ' nocaption=1'}}}\n\n{out}\n\n"
                             f"{cap}\n\n:::")
-        if not ident:
-            return "\n\n".join(body + ([caption] if caption else []))
+        if not ident:  # a caption without a label: an unnumbered figure or table
+            return "\n\n".join(['```{=html}\n<figure class="book-float quarto-float '
+                                'float-unnumbered">\n```', *body,
+                                "```{=html}\n<figcaption>\n```", caption,
+                                "```{=html}\n</figcaption>\n</figure>\n```"])
         content = "\n\n".join(body)
         return f"::::: {{{' '.join(attrs)}}}\n\n{content}\n\n{caption}\n\n:::::"
 
@@ -455,7 +484,7 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
         if missing:
             raise SourceError(rel, _line_of(config.root / rel, "@" + missing[0]),
                               f"citation @{missing[0]} is not in the bibliography")
-    return proc.stdout.decode("utf-8")
+    return rewrite_source_links(proc.stdout.decode("utf-8"))
 
 
 def _line_of(path: Path, needle: str) -> int:

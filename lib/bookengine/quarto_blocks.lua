@@ -337,6 +337,16 @@ function Pandoc(doc)
   -- Figures, tables and listings can sit inside any block (a div, a list): walk them all.
   doc.blocks = top_blocks(doc.blocks, true)
   doc = doc:walk({
+    Image = function(img)
+      local alt = img.attributes["fig-alt"]
+      if alt then
+        img.attributes["fig-alt"] = nil
+        img.caption = {pandoc.Str(alt)}
+        return img
+      end
+    end,
+  })
+  doc = doc:walk({
     Blocks = function(blocks) return pandoc.Blocks(top_blocks(blocks, false)) end,
   })
   return doc

@@ -23,6 +23,7 @@ SHORTCODE_RE = re.compile(r"(?P<open>\{\{\{?)<\s*(?P<body>.*?)\s*>(?P<close>\}\}
 INCLUDE_RE = re.compile(r"^\s*\{\{<\s*include\s+(?P<target>.+?)\s*>\}\}\s*$")
 EMBED_RE = re.compile(r"^\{\{<\s*embed\s+(?P<target>.+?)\s*>\}\}$")
 MAX_DEPTH = 20
+BLOCK_SHORTCODES = ("pagebreak", "video")
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogg": "video/ogg",
                ".ogv": "video/ogg", ".mov": "video/quicktime"}
 
@@ -150,6 +151,8 @@ def replace_inline(text: str, where: str, meta: dict[str, Any], variables: dict[
             return ""
         name, rest = args[0], args[1:]
         value = _shortcode(name, rest, meta, variables)
+        if value is not None and name in BLOCK_SHORTCODES and text.strip() == m.group(0):
+            return "```{=html}\n" + value[1:-len("`{=html}")] + "\n```"  # a block of its own
         if value is None:
             notes.append(f"{where}: shortcode `{m.group(0)}` is not known to this engine; "
                          "left out")
