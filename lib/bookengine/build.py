@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, search
+from bookengine import citation, forkserver, freeze, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -160,6 +160,7 @@ def _site_key(config: BookConfig, docs: list[Document]) -> str:
     for extra in ["_quarto.yml", *config.bibliography, citation.CHANGELOG]:
         path = config.root / extra
         digest.update(file_hash(path).encode() if path.is_file() else b"-")
+    digest.update(freeze.folder_key(config.root).encode() if config.freeze else b"-")
     digest.update(tree_hash([Path(__file__).resolve().parent],
                             (".py", ".html", ".css", ".js")).encode())
     return digest.hexdigest()
@@ -195,6 +196,10 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
+    for doc in docs if config.freeze else ():
+        frozen = freeze.load(config.root, doc.rel)
+        if frozen is not None:
+            decisions[doc.rel] = Decision(doc.rel, True, "frozen", frozen)
     results: dict[str, ExecResult] = {}
     stale = [d for d in docs if not decisions[d.rel].fresh]
     for doc in docs:
@@ -224,6 +229,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
                 failures.append(result.failure.describe(doc.rel))
                 continue
             cache.store(doc.rel, fingerprint, source_hash, result)
+            if config.freeze:
+                freeze.store(config.root, doc.rel, result)
             results[doc.rel] = result
     for doc in docs:
         decision = decisions[doc.rel]

@@ -149,3 +149,24 @@ def test_missing_graphviz_is_named(tmp_path: Path) -> None:
     assert "index.qmd:3: a {dot} cell needs Graphviz's `dot` program" in proc.stderr
     assert "apt-get install graphviz" in proc.stderr
     assert shutil.which("dot"), "Graphviz is installed for the rest of the suite (.ci/run)"
+
+
+def test_freeze_true_publishes_a_fresh_clone_without_executing(minibook: Path,
+                                                                tmp_path: Path) -> None:
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("execute:\n", "execute:\n  freeze: true\n"))
+    first = build(minibook, log=lambda line: None)
+    assert "chapters/alpha.qmd" in first.executed
+    frozen = minibook / "_freeze" / "chapters" / "alpha" / "execute-results" / "html.json"
+    assert frozen.is_file()
+    clone = copy_book(minibook, tmp_path / "clone")  # sources and _freeze/, no .book/ state
+    shutil.rmtree(clone / "lib" / "minilib")  # executing alpha would now fail
+    report = build(clone, log=lambda line: None)
+    assert report.executed == []
+    assert {p.reason for p in report.pages if p.rel.startswith("chapters/")} == {"frozen"}
+    alpha = (clone / "site" / "chapters" / "alpha.html").read_text()
+    assert "The last value is 1,000" in alpha
+    beta = clone / "chapters" / "beta.qmd"
+    beta.write_text(beta.read_text() + "\nA new paragraph.\n")
+    report = build(clone, log=lambda line: None)
+    assert report.executed == ["chapters/beta.qmd"], "a changed page is executed and re-frozen"
