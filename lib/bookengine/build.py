@@ -21,7 +21,13 @@ from pathlib import Path
 from bookengine import citation, forkserver, freeze, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
-from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
+from bookengine.convert import (
+    ConvertedPage,
+    add_heading_anchors,
+    page_config,
+    page_markdown,
+    run_pandoc,
+)
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
 from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
@@ -258,7 +264,8 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
         try:
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
                                               notes[doc.rel], files)
-            html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
+            html_text = run_pandoc(markdown, page_config(config, doc), doc.rel,
+                                   config.root / STATE_DIR / "convert")
             body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)

@@ -5,6 +5,7 @@ number headings, and let pandoc (with citeproc) convert the Markdown.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import json
@@ -95,6 +96,26 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     meta = json.dumps({"book-xref": numbers.xref}, ensure_ascii=False)
     header = f"---\n{meta}\n---\n\n" if numbers.xref else ""
     return header + "\n\n".join(p for p in parts if p), page.figures
+
+
+def page_config(config: BookConfig, doc: Document) -> BookConfig:
+    """The configuration pandoc sees for one page: its own `bibliography` and `csl` from front
+    matter take the place of the project's (paths relative to the page)."""
+    bib = doc.front.get("bibliography")
+    csl = doc.front.get("csl")
+    if not bib and not csl:
+        return config
+    folder = Path(doc.rel).parent
+    changes: dict[str, Any] = {}
+    if bib:
+        items = [bib] if isinstance(bib, str) else list(bib)
+        missing = [b for b in items if not (config.root / folder / b).is_file()]
+        if missing:
+            raise SourceError(doc.rel, 1, f"bibliography {missing[0]} does not exist")
+        changes["bibliography"] = tuple((folder / b).as_posix() for b in items)
+    if csl:
+        changes["csl"] = (folder / str(csl)).as_posix()
+    return dataclasses.replace(config, **changes)
 
 
 def title_block(doc: Document, numbers: PageNumbers) -> str:

@@ -265,7 +265,7 @@ class _Parser:
         self.md_start = next_line
 
     def run(self) -> None:
-        from bookengine.shortcodes import EMBED_RE, embedded_cell
+        from bookengine.shortcodes import EMBED_RE, embedded_cells
 
         lines, i = self.lines, self.start
         while i < len(lines):
@@ -277,8 +277,8 @@ class _Parser:
             embed = EMBED_RE.match(line.strip())
             if embed:
                 self.flush(lineno + 1)
-                cell = embedded_cell(embed.group("target"), self.doc, lineno, self.cell_index)
-                if cell is not None:
+                for cell in embedded_cells(embed.group("target"), self.doc, lineno):
+                    cell.index = self.cell_index
                     self.doc.blocks.append(cell)
                     self.cell_index += 1
                 i += 1

@@ -79,39 +79,48 @@ def _rel(file: Path, root: Path) -> str:
         return str(file)
 
 
-def embedded_cell(target: str, doc: Document, line: int, index: int) -> Cell | None:
-    """The cell `{{< embed notebook.ipynb#label >}}` names, with its stored outputs.
+def embedded_cells(target: str, doc: Document, line: int) -> list[Cell]:
+    """The cells `{{< embed file#label >}}` brings into a page (their `index` set by the caller).
 
-    Without `#label` the whole notebook's outputs are shown. A `.qmd` target is not executed
-    here: the embed is left out with a note.
+    From a notebook: the labelled cell with its stored outputs (without `#label`, the whole
+    notebook's outputs). From a `.qmd`: its Python cells up to the labelled one run in this page
+    (hidden), and the labelled one is shown, as Quarto renders the `.qmd` to embed from it.
     """
     from bookengine.notebooks import notebook_cells
-    from bookengine.qmd import Cell
+    from bookengine.qmd import Cell, parse_text, read_text
 
-    target = target.strip("\"'")
-    file_part, _, label = target.partition("#")
-    options = dict(kv.split("=", 1) for kv in file_part.split()[1:] if "=" in kv)
-    file_part = file_part.split()[0] if file_part.split() else file_part
+    words = target.split()
+    file_part, _, label = words[0].strip("\"'").partition("#")
+    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+    echo = options.get("echo", "false") == "true"
     file = doc.path.parent / file_part
     file_rel = os.path.normpath(os.path.join(os.path.dirname(doc.rel), file_part))
     if not file.is_file():
         raise doc.error(line, f"embedded file {file_part} does not exist")
-    if file.suffix != ".ipynb":
-        doc.notes.append(f"{doc.where(line)}: embedding from {file.suffix} files is not "
-                         "supported (only .ipynb); left out")
-        return None
     doc.included.append(file)
-    cells = notebook_cells(file, file_rel)
-    if label:
-        chosen = [c for c in cells if c.label == label]
-        if not chosen:
-            raise doc.error(line, f"{file_part} has no cell labelled {label}")
-        cell = chosen[0]
-        opts = {**cell.options, "echo": options.get("echo", "false") == "true"}
-        return Cell(cell.code, opts, line, index, "python", list(cell.stored or []))
-    outputs = [o for c in cells for o in (c.stored or [])]
-    return Cell("\n\n".join(c.code for c in cells), {"echo": False}, line, index, "python",
-                outputs)
+    if file.suffix == ".ipynb":
+        cells = notebook_cells(file, file_rel)
+    elif file.suffix in (".qmd", ".md"):
+        source = parse_text(read_text(file, file_rel), file, file_rel, file.parent)
+        doc.included.extend(source.included)
+        cells = [c for c in source.cells if c.lang == "python"]
+    else:
+        raise doc.error(line, f"cannot embed from {file_part}: only .ipynb and .qmd files")
+    if not label:
+        outputs = [o for c in cells for o in (c.stored or [])]
+        return [Cell("\n\n".join(c.code for c in cells), {"echo": False}, line, 0, "python",
+                     outputs)]
+    chosen = next((k for k, c in enumerate(cells) if c.label == label), None)
+    if chosen is None:
+        raise doc.error(line, f"{file_part} has no cell labelled {label}")
+    cell = cells[chosen]
+    shown = Cell(cell.code, {**cell.options, "echo": echo}, line, 0, "python",
+                 None if cell.stored is None else list(cell.stored))
+    if file.suffix == ".ipynb":
+        return [shown]
+    setup = [Cell(c.code, {"include": False}, line, 0, "python") for c in cells[:chosen]
+             if c.executes]
+    return [*setup, shown]
 
 
 def lookup(mapping: Any, dotted: str) -> Any:
