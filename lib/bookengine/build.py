@@ -188,7 +188,7 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel, config.root))
+            docs.append(parse(config.root / rel, rel, config.root, config.execute))
         except SourceError as exc:
             problems.append(str(exc))
     if problems:

@@ -222,7 +222,13 @@ class _Page:
             return self.float_markdown(cell, opts, [body]) if cell.label else body
         parts: list[str] = []
         if opts.get("echo") in (True, "fenced"):
-            parts.append(self.code_markdown(cell, opts))
+            code = self.code_markdown(cell, opts)
+            listing = str(opts.get("lst-label") or "")
+            if listing.startswith("lst-"):  # the code as a numbered listing
+                caption = str(opts.get("lst-cap") or "").replace("\n", " ")
+                code = (f"::: {{#{listing}{'' if caption else ' nocaption=1'}}}\n\n{code}\n\n"
+                        f"{caption}\n\n:::")
+            parts.append(code)
         outputs = cell.stored if cell.stored is not None else self.result.outputs.get(
             cell.index, [])
         if opts.get("output", True) is False or opts.get("eval", True) is False and \

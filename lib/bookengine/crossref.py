@@ -29,7 +29,7 @@ BARE_RE = re.compile(rf"(?<![\w@./-])(?P<minus>-?)@{REF_ID}")
 BRACKET_RE = re.compile(rf"\[(?P<body>[^\[\]]*?@(?i:{_KIND_ALT})-[^\[\]]*?)\](?![(\[{{])")
 IMAGE_ID_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)\{[^}]*#(?P<id>(?:fig|tbl)-[\w-]*\w)")
 TABLE_CAPTION_RE = re.compile(r"^(?::|Table:)\s.*\{[^}]*#(?P<id>tbl-[\w-]*\w)[^}]*\}\s*$")
-EQUATION_RE = re.compile(r"\$\$\s*\{#(?P<id>eq-[\w-]*\w)\}\s*$")
+EQUATION_RE = re.compile(r"\$\$\s*\{#(?P<id>eq-[\w-]*\w)(?:\s[^}]*)?\}\s*$")
 
 
 @dataclass
@@ -206,5 +206,5 @@ def equation_markdown(text: str, numbers: dict[str, str]) -> str:
         tag = f" \\qquad({number})" if number else ""
         return f'[$${body}{tag}$$]{{#{ident} .equation}}'
 
-    return re.sub(r"\$\$(?P<body>(?:(?!\$\$).)+?)\$\$\s*\{#(?P<id>eq-[\w-]*\w)\}", sub, text,
-                  flags=re.S)
+    return re.sub(r"\$\$(?P<body>(?:(?!\$\$).)+?)\$\$\s*\{#(?P<id>eq-[\w-]*\w)(?:\s[^}]*)?\}",
+                  sub, text, flags=re.S)

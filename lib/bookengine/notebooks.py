@@ -3,7 +3,7 @@
 A notebook becomes the text of an equivalent `.qmd` page (its front matter from a first raw or
 Markdown cell holding `---` YAML, Markdown cells as they are, code cells as ```{python}```
 cells whose `#|` options count) and is parsed as one. Its stored outputs are rendered as they
-are, as Quarto does, unless the page sets `execute: enabled: true`.
+are, as Quarto does, unless the page or project sets `execute: enabled: true` (see `qmd.parse`).
 """
 
 from __future__ import annotations
@@ -68,12 +68,7 @@ def parse_notebook(path: Path, rel: str, root: Path) -> Document:
     """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs."""
     nb = _read(path, rel)
     text, stored = notebook_text(nb)
-    doc = parse_text(text, path, rel, root, stored)
-    execute = doc.front.get("execute") if isinstance(doc.front.get("execute"), dict) else {}
-    if execute.get("enabled") is True:
-        for cell in doc.cells:
-            cell.stored = None
-    return doc
+    return parse_text(text, path, rel, root, stored)
 
 
 def notebook_cells(path: Path, rel: str) -> list[Cell]:

@@ -202,13 +202,32 @@ def read_text(path: Path, rel: str) -> str:
         raise SourceError(rel, 1, f"not UTF-8 ({exc.reason})") from exc
 
 
-def parse(path: Path, rel: str, root: Path | None = None) -> Document:
-    """Parse one .qmd, .md or .ipynb page; raise SourceError at the first malformed construct."""
+def parse(path: Path, rel: str, root: Path | None = None,
+          execute: dict[str, Any] | None = None) -> Document:
+    """Parse one .qmd, .md or .ipynb page; raise SourceError at the first malformed construct.
+
+    `execute` holds the project's `execute:` options; with the page's own, they give each cell
+    its `eval` and `error` defaults (what the kernel needs to know).
+    """
     if path.suffix == ".ipynb":
         from bookengine.notebooks import parse_notebook
 
-        return parse_notebook(path, rel, root or path.parent)
-    return parse_text(read_text(path, rel), path, rel, root or path.parent)
+        doc = parse_notebook(path, rel, root or path.parent)
+    else:
+        doc = parse_text(read_text(path, rel), path, rel, root or path.parent)
+        if path.suffix == ".md":  # Quarto's markdown engine shows cells without running them
+            for cell in doc.cells:
+                cell.stored = []
+    page = doc.front.get("execute") if isinstance(doc.front.get("execute"), dict) else {}
+    defaults = {**(execute or {}), **page}
+    if defaults.get("enabled") is True:  # a notebook re-executes instead of showing its outputs
+        for cell in doc.cells:
+            cell.stored = None
+    for cell in doc.cells:
+        for key in ("eval", "error"):
+            if key in defaults:
+                cell.options.setdefault(key, defaults[key])
+    return doc
 
 
 def parse_text(text: str, path: Path, rel: str, root: Path,
