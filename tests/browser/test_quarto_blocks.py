@@ -42,6 +42,16 @@ def test_tabset_switches_by_click_and_arrow_keys(quarto_site, watched) -> None:
     assert watched.errors == []
 
 
+def test_grouped_tabsets_switch_together(quarto_site, watched) -> None:
+    page = watched.page
+    page.goto(quarto_site.url("blocks.html"))
+    assert page.get_by_text("Python in the second group.").is_visible()
+    page.get_by_role("tab", name="Julia").first.click()
+    assert page.get_by_text("Julia in the first group.").is_visible()
+    assert page.get_by_text("Julia in the second group.").is_visible()
+    assert not page.get_by_text("Python in the second group.").is_visible()
+
+
 def test_collapsed_callout_opens_on_click(quarto_site, watched) -> None:
     page = watched.page
     page.goto(quarto_site.url("blocks.html"))

@@ -133,7 +133,8 @@ ROWS = (
          r'<details class="callout callout-warning[^"]*"><summary class="callout-title">'
          r"Folded warning", r"callout-appearance-simple callout-no-icon",
          r"<details class=\"callout callout-caution[^\"]*\" open>")),
-    Row("`.panel-tabset`", "tabs", "same (all panels shown without JavaScript)", "blocks.html",
+    Row("`.panel-tabset`, `group=`", "tabs; grouped tabsets switch together",
+        "same (all panels shown without JavaScript)", "blocks.html",
         (r'role="tablist"', r'<button type="button" role="tab"[^>]*>First tab</button>',
          r'<div class="tab-panel"[^>]*>.*Content of the second tab')),
     Row("`.column-margin`, `.column-page`, `.aside`", "page columns", "same (CSS)",

@@ -244,8 +244,17 @@
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
   }
   /* ---------- Quarto blocks: tabsets (arrow keys move between tabs), Mermaid diagrams ---------- */
-  function selectTab(button) {
+  function selectTab(button, synced) {
     var set = button.closest(".panel-tabset");
+    var group = set.dataset.group;
+    if (group && !synced) {  /* tabsets of one group switch together, by tab title */
+      document.querySelectorAll(".panel-tabset").forEach(function (other) {
+        if (other === set || other.dataset.group !== group) { return; }
+        other.querySelectorAll(":scope > .tab-list > [role=tab]").forEach(function (b) {
+          if (b.textContent === button.textContent) { selectTab(b, true); }
+        });
+      });
+    }
     set.querySelectorAll(":scope > .tab-list > [role=tab]").forEach(function (b) {
       var on = b === button;
       b.setAttribute("aria-selected", String(on));
