@@ -24,12 +24,12 @@ from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
     ConvertedPage,
     add_heading_anchors,
-    page_config,
     page_markdown,
     run_pandoc,
 )
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
+from bookengine.frontmatter import page_config
 from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
 from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (

@@ -5,7 +5,6 @@ number headings, and let pandoc (with citeproc) convert the Markdown.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import html
 import json
@@ -16,17 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bookengine import quarto_schema
 from bookengine.config import BookConfig
 from bookengine.crossref import equation_markdown
 from bookengine.execute import ExecResult
 from bookengine.figures import Figure, FigureError, chart_spec, make_figure
+from bookengine.frontmatter import document_options, title_block
 from bookengine.numbering import (
     HEADING_NUMBER_CLASS,
     PageNumbers,
     Target,
     relative_href,
     resolve_refs,
+)
+from bookengine.outputs import (
+    IMAGE_TYPES,
+    diagram_markdown,
+    output_markdown,
+    self_hosted,
 )
 from bookengine.qmd import (
     DIAGRAM_LANGS,
@@ -96,64 +101,6 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     meta = json.dumps({"book-xref": numbers.xref}, ensure_ascii=False)
     header = f"---\n{meta}\n---\n\n" if numbers.xref else ""
     return header + "\n\n".join(p for p in parts if p), page.figures
-
-
-def page_config(config: BookConfig, doc: Document) -> BookConfig:
-    """The configuration pandoc sees for one page: its own `bibliography` and `csl` from front
-    matter take the place of the project's (paths relative to the page)."""
-    bib = doc.front.get("bibliography")
-    csl = doc.front.get("csl")
-    if not bib and not csl:
-        return config
-    folder = Path(doc.rel).parent
-    changes: dict[str, Any] = {}
-    if bib:
-        items = [bib] if isinstance(bib, str) else list(bib)
-        missing = [b for b in items if not (config.root / folder / b).is_file()]
-        if missing:
-            raise SourceError(doc.rel, 1, f"bibliography {missing[0]} does not exist")
-        changes["bibliography"] = tuple((folder / b).as_posix() for b in items)
-    if csl:
-        changes["csl"] = (folder / str(csl)).as_posix()
-    return dataclasses.replace(config, **changes)
-
-
-def title_block(doc: Document, numbers: PageNumbers) -> str:
-    """Quarto's title block from front matter (title, subtitle, author, date, abstract) for a
-    page whose text has no `#` heading of its own."""
-    if "title" not in doc.front or any(h.level == 1 and not h.within for h in doc.headings):
-        return ""
-    title = str(doc.front["title"]).replace("\n", " ")
-    number = f"[{numbers.number}]{{.chapter-number}} " if numbers.number else ""
-    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-") or "title"
-    lines = [f"# {number}{title} {{#{slug}}}", ""]
-    for key in ("subtitle", "date"):
-        if doc.front.get(key):
-            lines += [f"::: {{.{key}}}", str(doc.front[key]), ":::", ""]
-    authors = doc.front.get("author")
-    if authors:
-        items = authors if isinstance(authors, list) else [authors]
-        names = [str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in items]
-        lines += ["::: {.author}", ", ".join(n for n in names if n), ":::", ""]
-    if doc.front.get("abstract"):
-        lines += ["::: {.abstract}", str(doc.front["abstract"]), ":::", ""]
-    return "\n".join(lines)
-
-
-def document_options(config: BookConfig, front: dict[str, Any]) -> dict[str, Any]:
-    """A page's default cell options: the project's `execute:` and `format: html:`, then the
-    page's own front matter (top-level options, `execute:`, `format: html:`)."""
-    opts: dict[str, Any] = {"echo": config.echo}
-    opts.update(config.execute)
-    opts.update(config.html)
-    known = quarto_schema.cell_options() - {"label", "title", "id", "file", "code", "classes"}
-    opts.update({k: v for k, v in front.items() if k in known})
-    if isinstance(front.get("execute"), dict):
-        opts.update(front["execute"])
-    fmt = front.get("format")
-    if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict):
-        opts.update(fmt["html"])
-    return opts
 
 
 class _Page:
@@ -265,7 +212,7 @@ class _Page:
         self.figures.append(fig)
         for out in outputs:
             if out.get("type") in ("stream", "error"):  # printed text shows above the chart
-                parts.append(_output_markdown(out, opts, where, self.notes))
+                parts.append(output_markdown(out, opts, where, self.notes))
         parts.append(_figure_markdown(fig))
         return "\n\n".join(p for p in parts if p)
 
@@ -326,12 +273,12 @@ class _Page:
                         where: str) -> str:
         data = out.get("data") if isinstance(out.get("data"), dict) else {}
         if out.get("type") in ("display_data", "execute_result") and data:
-            data = _self_hosted(data, where, self.notes)
+            data = self_hosted(data, where, self.notes)
             for mime, ext in IMAGE_TYPES.items():
                 if mime in data and "text/markdown" not in data and "text/html" not in data:
                     return self.image_markdown(data[mime], ext, opts, cell, k)
             out = {**out, "data": data}
-        return _output_markdown(out, opts, where, self.notes)
+        return output_markdown(out, opts, where, self.notes)
 
     def image_markdown(self, value: Any, ext: str, opts: dict[str, Any], cell: Cell,
                        k: int) -> str:
@@ -345,52 +292,6 @@ class _Page:
         alt = str(opts.get("fig-alt") or "").replace('"', "&quot;")
         src = relative_href(self.numbers.href, site_path)
         return f'```{{=html}}\n<img class="cell-output-image" src="{src}" alt="{alt}">\n```'
-
-
-IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg",
-               "image/gif": "gif"}
-REMOTE_SCRIPT_RE = re.compile(r"<script[^>]+src=[\"']?(?:https?:)?//", re.I)
-
-
-def _self_hosted(data: dict[str, Any], where: str, notes: list[str]) -> dict[str, Any]:
-    """Drop HTML that loads scripts from another host (Altair's, Plotly's CDN HTML) in favour of
-    another representation the notebook stored; with none, leave the output out with a note."""
-    page_html = data.get("text/html")
-    if page_html is None or not REMOTE_SCRIPT_RE.search(str(page_html)):
-        return data
-    rest = {k: v for k, v in data.items() if k != "text/html"}
-    usable = [k for k in rest if k in IMAGE_TYPES or k.startswith("application/vnd.vegalite")]
-    if usable:
-        return rest
-    notes.append(f"{where}: an HTML output loads scripts from another host and the notebook "
-                 "stores no self-hostable form of it; left out")
-    return {}
-
-
-def diagram_markdown(cell: Cell, where: str) -> str:
-    """A `{mermaid}` cell drawn in the browser, or a `{dot}` cell drawn by Graphviz now."""
-    if cell.lang == "mermaid":
-        return f'```{{=html}}\n<pre class="mermaid">{html.escape(cell.code)}</pre>\n```'
-    return "```{=html}\n" + graphviz_svg(cell.code, where) + "\n```"
-
-
-def graphviz_svg(source: str, where: str) -> str:
-    """SVG from Graphviz's `dot`; a clear error when Graphviz is not installed."""
-    import shutil
-
-    dot = shutil.which("dot")
-    if dot is None:
-        file, _, line = where.rpartition(":")
-        raise SourceError(file, int(line or 1), "a {dot} cell needs Graphviz's `dot` program, "
-                          "which is not installed (Debian: apt-get install graphviz)")
-    proc = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True,
-                          check=False, timeout=60)
-    if proc.returncode != 0:
-        file, _, line = where.rpartition(":")
-        raise SourceError(file, int(line or 1), "Graphviz could not draw this {dot} cell: "
-                          + proc.stderr.decode("utf-8", "replace").strip())
-    svg = proc.stdout.decode("utf-8")
-    return '<div class="graphviz">' + svg[svg.find("<svg"):] + "</div>"
 
 
 def _inline_html(text: str) -> str:
@@ -407,63 +308,6 @@ def _figure_markdown(fig: Figure) -> str:
         f"{number}{caption}",
         "```{=html}\n</figcaption>\n</figure>\n```",
     ])
-
-
-def _output_markdown(out: dict[str, Any], opts: dict[str, Any], where: str,
-                     notes: list[str]) -> str:
-    """One cell output as Markdown, as Quarto shows it; an unknown kind is skipped with a note."""
-    kind = out.get("type")
-    if kind == "stream":
-        if out.get("name") == "stderr":
-            if opts.get("warning", True) is False:
-                return ""
-            return _fenced_output(out.get("text", ""), "cell-output-stderr")
-        if opts.get("output") == "asis":
-            return str(out.get("text", ""))
-        return _fenced_output(out.get("text", ""), "cell-output-stdout")
-    if kind == "error":
-        text = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
-        return _fenced_output(_strip_ansi(text), "cell-output-error")
-    data = out.get("data") if isinstance(out.get("data"), dict) else {}
-    if "text/markdown" in data:
-        return _joined(data["text/markdown"])
-    if opts.get("output") == "asis" and "text/plain" in data:
-        return _joined(data["text/plain"])
-    if "text/html" in data:
-        return "```{=html}\n" + _clean_html(_joined(data["text/html"])) + "\n```"
-    if "image/svg+xml" in data:
-        return "```{=html}\n" + _joined(data["image/svg+xml"]) + "\n```"
-    if "image/png" in data:
-        return f'```{{=html}}\n<img alt="" src="data:image/png;base64,{data["image/png"]}">\n```'
-    if "text/latex" in data and _joined(data["text/latex"]).strip().startswith("$"):
-        return _joined(data["text/latex"])
-    if "text/plain" in data:
-        return _fenced_output(_joined(data["text/plain"]), "cell-output-display")
-    if not data and kind in ("display_data", "execute_result"):
-        return ""
-    kinds = ", ".join(sorted(data)) or str(kind)
-    notes.append(f"{where}: output of type {kinds} is not rendered by this engine; left out")
-    return ""
-
-
-def _joined(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _clean_html(text: str) -> str:
-    """Cell HTML without pandas' `<style scoped>` block (the page's CSS styles tables)."""
-    return re.sub(r"<style scoped>.*?</style>", "", text, flags=re.S)
-
-
-def _strip_ansi(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-
-def _fenced_output(text: Any, cls: str) -> str:
-    text = str(text).rstrip()
-    longest = max((len(m) for m in re.findall(r"`{3,}", text)), default=2)
-    fence = "`" * (longest + 1)
-    return f"{fence} {{.cell-output .{cls}}}\n{text}\n{fence}"
 
 
 def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None) -> str:
