@@ -351,6 +351,11 @@ class _Parser:
                         self.stored.get(self.cell_index), fence=line_of(lines, i))
             self.doc.blocks.append(cell)
             self.cell_index += 1
+        elif lang:  # a cell kind no engine here runs (an extension's): shown as code
+            self.doc.notes.append(f"{self.doc.where(lineno)}: ```{{{lang}}} cells are not run "
+                                  "by this engine; shown as code")
+            self.md.append(f"{fence.group('indent')}{ticks} {{.{lang}}}")
+            self.md.extend(lines[i + 1:close + 1])
         else:
             self.md.extend(lines[i:close + 1])
         return close + 1
