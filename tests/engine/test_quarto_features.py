@@ -170,3 +170,21 @@ def test_freeze_true_publishes_a_fresh_clone_without_executing(minibook: Path,
     beta.write_text(beta.read_text() + "\nA new paragraph.\n")
     report = build(clone, log=lambda line: None)
     assert report.executed == ["chapters/beta.qmd"], "a changed page is executed and re-frozen"
+
+
+def test_parser_names_the_included_file_and_notes_unknown_cells(tmp_path: Path) -> None:
+    from bookengine.qmd import SourceError, parse
+
+    (tmp_path / "page.qmd").write_text("# Page\n\n{{< include parts/_part.qmd >}}\n\nEnd.\n")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "_part.qmd").write_text("Text.\n\n::: {.callout-note}\nOpen.\n")
+    with pytest.raises(SourceError, match=r"parts/_part.qmd:3: div opened with ::: here is "
+                                          r"never closed"):
+        parse(tmp_path / "page.qmd", "page.qmd", tmp_path)
+    (tmp_path / "parts" / "_part.qmd").write_text("```{pyodide}\nx = 1\n```\n\n:::\n")
+    doc = parse(tmp_path / "page.qmd", "page.qmd", tmp_path)
+    assert doc.notes == [
+        "parts/_part.qmd:1: ```{pyodide} cells are not run by this engine; shown as code",
+        "parts/_part.qmd:5: a ::: line closes no open div; shown as text",
+    ]
+    assert doc.included == [tmp_path / "parts" / "_part.qmd"]
