@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, history, lifeline, manifest, search
+from bookengine import citation, forkserver, freeze, history, lifeline, manifest, search
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
@@ -31,7 +31,8 @@ from bookengine.convert import (
 )
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer
-from bookengine.layout import Layout, figure_files, insert_figures
+from bookengine.frontmatter import page_config
+from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
 from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (
     PublishError,
@@ -42,6 +43,8 @@ from bookengine.publish import (
     switch_site,
 )
 from bookengine.qmd import Document, SourceError, parse
+from bookengine.resources import page_resources
+from bookengine.vendor import vendored
 
 ASSETS = Path(__file__).parent / "assets"
 PAGE_GZIP_LIMIT = 300_000
@@ -113,9 +116,11 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         raise BuildError([str(exc)]) from exc
     with build_lock(config.root, log):
         lifeline.remove_orphaned_temp_dirs()
+        for note in config.notes:
+            log(f"note: {note}")
         docs = _parse_pages(config)
         try:
-            numbers, targets = number_book(docs, len(config.chapters))
+            numbers, targets = number_book(docs, len(config.chapters), config.crossref)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
@@ -174,6 +179,7 @@ def _site_key(config: BookConfig, docs: list[Document]) -> str:
         digest.update(file_hash(path).encode() if path.is_file() else b"-")
     if config.history:
         digest.update(tree_hash([config.root / config.history], (".json",)).encode())
+    digest.update(freeze.folder_key(config.root).encode() if config.freeze else b"-")
     digest.update(tree_hash([Path(__file__).resolve().parent],
                             (".py", ".html", ".css", ".js")).encode())
     return digest.hexdigest()
@@ -205,7 +211,7 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel))
+            docs.append(parse(config.root / rel, rel, config.root, config.execute))
         except SourceError as exc:
             problems.append(str(exc))
     if problems:
@@ -219,6 +225,10 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
+    for doc in docs if config.freeze else ():
+        frozen = freeze.load(config.root, doc.rel)
+        if frozen is not None:
+            decisions[doc.rel] = Decision(doc.rel, True, "frozen", frozen)
     results: dict[str, ExecResult] = {}
     stale = [d for d in docs if not decisions[d.rel].fresh]
     for doc in docs:
@@ -228,12 +238,14 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
     def run(doc: Document) -> tuple[Document, str, ExecResult]:
         source_hash = file_hash(doc.path)
-        if not doc.cells and not doc.inlines:
-            return doc, source_hash, ExecResult()
-        cwd = config.root if config.execute_dir == "project" else doc.path.parent
-        return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket,
-                                         timeout=config.timeout,
-                                         large_charts=config.large_charts)
+        if not any(c.executes for c in doc.cells) and not doc.inlines:
+            result = ExecResult()
+        else:
+            cwd = config.root if config.execute_dir == "project" else doc.path.parent
+            result = execute(doc, config.root, cwd, fork_socket=fork_socket,
+                             timeout=config.timeout, large_charts=config.large_charts)
+        result.opened += [str(p) for p in doc.included]  # included files are inputs too
+        return doc, source_hash, result
 
     failures: list[str] = []
     needs_kernel = [d for d in stale if d.cells or d.inlines]
@@ -247,6 +259,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
                 failures.append(result.failure.describe(doc.rel))
                 continue
             cache.store(doc.rel, fingerprint, source_hash, result)
+            if config.freeze:
+                freeze.store(config.root, doc.rel, result)
             results[doc.rel] = result
     for doc in docs:
         decision = decisions[doc.rel]
@@ -270,17 +284,19 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
 
     def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
         doc, num = pair
+        files: dict[str, bytes] = {}
         try:
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
-                                              notes[doc.rel])
-            html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
+                                              notes[doc.rel], files)
+            html_text = run_pandoc(markdown, page_config(config, doc), doc.rel,
+                                   config.root / STATE_DIR / "convert")
             body, toc = add_heading_anchors(history.fill_placeholder(html_text, config))
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
             return f"{doc.rel}: converting the page failed: {type(exc).__name__}: {exc}"
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
-                             body, figures, toc)
+                             body, figures, toc, files)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
@@ -303,6 +319,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
         shutil.copyfile(asset, out / "assets" / asset.name)
     if any(p.figures for p in pages):
         shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
+    if any(uses_mermaid(p.body) for p in pages):
+        shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
     figures = [fig for page in pages for fig in page.figures]
@@ -333,6 +351,13 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
         target.write_text(svg, encoding="utf-8")
         (out / files["png"]).write_bytes(png)
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
+    for site_path, data in page.files.items():  # images from cell outputs
+        (out / site_path).parent.mkdir(parents=True, exist_ok=True)
+        (out / site_path).write_bytes(data)
+    for rel in page_resources(page.body, page.rel, config.root):  # images, videos it links
+        if not (out / rel).exists():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(config.root / rel, out / rel)
     extra = citation.page_extras(config, page, version_date, changes)
     body = insert_figures(page.body, page, svgs, extra)
     html = layout.render(page, body, extra)

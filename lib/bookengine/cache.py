@@ -65,7 +65,9 @@ class Fingerprint:
     def of(cls, config: BookConfig) -> Fingerprint:
         root = config.root
         lock = root / config.lock if config.lock else None
-        opts = json.dumps({"execute_dir": config.execute_dir}, sort_keys=True)
+        opts = json.dumps({"execute_dir": config.execute_dir,
+                           "execute": {k: config.execute[k] for k in ("eval", "error")
+                                       if k in config.execute}}, sort_keys=True)
         return cls(
             library=tree_hash([root / p for p in config.library], exclude=ENGINE_DIR),
             lock=file_hash(lock) if lock and lock.is_file() else "",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from bookengine import quarto_schema
 
 CONFIG_FILE = "_quarto.yml"
 
@@ -59,8 +62,8 @@ class BookConfig:
     """`project.output-dir`: where the published site appears."""
     execute_dir: str = "file"
     """`project.execute-dir`: `file` runs cells in the chapter's folder, `project` in `root`."""
-    echo: bool = False
-    """`execute.echo`: show cell source by default."""
+    echo: bool | str = True
+    """`execute.echo`: show cell source by default (Quarto's HTML default), or `fenced`."""
     library: tuple[str, ...] = ("lib",)
     """`book-engine.library`: code whose change re-executes every chapter."""
     lock: str | None = "requirements.lock"
@@ -81,6 +84,22 @@ class BookConfig:
     large_charts: tuple[str, ...] = ()
     """`book-engine.large-charts`: figure labels allowed more than Altair's 5,000 rows."""
     extra: dict[str, Any] = field(default_factory=dict)
+    execute: dict[str, Any] = field(default_factory=dict)
+    """`execute:`: the project's default cell options."""
+    html: dict[str, Any] = field(default_factory=dict)
+    """`format: html:`: the project's HTML options (`code-fold`, `fig-cap-location`, …)."""
+    require_alt: bool = False
+    """`book-engine.require-alt`: a figure without `fig-alt` stops the build."""
+    freeze: bool = False
+    """`execute.freeze: true`: pages execute once and reuse `_freeze/` from then on."""
+    parts: dict[str, str] = field(default_factory=dict)
+    """First page of a `part:` → the part's title (or its page)."""
+    crossref: dict[str, Any] = field(default_factory=dict)
+    """`crossref:` options (titles and prefixes)."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """The project's metadata, for `{{< meta >}}`."""
+    notes: tuple[str, ...] = ()
+    """Keys read but not acted on, as `_quarto.yml:line: message`."""
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -92,15 +111,17 @@ class BookConfig:
         return self.root / self.output_dir
 
 
-_TOP_KEYS = {"project", "book", "bibliography", "csl", "execute", "format", "lang", "book-engine",
-             "citation", "crossref", "website", "metadata-files", "toc", "number-sections"}
-_PROJECT_KEYS = {"type", "output-dir", "execute-dir", "title", "render", "resources", "preview"}
-_BOOK_KEYS = {"title", "subtitle", "author", "date", "site-url", "chapters", "appendices",
-              "description", "repo-url", "repo-actions", "license", "search", "sidebar",
-              "page-navigation", "favicon", "doi", "output-file", "downloads", "sharing"}
-_EXECUTE_KEYS = {"echo", "warning", "freeze", "cache", "enabled"}
-_ENGINE_KEYS = {"library", "lock", "preload", "timeout", "large-charts", "changelog", "data",
-                "history"}
+PAGE_SUFFIXES = (".qmd", ".md", ".ipynb")
+HOME_PAGES = ("index.qmd", "index.md", "index.ipynb")
+_ENGINE_KEYS = {"library", "lock", "preload", "require-alt", "timeout", "large-charts",
+                "changelog", "data", "history"}
+_CLOSED = ("project", "book", "website")
+_ACTED_ON = {
+    "project": {"type", "output-dir", "execute-dir", "title"},
+    "book": {"title", "subtitle", "author", "date", "site-url", "chapters", "appendices",
+             "description", "repo-url", "license", "search", "sidebar", "page-navigation"},
+}
+_NOT_HTML = "this engine makes HTML; `make pdf` prints the book"
 
 
 def load_config(root: Path | str) -> BookConfig:
@@ -110,32 +131,46 @@ def load_config(root: Path | str) -> BookConfig:
     if not path.is_file():
         raise ConfigError(path, [f"no {CONFIG_FILE} in {root}"])
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
+        lines = _key_lines(yaml.compose(text))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"not valid YAML: {exc}"]) from exc
     if not isinstance(raw, dict):
         raise ConfigError(path, ["the file must hold a mapping (project:, book:, …)"])
 
     problems: list[str] = []
+    notes: list[str] = []
 
-    def section(key: str, allowed: set[str]) -> dict:
+    def at(key: str) -> str:
+        return f"{CONFIG_FILE}:{lines.get(key, 1)}"
+
+    def section(key: str, allowed: set[str] | frozenset[str] | None = None) -> dict:
         value = raw.get(key) or {}
         if not isinstance(value, dict):
-            problems.append(f"`{key}` must be a mapping")
+            problems.append(f"{at(key)}: `{key}` must be a mapping")
             return {}
-        for unknown in sorted(set(value) - allowed):
-            problems.append(f"unknown key `{key}.{unknown}`")
+        for unknown in sorted(set(value) - allowed) if allowed is not None else ():
+            problems.append(f"{at(key + '.' + unknown)}: unknown key `{key}.{unknown}`"
+                            + quarto_schema.hint(unknown, allowed))
         return value
 
-    for unknown in sorted(set(raw) - _TOP_KEYS):
-        problems.append(f"unknown top-level key `{unknown}`")
-    project = section("project", _PROJECT_KEYS)
-    book = section("book", _BOOK_KEYS)
-    execute = section("execute", _EXECUTE_KEYS)
+    project = section("project", quarto_schema.closed_keys("project"))
+    book = section("book", quarto_schema.closed_keys("book"))
+    section("website", quarto_schema.closed_keys("website"))
+    execute = section("execute")
     engine = section("book-engine", _ENGINE_KEYS)
+    for name in _CLOSED[:2]:
+        skipped = sorted(set(raw.get(name) or {}) - _ACTED_ON[name]) \
+            if isinstance(raw.get(name), dict) else []
+        if skipped:
+            notes.append(f"{at(name)}: this engine does not act on "
+                         + ", ".join(f"`{name}.{k}`" for k in skipped))
+    html_options, format_notes = _formats(raw.get("format"), at)
+    notes += format_notes
 
     if project.get("type") != "book":
-        problems.append("`project.type` must be `book`")
+        problems.append(f"{at('project')}: `project.type` must be `book`")
     execute_dir = project.get("execute-dir", "file")
     if execute_dir not in ("file", "project"):
         problems.append(f"`project.execute-dir` must be `file` or `project`, not {execute_dir!r}")
@@ -143,19 +178,27 @@ def load_config(root: Path | str) -> BookConfig:
     if not isinstance(title, str) or not title.strip():
         problems.append("`book.title` is missing")
 
-    chapters = _page_list(book.get("chapters"), "book.chapters", problems)
-    appendices = _page_list(book.get("appendices"), "book.appendices", problems)
+    parts: dict[str, str] = {}
+    chapters = _page_list(book.get("chapters"), "book.chapters", problems, parts)
+    appendices = _page_list(book.get("appendices"), "book.appendices", problems, parts)
+    home = next((p for p in chapters if p in HOME_PAGES), None)
     if not chapters:
         problems.append("`book.chapters` must list at least one page")
-    elif chapters[0] != "index.qmd":
-        problems.append("`book.chapters` must start with index.qmd (the home page)")
+    elif home is None:
+        problems.append(f"{at('book.chapters')}: Book contents must include a home page "
+                        "(e.g. index.md)")
+    elif chapters[0] != home:
+        if parts.get(chapters[0]) and chapters[1:2] == [home]:
+            parts[home] = parts.pop(chapters[0])
+        chapters.remove(home)
+        chapters.insert(0, home)
     seen: set[str] = set()
     for page in chapters + appendices:
         if page in seen:
             problems.append(f"{page} is listed twice")
         seen.add(page)
-        if not page.endswith(".qmd"):
-            problems.append(f"{page}: only .qmd pages are supported")
+        if not page.endswith(PAGE_SUFFIXES):
+            problems.append(f"{page}: a page must be a .qmd, .md or .ipynb file")
         elif not (root / page).is_file():
             problems.append(f"{page} is listed but does not exist")
 
@@ -169,9 +212,15 @@ def load_config(root: Path | str) -> BookConfig:
     authors = _authors(book.get("author"), problems)
     library = engine.get("library", ["lib"])
     library = [library] if isinstance(library, str) else list(library)
-    echo = execute.get("echo", False)
-    if not isinstance(echo, bool):
-        problems.append("`execute.echo` must be true or false")
+    echo = execute.get("echo", True)
+    if echo not in (True, False, "fenced"):
+        problems.append(f"{at('execute.echo')}: `execute.echo` must be true, false or fenced")
+    freeze = execute.get("freeze", False)
+    if freeze not in (True, False, "auto"):
+        problems.append(f"{at('execute.freeze')}: `execute.freeze` must be true, false or auto")
+    elif freeze == "auto":
+        notes.append(f"{at('execute.freeze')}: `freeze: auto` is replaced by this engine's "
+                     "content-keyed cache (pages re-execute when anything they read changes)")
 
     for key in ("changelog", "data"):
         value = engine.get(key)
@@ -215,11 +264,48 @@ def load_config(root: Path | str) -> BookConfig:
         timeout=timeout,
         large_charts=tuple(large_charts),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},
+        execute=dict(execute),
+        html=html_options,
+        require_alt=engine.get("require-alt", False) is True,
+        freeze=freeze is True,
+        parts=parts,
+        crossref=dict(raw.get("crossref") or {}),
+        metadata={k: v for k, v in raw.items() if k not in ("project", "book-engine")},
+        notes=tuple(notes),
     )
 
 
-def _page_list(value: Any, where: str, problems: list[str]) -> list[str]:
-    """Flatten Quarto's chapter list (plain paths or `part:` groups) into paths."""
+def _formats(value: Any, at: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:
+    """`format: html:` options, and a note for each other format."""
+    if value is None:
+        return {}, []
+    if isinstance(value, str):
+        value = {value: {}}
+    if not isinstance(value, dict):
+        return {}, []
+    notes = [f"{at('format.' + name)}: `format: {name}` is not built: {_NOT_HTML}"
+             for name in value if name != "html"]
+    html_options = value.get("html") if isinstance(value.get("html"), dict) else {}
+    return dict(html_options), notes
+
+
+def _key_lines(node: Any, prefix: str = "") -> dict[str, int]:
+    """Dotted key path → 1-based line in `_quarto.yml`, for messages."""
+    found: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}{key_node.value}"
+            found[key] = key_node.start_mark.line + 1
+            found.update(_key_lines(value_node, key + "."))
+    return found
+
+
+def _page_list(value: Any, where: str, problems: list[str],
+               parts: dict[str, str] | None = None) -> list[str]:
+    """Flatten Quarto's chapter list (plain paths or `part:` groups) into paths.
+
+    `parts` receives, for the first page of each part, the part's title (or page).
+    """
     if value is None:
         return []
     if not isinstance(value, list):
@@ -227,10 +313,18 @@ def _page_list(value: Any, where: str, problems: list[str]) -> list[str]:
         return []
     pages: list[str] = []
     for item in value:
+        if isinstance(item, dict) and "href" in item and "part" not in item:
+            item = item["href"]
         if isinstance(item, str):
             pages.append(item)
         elif isinstance(item, dict) and "part" in item:
-            pages.extend(_page_list(item.get("chapters"), f"{where} part", problems))
+            part = str(item["part"])
+            inner = _page_list(item.get("chapters"), f"{where} part", problems)
+            if part.endswith(PAGE_SUFFIXES):
+                inner.insert(0, part)  # a part page: shown before its chapters
+            if inner and parts is not None:
+                parts[inner[0]] = part
+            pages.extend(inner)
         else:
             problems.append(f"`{where}` entry {item!r} is not a path or a part")
     return pages

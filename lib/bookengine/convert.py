@@ -4,6 +4,7 @@ number headings, and let pandoc (with citeproc) convert the Markdown.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -15,15 +16,41 @@ from pathlib import Path
 from typing import Any
 
 from bookengine.config import BookConfig
+from bookengine.crossref import equation_markdown
 from bookengine.execute import ExecResult
 from bookengine.figures import Figure, FigureError, chart_spec, make_figure
-from bookengine.numbering import HEADING_NUMBER_CLASS, PageNumbers, Target, resolve_refs
-from bookengine.qmd import HEADING_RE, INLINE_RE, Cell, Document, Markdown, SourceError
+from bookengine.frontmatter import document_options, title_block
+from bookengine.numbering import (
+    HEADING_NUMBER_CLASS,
+    PageNumbers,
+    Target,
+    relative_href,
+    resolve_refs,
+)
+from bookengine.outputs import (
+    IMAGE_TYPES,
+    diagram_markdown,
+    output_markdown,
+    self_hosted,
+)
+from bookengine.qmd import (
+    DIAGRAM_LANGS,
+    FENCE_RE,
+    HEADING_RE,
+    INLINE_RE,
+    Cell,
+    Document,
+    Markdown,
+    SourceError,
+)
+from bookengine.resources import rewrite_source_links
+from bookengine.shortcodes import read_variables, replace_inline
 
 FENCED_RE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
 CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 CITE_RE = re.compile(r"(?<![\w.@])@[A-Za-z][\w:.-]*\w")
 CHART_MARK = "<!--book-chart:{label}-->"
+BLOCKS_FILTER = Path(__file__).with_name("quarto_blocks.lua")
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
                  "+pipe_tables+definition_lists+tex_math_dollars+smart+auto_identifiers")
 
@@ -42,6 +69,8 @@ class ConvertedPage:
     figures: list[Figure] = field(default_factory=list)
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     """(level, id, text as HTML) for h2 and h3."""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Files the page's outputs need (images), by site path."""
 
 
 def pandoc_path() -> str:
@@ -52,47 +81,217 @@ def pandoc_path() -> str:
 
 def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
                   targets: dict[str, Target], config: BookConfig,
-                  notes: list[str] | None = None) -> tuple[str, list[Figure]]:
+                  notes: list[str] | None = None,
+                  files: dict[str, bytes] | None = None) -> tuple[str, list[Figure]]:
     """The Markdown pandoc will see, and the figures whose HTML replaces their markers.
 
-    What the engine could not render is appended to `notes` as `file:line: what it did`.
+    What the engine could not render is appended to `notes` as `file:line: what it did`;
+    images from cell outputs are added to `files` (site path → bytes).
     """
     notes = [] if notes is None else notes
-    parts: list[str] = []
-    figures: list[Figure] = []
+    notes.extend(doc.notes)
+    page = _Page(doc, result, numbers, targets, config, notes,
+                 {} if files is None else files)
+    parts: list[str] = [title_block(doc, numbers)]
     for block in doc.blocks:
         if isinstance(block, Markdown):
-            parts.append(_markdown_block(block, doc, result, numbers, targets))
+            parts.append(page.markdown_block(block))
         else:
-            parts.append(_cell_block(block, doc, result, numbers, config, figures, notes))
-    return "\n\n".join(p for p in parts if p), figures
+            parts.append(page.cell_block(block))
+    meta = json.dumps({"book-xref": numbers.xref}, ensure_ascii=False)
+    header = f"---\n{meta}\n---\n\n" if numbers.xref else ""
+    return header + "\n\n".join(p for p in parts if p), page.figures
 
 
-def _markdown_block(block: Markdown, doc: Document, result: ExecResult, numbers: PageNumbers,
-                    targets: dict[str, Target]) -> str:
-    lines = block.text.split("\n")
-    counter = iter(inl.index for inl in block.inlines)
-    out: list[str] = []
-    in_fence = False
-    for offset, line in enumerate(lines):
-        lineno = block.line + offset
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if not in_fence:
-            line = INLINE_RE.sub(lambda m: _inline_html(result.inlines.get(next(counter), "")),
-                                 line)
-            heading = HEADING_RE.match(line)
-            if heading and lineno in numbers.headings:
-                hashes, text = heading.group("hashes"), heading.group("text")
-                attrs = heading.group("attrs")
-                line = (f"{hashes} [{numbers.headings[lineno]}]{{.{HEADING_NUMBER_CLASS}}} {text}"
-                        + (f" {{{attrs}}}" if attrs else ""))
-            elif heading and len(heading.group("hashes")) == 1 and numbers.number:
-                text, attrs = heading.group("text"), heading.group("attrs")
-                line = (f"# [{numbers.number}]{{.chapter-number}} {text}"
-                        + (f" {{{attrs}}}" if attrs else ""))
-        out.append(line)
-    return resolve_refs("\n".join(out), numbers.href, targets, doc.rel, block.line)
+class _Page:
+    """One page's conversion state: options, figures, written files, notes."""
+
+    def __init__(self, doc: Document, result: ExecResult, numbers: PageNumbers,
+                 targets: dict[str, Target], config: BookConfig, notes: list[str],
+                 files: dict[str, bytes]):
+        self.doc, self.result, self.numbers, self.targets = doc, result, numbers, targets
+        self.config, self.notes, self.files = config, notes, files
+        self.defaults = document_options(config, doc.front)
+        self.figures: list[Figure] = []
+        self.meta = {**config.metadata, **doc.front}
+        self.variables = read_variables(config.root)
+
+    def markdown_block(self, block: Markdown) -> str:
+        doc, numbers = self.doc, self.numbers
+        lines = block.text.split("\n")
+        counter = iter(inl.index for inl in block.inlines)
+        out: list[str] = []
+        in_fence = ""
+        for offset, line in enumerate(lines):
+            lineno = block.line + offset
+            fence = FENCE_RE.match(line)
+            if fence:
+                if not in_fence:
+                    in_fence = fence.group("ticks")
+                elif not fence.group("info"):
+                    in_fence = ""
+                out.append(line)
+                continue
+            if not in_fence:
+                line = INLINE_RE.sub(
+                    lambda m: _inline_html(self.result.inlines.get(next(counter), "")), line)
+                line = replace_inline(line, doc.where(lineno), self.meta, self.variables,
+                                      self.notes)
+                heading = HEADING_RE.match(line)
+                if heading and lineno in numbers.headings:
+                    hashes, text = heading.group("hashes"), heading.group("text")
+                    attrs = heading.group("attrs")
+                    line = (f"{hashes} [{numbers.headings[lineno]}]"
+                            f"{{.{HEADING_NUMBER_CLASS}}} {text}"
+                            + (f" {{{attrs}}}" if attrs else ""))
+                elif (heading and len(heading.group("hashes")) == 1 and numbers.number
+                      and not any(h.line == lineno and h.within for h in doc.headings)):
+                    text, attrs = heading.group("text"), heading.group("attrs")
+                    line = (f"# [{numbers.number}]{{.chapter-number}} {text}"
+                            + (f" {{{attrs}}}" if attrs else ""))
+            out.append(line)
+        text = resolve_refs("\n".join(out), numbers.href, self.targets, doc, block.line)
+        return equation_markdown(text, numbers.equations)
+
+    def options(self, cell: Cell) -> dict[str, Any]:
+        return {**self.defaults, **cell.options}
+
+    def cell_block(self, cell: Cell) -> str:
+        opts = self.options(cell)
+        if opts.get("include") is False:
+            return ""
+        where = self.doc.where(cell.line)
+        if cell.lang in DIAGRAM_LANGS:
+            body = diagram_markdown(cell, where)
+            if cell.lang == "mermaid":
+                self.notes.append(f"{where}: Mermaid diagrams are drawn in the browser; "
+                                  "readers without JavaScript see the diagram's source")
+            return self.float_markdown(cell, opts, [body]) if cell.label else body
+        parts: list[str] = []
+        if opts.get("echo") in (True, "fenced"):
+            code = self.code_markdown(cell, opts)
+            listing = str(opts.get("lst-label") or "")
+            if listing.startswith("lst-"):  # the code as a numbered listing
+                caption = str(opts.get("lst-cap") or "").replace("\n", " ")
+                code = (f"::: {{#{listing}{'' if caption else ' nocaption=1'}}}\n\n{code}\n\n"
+                        f"{caption}\n\n:::")
+            parts.append(code)
+        outputs = cell.stored if cell.stored is not None else self.result.outputs.get(
+            cell.index, [])
+        if opts.get("output", True) is False or opts.get("eval", True) is False and \
+                cell.stored is None:
+            return "\n\n".join(parts)
+        spec = chart_spec(outputs)
+        if spec is not None and not opts.get("fig-subcap"):
+            return self.chart_block(cell, opts, outputs, spec, parts)
+        rendered = [self.output_markdown(out, opts, cell, k, where)
+                    for k, out in enumerate(outputs, 1)]
+        rendered = [r for r in rendered if r]
+        label = cell.label or ""
+        if label.startswith(("fig-", "tbl-")) or opts.get("fig-cap") or opts.get("tbl-cap"):
+            parts.append(self.float_markdown(cell, opts, rendered))
+        else:
+            parts.extend(rendered)
+        return "\n\n".join(p for p in parts if p)
+
+    def chart_block(self, cell: Cell, opts: dict[str, Any], outputs: list[dict[str, Any]],
+                    spec: dict[str, Any], parts: list[str]) -> str:
+        doc, where = self.doc, self.doc.where(cell.line)
+        label = cell.label if cell.is_figure else f"chart-{cell.index + 1}"
+        if self.config.require_alt and not opts.get("fig-alt"):
+            raise doc.error(cell.line, f"figure cell {label} has no `fig-alt` (this book sets "
+                            "`book-engine: require-alt: true`)")
+        if not cell.is_figure:
+            self.notes.append(f"{where}: a chart without a `#| label: fig-…` is shown "
+                              "unnumbered")
+        number = self.numbers.figures.get(label, "")
+        try:
+            fig = make_figure(label, number, self.numbers.href, opts, spec)
+        except FigureError as exc:
+            raise doc.error(cell.line, str(exc)) from exc
+        self.figures.append(fig)
+        for out in outputs:
+            if out.get("type") in ("stream", "error"):  # printed text shows above the chart
+                parts.append(output_markdown(out, opts, where, self.notes))
+        parts.append(_figure_markdown(fig))
+        return "\n\n".join(p for p in parts if p)
+
+    def code_markdown(self, cell: Cell, opts: dict[str, Any]) -> str:
+        code = cell.code
+        lang = "python"
+        if opts.get("echo") == "fenced":
+            option_lines = [f"#| {k}: {json.dumps(v) if not isinstance(v, str) else v}"
+                            for k, v in cell.options.items()]
+            code = "\n".join([cell.fence or "```{python}", *option_lines, cell.code, "```"])
+            lang = "markdown"
+        fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`{3,}", code)), default=0))
+        classes = [lang, "cell-code"]
+        if opts.get("code-line-numbers") is True:
+            classes.append("numberLines")
+        block = f"{fence} {{{' '.join('.' + c for c in classes)}}}\n{code}\n{fence}"
+        fold = opts.get("code-fold", False)
+        if fold in (True, "show", "true"):
+            summary = html.escape(str(opts.get("code-summary", "Code")))
+            opened = " open" if fold == "show" else ""
+            return (f'```{{=html}}\n<details class="code-fold"{opened}><summary>{summary}'
+                    f"</summary>\n```\n\n{block}\n\n```{{=html}}\n</details>\n```")
+        return block
+
+    def float_markdown(self, cell: Cell, opts: dict[str, Any], rendered: list[str]) -> str:
+        """Cell outputs as a Quarto float div (caption last), sub-floats for `*-subcap`."""
+        label = cell.label or ""
+        kind = "tbl" if label.startswith("tbl-") or (not label and opts.get("tbl-cap")) \
+            else "fig"
+        ident = label if label.startswith(f"{kind}-") else ""
+        caption = str(opts.get(f"{kind}-cap") or "").replace("\n", " ")
+        subcaps = opts.get(f"{kind}-subcap")
+        attrs = [f"#{ident}" if ident else ".book-float-unnumbered"]
+        for key in ("layout-ncol", "layout-nrow", "layout"):
+            if key in opts:
+                attrs.append(f'{key}="{opts[key]}"')
+        location = opts.get(f"{kind}-cap-location") or opts.get("cap-location")
+        if location:
+            attrs.append(f'{kind}-cap-location="{location}"')
+        if not caption:
+            attrs.append('nocaption="1"')
+        body = rendered
+        if isinstance(subcaps, list) and ident:
+            body = []
+            for k, out in enumerate(rendered, 1):
+                cap = str(subcaps[k - 1]) if k <= len(subcaps) else ""
+                body.append(f"::: {{#{ident}-{k}{'' if cap else ' nocaption=1'}}}\n\n{out}\n\n"
+                            f"{cap}\n\n:::")
+        if not ident:  # a caption without a label: an unnumbered figure or table
+            return "\n\n".join(['```{=html}\n<figure class="book-float quarto-float '
+                                'float-unnumbered">\n```', *body,
+                                "```{=html}\n<figcaption>\n```", caption,
+                                "```{=html}\n</figcaption>\n</figure>\n```"])
+        content = "\n\n".join(body)
+        return f"::::: {{{' '.join(attrs)}}}\n\n{content}\n\n{caption}\n\n:::::"
+
+    def output_markdown(self, out: dict[str, Any], opts: dict[str, Any], cell: Cell, k: int,
+                        where: str) -> str:
+        data = out.get("data") if isinstance(out.get("data"), dict) else {}
+        if out.get("type") in ("display_data", "execute_result") and data:
+            data = self_hosted(data, where, self.notes)
+            for mime, ext in IMAGE_TYPES.items():
+                if mime in data and "text/markdown" not in data and "text/html" not in data:
+                    return self.image_markdown(data[mime], ext, opts, cell, k)
+            out = {**out, "data": data}
+        return output_markdown(out, opts, where, self.notes)
+
+    def image_markdown(self, value: Any, ext: str, opts: dict[str, Any], cell: Cell,
+                       k: int) -> str:
+        """Write an image output as a file next to the page and link it."""
+        raw = value.encode("utf-8") if ext == "svg" else base64.b64decode(
+            "".join(value) if isinstance(value, list) else str(value))
+        stem = self.numbers.href.rsplit(".", 1)[0]
+        name = f"{cell.label or 'cell-' + str(cell.index + 1)}-{k}.{ext}"
+        site_path = f"figures/{stem}/{name}"
+        self.files[site_path] = raw
+        alt = str(opts.get("fig-alt") or "").replace('"', "&quot;")
+        src = relative_href(self.numbers.href, site_path)
+        return f'```{{=html}}\n<img class="cell-output-image" src="{src}" alt="{alt}">\n```'
 
 
 def _inline_html(text: str) -> str:
@@ -100,91 +299,15 @@ def _inline_html(text: str) -> str:
     return f"`{escaped}`{{=html}}"
 
 
-def _cell_block(cell: Cell, doc: Document, result: ExecResult, numbers: PageNumbers,
-                config: BookConfig, figures: list[Figure], notes: list[str]) -> str:
-    opts = cell.options
-    if opts.get("include") is False:
-        return ""
-    parts: list[str] = []
-    if opts.get("echo", config.echo) is True:
-        parts.append(f"```python\n{cell.code}\n```")
-    outputs = result.outputs.get(cell.index, [])
-    if opts.get("output", True) is False:
-        return "\n\n".join(parts)
-    spec = chart_spec(outputs)
-    if cell.is_figure:
-        if spec is None:
-            raise SourceError(doc.rel, cell.line, f"figure cell {cell.label} produced no chart "
-                              "(its last line should be an Altair chart)")
-        for needed in ("fig-cap", "fig-alt"):
-            if not opts.get(needed):
-                raise SourceError(doc.rel, cell.line, f"figure cell {cell.label} has no `{needed}`")
-        try:
-            fig = make_figure(cell.label, numbers.figures[cell.label], numbers.href, opts, spec)
-        except FigureError as exc:
-            raise SourceError(doc.rel, cell.line, str(exc)) from exc
-        figures.append(fig)
-        for out in outputs:
-            if out.get("type") in ("stream", "error"):  # printed text shows above the chart
-                parts.append(_output_markdown(out, opts, f"{doc.rel}:{cell.line}", notes))
-        parts.append(_figure_markdown(fig))
-        return "\n\n".join(p for p in parts if p)
-    if spec is not None:
-        raise SourceError(doc.rel, cell.line, "a chart needs a `#| label: fig-…` option, with "
-                          "`fig-cap` and `fig-alt`")
-    for out in outputs:
-        parts.append(_output_markdown(out, opts, f"{doc.rel}:{cell.line}", notes))
-    return "\n\n".join(p for p in parts if p)
-
-
 def _figure_markdown(fig: Figure) -> str:
     caption = fig.caption.replace("\n", " ")
+    number = f"[Figure {fig.number}:]{{.figure-number}} " if fig.number else ""
     return "\n\n".join([
         f'```{{=html}}\n<figure id="{fig.label}" class="book-figure">\n'
         f'{CHART_MARK.format(label=fig.label)}\n<figcaption>\n```',
-        f"[Figure {fig.number}:]{{.figure-number}} {caption}",
+        f"{number}{caption}",
         "```{=html}\n</figcaption>\n</figure>\n```",
     ])
-
-
-def _output_markdown(out: dict[str, Any], opts: dict[str, Any], where: str,
-                     notes: list[str]) -> str:
-    """One cell output as Markdown, as Quarto shows it; an unknown kind is skipped with a note."""
-    kind = out.get("type")
-    if kind == "stream":
-        if out.get("name") == "stderr":
-            if opts.get("warning", True) is False:
-                return ""
-            return _fenced_output(out.get("text", ""), "cell-output-stderr")
-        if opts.get("output") == "asis":
-            return str(out.get("text", ""))
-        return _fenced_output(out.get("text", ""), "cell-output-stdout")
-    if kind == "error":
-        text = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
-        return _fenced_output(text, "cell-output-error")
-    data = out.get("data") if isinstance(out.get("data"), dict) else {}
-    if "text/markdown" in data:
-        return str(data["text/markdown"])
-    if opts.get("output") == "asis" and "text/plain" in data:
-        return str(data["text/plain"])
-    if "text/html" in data:
-        return "```{=html}\n" + str(data["text/html"]) + "\n```"
-    if "image/svg+xml" in data:
-        return "```{=html}\n" + str(data["image/svg+xml"]) + "\n```"
-    if "image/png" in data:
-        return f'```{{=html}}\n<img alt="" src="data:image/png;base64,{data["image/png"]}">\n```'
-    if "text/plain" in data:
-        return _fenced_output(str(data["text/plain"]), "cell-output-display")
-    kinds = ", ".join(sorted(data)) or str(kind)
-    notes.append(f"{where}: output of type {kinds} is not rendered by this engine; left out")
-    return ""
-
-
-def _fenced_output(text: Any, cls: str) -> str:
-    text = str(text).rstrip()
-    longest = max((len(m) for m in re.findall(r"`{3,}", text)), default=2)
-    fence = "`" * (longest + 1)
-    return f"{fence} {{.cell-output .{cls}}}\n{text}\n{fence}"
 
 
 def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None) -> str:
@@ -199,6 +322,7 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
             digest.update((config.root / extra).read_bytes())
         digest.update(pandoc_path().encode())
         digest.update(Path(__file__).read_bytes())  # a change to this conversion code
+        digest.update(BLOCKS_FILTER.read_bytes())
         key_path = cache_dir / f"{digest.hexdigest()[:32]}.html"
         if key_path.is_file():
             return key_path.read_text(encoding="utf-8")
@@ -213,12 +337,14 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
 
 def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
     args = [pandoc_path(), "--from", PANDOC_FORMAT, "--to", "html5", "--wrap=none", "--mathml",
-            "--metadata", "link-citations=true"]
+            "--metadata", "link-citations=true", f"--lua-filter={BLOCKS_FILTER}"]
     if config.bibliography:
         args += ["--citeproc"] + [f"--bibliography={config.root / b}" for b in config.bibliography]
         if config.csl:
             args.append(f"--csl={config.root / config.csl}")
-    if config.bibliography and CITE_RE.search(CODE_SPAN_RE.sub("", FENCED_RE.sub("", markdown))):
+    has_refs_div = re.search(r"^:::+\s*\{#refs\b", markdown, re.M)
+    if (config.bibliography and not has_refs_div
+            and CITE_RE.search(CODE_SPAN_RE.sub("", FENCED_RE.sub("", markdown)))):
         markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
     proc = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, check=False)
     warnings = proc.stderr.decode("utf-8", "replace").strip()
@@ -229,7 +355,7 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
         if missing:
             raise SourceError(rel, line_of(config.root / rel, "@" + missing[0]),
                               f"citation @{missing[0]} is not in the bibliography")
-    return proc.stdout.decode("utf-8")
+    return rewrite_source_links(proc.stdout.decode("utf-8"))
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -138,7 +138,7 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
         BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path)))))
     for block in doc.blocks:
         if isinstance(block, Cell):
-            if block.options.get("eval", True) is False:
+            if not block.executes:  # eval: false, stored outputs, diagrams
                 continue
             large = block.label in large_charts
             if large:

@@ -26,6 +26,10 @@ class NavEntry:
     number: str | None
     title: str
     appendix: bool
+    part: str | None = None
+    """The title of the `part:` this page opens, if any."""
+    part_page: bool = False
+    """This page is the part's own page: the part heading links to it."""
 
 
 def figure_files(fig: Figure) -> dict[str, str]:
@@ -116,7 +120,15 @@ class Layout:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                       autoescape=jinja2.select_autoescape(["html"]),
                                       keep_trailing_newline=True)
-        self.nav = [NavEntry(p.href, p.number, p.title, p.appendix) for p in pages]
+        self.nav = [NavEntry(p.href, p.number, p.title, p.appendix, self._part(p.rel),
+                             config.parts.get(p.rel) == p.rel) for p in pages]
+
+    def _part(self, rel: str) -> str | None:
+        part = self.config.parts.get(rel)
+        if part is None:
+            return None
+        page = next((p for p in self.pages if p.rel == part), None)
+        return page.title if page is not None else part
 
     def render(self, page: ConvertedPage, body: str, extra: dict | None = None) -> str:
         """The whole HTML document for one page."""
@@ -129,9 +141,14 @@ class Layout:
             book=self.config, page=page, body=body, root=root, nav=self.nav,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
-            has_charts=bool(page.figures), theme_script=THEME_SCRIPT,
-            csp=content_security_policy(), **(extra or {}),
+            has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
+            theme_script=THEME_SCRIPT, csp=content_security_policy(), **(extra or {}),
         )
+
+
+def uses_mermaid(body: str) -> bool:
+    """True when a page holds a Mermaid diagram to draw."""
+    return '<pre class="mermaid">' in body
 
 
 def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str],

@@ -1,19 +1,21 @@
-"""Numbers for chapters, sections and figures, and the cross-reference targets they make.
+"""Numbers for chapters, sections, floats, equations and theorems, and the targets they make.
 
-Numbering is computed once for the whole book before any page is converted, so `@fig-` and
-`@sec-` references resolve the same way from every page, across chapters too.
+Numbering is computed once for the whole book before any page is converted, so references
+resolve the same way from every page, across chapters too. Floats and the like are numbered per
+chapter ("Figure 2.3"), as Quarto numbers books.
 """
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass, field
 
-from bookengine.qmd import Document, SourceError
+from bookengine import crossref
+from bookengine.qmd import Document
 
 HEADING_NUMBER_CLASS = "header-section-number"
-REF_RE = re.compile(r"\[?(?<![\w@./-])@((?:fig|sec)-[\w-]*\w)\]?")
+TITLE_DIVS = ("callout-", "panel-tabset", "#thm-", "#lem-", "#cor-", "#prp-", "#cnj-", "#def-",
+              "#exm-", "#exr-", "#sol-", "#rem-", "#alg-", "proof")
 
 
 @dataclass
@@ -21,20 +23,27 @@ class Target:
     """Something a cross-reference can point at."""
 
     ident: str
-    kind: str  # "chapter", "section" or "figure"
+    kind: str  # "chapter", "section", or a cross-reference prefix ("fig", "tbl", "thm", …)
     number: str | None
     title: str
     href: str  # page path relative to the site root
     appendix: bool = False
+    prefix: str = ""
+    """The reference's word ("Figure", or what `crossref:` sets)."""
+
+    def parts(self) -> tuple[str, str]:
+        """(word, number) as a reference shows them; a target without a number shows its title."""
+        if self.number is None:
+            return self.title, ""
+        if self.kind == "chapter":
+            return ("Appendix" if self.appendix else "Chapter"), self.number
+        if self.kind == "section":
+            return self.prefix or "Section", self.number
+        return self.prefix, self.number
 
     def label(self) -> str:
-        if self.kind == "figure":
-            return f"Figure {self.number}"
-        if self.number is None:
-            return self.title
-        if self.kind == "chapter":
-            return f"Appendix {self.number}" if self.appendix else f"Chapter {self.number}"
-        return f"Section {self.number}"
+        word, number = self.parts()
+        return f"{word} {number}".strip()
 
 
 @dataclass
@@ -50,16 +59,22 @@ class PageNumbers:
     """Heading line → its number ("2.1")."""
     figures: dict[str, str] = field(default_factory=dict)
     """Figure label → its number ("2.3")."""
+    xref: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Label → {title, number, sub}, for the page's floats, theorems and callouts."""
+    equations: dict[str, str] = field(default_factory=dict)
+    """Equation label → its number."""
 
 
 def output_href(rel: str) -> str:
-    """`chapters/ord.qmd` → `chapters/ord.html`, as Quarto names outputs."""
-    return rel[: -len(".qmd")] + ".html"
+    """`chapters/ord.qmd` → `chapters/ord.html`, as Quarto names outputs (`.md`, `.ipynb` too)."""
+    return rel.rsplit(".", 1)[0] + ".html"
 
 
-def number_book(docs: list[Document],
-                n_chapters: int) -> tuple[list[PageNumbers], dict[str, Target]]:
-    """Number every page, section and figure; return the pages and all reference targets."""
+def number_book(docs: list[Document], n_chapters: int,
+                crossref_options: dict | None = None) -> tuple[list[PageNumbers],
+                                                              dict[str, Target]]:
+    """Number every page, section and float; return the pages and all reference targets."""
+    titles = crossref.titles(crossref_options or {})
     pages: list[PageNumbers] = []
     targets: dict[str, Target] = {}
     chapter_no = 0
@@ -68,8 +83,8 @@ def number_book(docs: list[Document],
     def add(target: Target, doc: Document, line: int) -> None:
         if target.ident in targets:
             other = targets[target.ident]
-            raise SourceError(doc.rel, line, f"label #{target.ident} is already used in "
-                              f"{other.href.replace('.html', '.qmd')}")
+            raise doc.error(line, f"label #{target.ident} is already used in "
+                            f"{other.href.replace('.html', '')}")
         targets[target.ident] = target
 
     for i, doc in enumerate(docs):
@@ -85,6 +100,8 @@ def number_book(docs: list[Document],
         page = PageNumbers(doc.rel, output_href(doc.rel), number, appendix, doc.title)
         counters = [0] * 7
         for h in doc.headings:
+            if any(w.startswith(TITLE_DIVS) for w in h.within):
+                continue  # a callout's, tab's or theorem's title, not a section
             if h.level == 1:
                 if h.ident:
                     add(Target(h.ident, "chapter", number, h.text, page.href, appendix),
@@ -98,15 +115,27 @@ def number_book(docs: list[Document],
                 num = ".".join([number] + [str(counters[lv]) for lv in range(2, h.level + 1)])
                 page.headings[h.line] = num
             if h.ident:
-                add(Target(h.ident, "section", num, h.text, page.href), doc, h.line)
-        k = 0
-        for cell in doc.cells:
-            if cell.is_figure:
-                k += 1
-                fig_no = f"{number}.{k}" if number else str(k)
-                page.figures[cell.label] = fig_no
-                caption = str(cell.options.get("fig-cap", ""))
-                add(Target(cell.label, "figure", fig_no, caption, page.href), doc, cell.line)
+                add(Target(h.ident, "section", num, h.text, page.href, prefix=titles["sec"]),
+                    doc, h.line)
+        counts: dict[str, int] = {}
+        subs: dict[str, int] = {}
+        for item in crossref.scan(doc):
+            parent = page.xref.get(item.parent) if item.parent else None
+            if parent is not None:
+                subs[item.parent] = subs.get(item.parent, 0) + 1
+                sub = string.ascii_lowercase[(subs[item.parent] - 1) % 26]
+                num, entry = f"{parent['number']}({sub})", {**parent, "sub": sub}
+            else:
+                counts[item.kind] = counts.get(item.kind, 0) + 1
+                num = f"{number}.{counts[item.kind]}" if number else str(counts[item.kind])
+                entry = {"title": titles[item.kind], "number": num, "sub": ""}
+            page.xref[item.ident] = entry
+            if item.kind == "fig":
+                page.figures[item.ident] = num
+            if item.kind == "eq":
+                page.equations[item.ident] = num
+            add(Target(item.ident, item.kind, num, item.caption, page.href,
+                       prefix=titles[item.kind]), doc, item.line)
         pages.append(page)
     return pages, targets
 
@@ -124,24 +153,15 @@ def relative_href(from_href: str, to_href: str) -> str:
     return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
-def resolve_refs(text: str, page_href: str, targets: dict[str, Target], rel: str,
+def resolve_refs(text: str, page_href: str, targets: dict[str, Target], doc: Document,
                  first_line: int) -> str:
-    """Replace `@fig-…`/`@sec-…` in Markdown with numbered links; unknown labels are errors."""
-    out_lines = []
-    in_fence = False
-    for offset, line in enumerate(text.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if in_fence or "@" not in line:
-            out_lines.append(line)
-            continue
+    """Replace cross-references in Markdown with numbered links; unknown labels are errors."""
+    def lookup(ident: str) -> tuple[str, str, str] | None:
+        target = targets.get(ident)
+        if target is None:
+            return None
+        word, number = target.parts()
+        return word, number, f"{relative_href(page_href, target.href)}#{ident}"
 
-        def sub(m: re.Match, lineno: int = first_line + offset) -> str:
-            ident = m.group(1)
-            target = targets.get(ident)
-            if target is None:
-                raise SourceError(rel, lineno, f"unknown cross-reference @{ident}")
-            return f"[{target.label()}]({relative_href(page_href, target.href)}#{ident})"
-
-        out_lines.append(REF_RE.sub(sub, line))
-    return "\n".join(out_lines)
+    return crossref.resolve(text, lookup,
+                            lambda offset, message: doc.error(first_line + offset, message))

@@ -21,7 +21,8 @@ from bookengine.config import BookConfig, ConfigError, load_config
 STATUS_PATH = "/__preview/status"
 SETTLE_SECONDS = 0.4
 POLL_SECONDS = 0.3
-WATCHED_SUFFIXES = {".qmd", ".py", ".csv", ".yml", ".yaml", ".bib", ".json", ".csl"}
+WATCHED_SUFFIXES = {".qmd", ".md", ".ipynb", ".py", ".csv", ".yml", ".yaml", ".bib", ".json",
+                    ".csl"}
 
 RELOAD_PATH = "/__preview/reload.js"
 RELOAD_JS = (Path(__file__).parent / "templates" / "preview.js").read_text(

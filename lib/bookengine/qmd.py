@@ -1,36 +1,37 @@
-"""Quarto source files: front matter, Markdown, `{python}` cells and inline expressions.
+"""Quarto source files: front matter, Markdown, executable cells and inline expressions.
 
-Only the subset this engine supports is accepted; anything else is a `SourceError` naming the
-file and line, so unsupported syntax never reaches a page as raw text.
+`.qmd` and `.md` pages are read here (`.ipynb` pages by `notebooks`, which hands this parser the
+same text). `{{< include >}}` is expanded first, so every line keeps its origin file and line
+for messages. Unclosed code fences and `:::` divs, cells of other engines and unknown cell
+options are `SourceError`s naming file and line; what the engine only approximates is a note.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-CELL_OPTIONS = {"label", "fig-cap", "fig-alt", "echo", "output", "eval", "include", "warning",
-                "error"}
-CALLOUTS = {"callout-note", "callout-tip", "callout-warning", "callout-important",
-            "callout-caution"}
-FENCE_RE = re.compile(r"^(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
+from bookengine import quarto_schema
+
+FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
 INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
-OTHER_INLINE_RE = re.compile(r"`\{(?!python\})(\w+)\}\s")
+OTHER_INLINE_RE = re.compile(r"`\{(r|julia|ojs)\}\s")
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
-DIV_RE = re.compile(r"^:{3,}\s*(?P<attrs>.*?)\s*$")
-UNSUPPORTED = [
-    (re.compile(r"\{\{<"), "shortcodes ({{< … >}}) are not supported"),
-    (re.compile(r"(?<![\w@])@(tbl|eq|lst|thm|lem)-[\w-]+"),
-     "only @fig- and @sec- cross-references are supported"),
-]
+DIV_RE = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>.*?)\s*:*\s*$")
+CALLOUTS = ("callout-note", "callout-tip", "callout-warning", "callout-important",
+            "callout-caution")
+DIAGRAM_LANGS = {"mermaid": "%%|", "dot": "//|"}
+OTHER_ENGINES = {"r": "knitr (R)", "julia": "Julia", "ojs": "Observable JS",
+                 "bash": "knitr", "sql": "knitr", "rcpp": "knitr", "stan": "knitr"}
 
 
 class SourceError(Exception):
-    """A source file uses syntax the engine does not support, or is malformed."""
+    """A source file is malformed or asks for something that would publish a wrong page."""
 
     def __init__(self, path: Path | str, line: int, message: str):
         self.path, self.line, self.message = str(path), line, message
@@ -48,20 +49,32 @@ class Inline:
 
 @dataclass
 class Cell:
-    """A ```{python}``` cell: its code, its `#|` options and where it starts in the file."""
+    """An executable cell: its language, code, `#|` options and where it starts in the page."""
 
     code: str
     options: dict[str, Any]
     line: int
     index: int
+    lang: str = "python"
+    stored: list[dict[str, Any]] | None = None
+    """Outputs already known (a notebook's stored outputs, an embedded cell): not executed."""
+    fence: str = ""
+    """The cell's opening line as written, for `echo: fenced`."""
 
     @property
     def label(self) -> str | None:
-        return self.options.get("label")
+        label = self.options.get("label")
+        return str(label) if label is not None else None
 
     @property
     def is_figure(self) -> bool:
-        return bool(self.label and str(self.label).startswith("fig-"))
+        return bool(self.label and self.label.startswith("fig-"))
+
+    @property
+    def executes(self) -> bool:
+        """True when the kernel runs this cell."""
+        return (self.lang == "python" and self.stored is None
+                and self.options.get("eval", True) is not False)
 
 
 @dataclass
@@ -82,6 +95,20 @@ class Heading:
     ident: str | None
     classes: tuple[str, ...]
     line: int
+    within: tuple[str, ...] = ()
+    """Classes and `#ids` of the divs around the heading, innermost last."""
+
+
+@dataclass
+class Div:
+    """A fenced `:::` div: its attributes and the lines it spans."""
+
+    ident: str | None
+    classes: tuple[str, ...]
+    attrs: dict[str, str]
+    line: int
+    end: int = 0
+    depth: int = 0
 
 
 @dataclass
@@ -93,6 +120,13 @@ class Document:
     front: dict[str, Any]
     blocks: list[Markdown | Cell]
     headings: list[Heading]
+    divs: list[Div] = field(default_factory=list)
+    origins: list[tuple[str, int]] = field(default_factory=list)
+    """Line n of the expanded text came from origins[n - 1] (file, line)."""
+    included: list[Path] = field(default_factory=list)
+    """Files pulled in by `{{< include >}}`, whose change must rebuild the page."""
+    notes: list[str] = field(default_factory=list)
+    """`file:line: message` for what the engine approximated."""
 
     @property
     def cells(self) -> list[Cell]:
@@ -110,28 +144,98 @@ class Document:
     @property
     def numbered(self) -> bool:
         first = next((h for h in self.headings if h.level == 1), None)
-        return not (first and "unnumbered" in first.classes) and self.front.get("number", True)
+        if first and "unnumbered" in first.classes:
+            return False
+        return self.front.get("number-sections", self.front.get("number", True)) is not False
+
+    def where(self, line: int) -> str:
+        """`file:line` for a line of the expanded text."""
+        if 0 < line <= len(self.origins):
+            rel, orig = self.origins[line - 1]
+            return f"{rel}:{orig}"
+        return f"{self.rel}:{line}"
+
+    def error(self, line: int, message: str) -> SourceError:
+        """A SourceError at a line of the expanded text, named by its origin."""
+        if 0 < line <= len(self.origins):
+            rel, orig = self.origins[line - 1]
+            return SourceError(rel, orig, message)
+        return SourceError(self.rel, line, message)
 
 
-def parse_attrs(attrs: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """Split a pandoc attribute string `{#id .cls key=val}` into its id and classes."""
-    ident, classes = None, []
-    for part in (attrs or "").split():
+def parse_attr_string(attrs: str | None) -> tuple[str | None, tuple[str, ...], dict[str, str]]:
+    """Split a pandoc attribute string `{#id .cls key="val"}` into id, classes and pairs."""
+    text = (attrs or "").strip()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    ident, classes, pairs = None, [], {}
+    try:
+        parts = shlex.split(text, posix=True)
+    except ValueError:
+        parts = text.split()
+    for part in parts:
         if part.startswith("#"):
             ident = part[1:]
         elif part.startswith("."):
             classes.append(part[1:])
         elif part == "-":
             classes.append("unnumbered")
-    return ident, tuple(classes)
+        elif "=" in part:
+            key, _, value = part.partition("=")
+            pairs[key] = value
+        elif part:
+            classes.append(part)  # `::: note` is pandoc's shorthand for `.note`
+    return ident, tuple(classes), pairs
 
 
-def parse(path: Path, rel: str) -> Document:
-    """Parse one .qmd file; raise SourceError at the first unsupported construct."""
+def parse_attrs(attrs: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """Split a pandoc attribute string `{#id .cls key=val}` into its id and classes."""
+    ident, classes, _ = parse_attr_string(attrs)
+    return ident, classes
+
+
+def read_text(path: Path, rel: str) -> str:
+    """A source file's text; a file that is not UTF-8 is an error naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(rel, 1, f"not UTF-8 ({exc.reason})") from exc
+
+
+def parse(path: Path, rel: str, root: Path | None = None,
+          execute: dict[str, Any] | None = None) -> Document:
+    """Parse one .qmd, .md or .ipynb page; raise SourceError at the first malformed construct.
+
+    `execute` holds the project's `execute:` options; with the page's own, they give each cell
+    its `eval` and `error` defaults (what the kernel needs to know).
+    """
+    if path.suffix == ".ipynb":
+        from bookengine.notebooks import parse_notebook
+
+        doc = parse_notebook(path, rel, root or path.parent)
+    else:
+        doc = parse_text(read_text(path, rel), path, rel, root or path.parent)
+        if path.suffix == ".md":  # Quarto's markdown engine shows cells without running them
+            for cell in doc.cells:
+                cell.stored = []
+    page = doc.front.get("execute") if isinstance(doc.front.get("execute"), dict) else {}
+    defaults = {**(execute or {}), **page}
+    if defaults.get("enabled") is True:  # a notebook re-executes instead of showing its outputs
+        for cell in doc.cells:
+            cell.stored = None
+    for cell in doc.cells:
+        for key in ("eval", "error"):
+            if key in defaults:
+                cell.options.setdefault(key, defaults[key])
+    return doc
+
+
+def parse_text(text: str, path: Path, rel: str, root: Path,
+               stored: dict[int, list[dict[str, Any]]] | None = None,
+               origins: list[tuple[str, int]] | None = None) -> Document:
+    """Parse a page's text. `stored` gives cells (by index) outputs that are not re-executed."""
+    from bookengine.shortcodes import expand_includes
+
     lines = text.split("\n")
     front: dict[str, Any] = {}
     start = 0
@@ -146,103 +250,157 @@ def parse(path: Path, rel: str) -> Document:
         if not isinstance(front, dict):
             raise SourceError(rel, 2, "front matter must be a mapping")
         start = end + 1
+    origins = origins or [(rel, n) for n in range(1, len(lines) + 1)]
+    body, body_origins, included = expand_includes(lines[start:], origins[start:], path, root)
+    lines = [""] * start + body
+    origins = origins[:start] + body_origins
+    doc = Document(path, rel, front, [], [], origins=origins, included=included)
+    _Parser(doc, lines, start, stored or {}).run()
+    return doc
 
-    blocks: list[Markdown | Cell] = []
-    headings: list[Heading] = []
-    md: list[str] = []
-    md_start = start + 1
-    cell_index = 0
-    inline_index = 0
 
-    def flush(next_line: int) -> None:
-        nonlocal md, md_start, inline_index
-        if any(s.strip() for s in md):
-            block = Markdown("\n".join(md), md_start)
-            for offset, raw in enumerate(md):
+class _Parser:
+    """One pass over the expanded lines: blocks, headings, divs, unclosed constructs."""
+
+    def __init__(self, doc: Document, lines: list[str], start: int,
+                 stored: dict[int, list[dict[str, Any]]]):
+        self.doc, self.lines, self.start, self.stored = doc, lines, start, stored
+        self.md: list[str] = []
+        self.md_start = start + 1
+        self.cell_index = 0
+        self.inline_index = 0
+        self.stack: list[Div] = []
+
+    def flush(self, next_line: int) -> None:
+        if any(s.strip() for s in self.md):
+            block = Markdown("\n".join(self.md), self.md_start)
+            for offset, raw in enumerate(self.md):
                 for m in INLINE_RE.finditer(raw):
-                    block.inlines.append(Inline(m.group("expr"), md_start + offset, inline_index))
-                    inline_index += 1
-            blocks.append(block)
-        md = []
-        md_start = next_line
+                    block.inlines.append(Inline(m.group("expr"), self.md_start + offset,
+                                                self.inline_index))
+                    self.inline_index += 1
+            self.doc.blocks.append(block)
+        self.md = []
+        self.md_start = next_line
 
-    i = start
-    while i < len(lines):
-        line = lines[i]
-        lineno = i + 1
-        fence = FENCE_RE.match(line)
-        if fence:
-            ticks, info = fence.group("ticks"), fence.group("info")
-            close = next((j for j in range(i + 1, len(lines))
-                          if lines[j].strip() == ticks[0] * len(lines[j].strip())
-                          and len(lines[j].strip()) >= len(ticks)), None)
-            if close is None:
-                raise SourceError(rel, lineno, "code block is never closed")
-            if info.startswith("{") and info not in ("{python}", "{=html}"):
-                if re.match(r"^\{[\w-]+", info) and not info.startswith("{."):
-                    raise SourceError(rel, lineno, f"unsupported cell {info}: only ```{{python}}```"
-                                      " "
-                                      "cells are executed")
-            if info == "{python}":
-                flush(close + 2)
-                body = lines[i + 1:close]
-                opts_lines = []
-                while body and body[0].startswith("#|"):
-                    opts_lines.append(body.pop(0)[2:])
-                options = _cell_options(opts_lines, rel, lineno)
-                blocks.append(Cell("\n".join(body), options, lineno, cell_index))
-                cell_index += 1
-            else:
-                md.extend(lines[i:close + 1])
-            i = close + 1
-            continue
-        _check_line(line, rel, lineno)
-        heading = HEADING_RE.match(line)
-        if heading:
-            ident, classes = parse_attrs(heading.group("attrs"))
-            headings.append(Heading(len(heading.group("hashes")), heading.group("text"), ident,
-                                    classes, lineno))
-        md.append(line)
-        i += 1
-    flush(len(lines) + 1)
-    return Document(path, rel, front, blocks, headings)
+    def run(self) -> None:
+        from bookengine.shortcodes import EMBED_RE, embedded_cells
+
+        lines, i = self.lines, self.start
+        while i < len(lines):
+            line, lineno = lines[i], i + 1
+            fence = FENCE_RE.match(line)
+            if fence:
+                i = self.fenced(fence, i)
+                continue
+            embed = EMBED_RE.match(line.strip())
+            if embed:
+                self.flush(lineno + 1)
+                for cell in embedded_cells(embed.group("target"), self.doc, lineno):
+                    cell.index = self.cell_index
+                    self.doc.blocks.append(cell)
+                    self.cell_index += 1
+                i += 1
+                continue
+            self.check_line(line, lineno)
+            heading = HEADING_RE.match(line)
+            if heading:
+                ident, classes = parse_attrs(heading.group("attrs"))
+                within = tuple(x for d in self.stack
+                               for x in (d.classes + ((f"#{d.ident}",) if d.ident else ())))
+                self.doc.headings.append(Heading(len(heading.group("hashes")),
+                                                 heading.group("text"), ident, classes, lineno,
+                                                 within))
+            self.md.append(line)
+            i += 1
+        self.flush(len(lines) + 1)
+        if self.stack:
+            opened = self.stack[-1]
+            raise self.doc.error(opened.line, "div opened with ::: here is never closed "
+                                 "(add a closing ::: line)")
+
+    def fenced(self, fence: re.Match, i: int) -> int:
+        lines, lineno = self.lines, i + 1
+        ticks, info = fence.group("ticks"), fence.group("info")
+        close = next((j for j in range(i + 1, len(lines))
+                      if (s := lines[j].strip()) and set(s) == {ticks[0]}
+                      and len(s) >= len(ticks)), None)
+        if close is None:
+            raise self.doc.error(lineno, f"code block opened with {ticks} here is never closed")
+        lang_match = re.match(r"^\{([A-Za-z][\w+-]*)([^}]*)\}$", info)
+        lang = lang_match.group(1).lower() if lang_match else None
+        if lang and lang not in ("python", *DIAGRAM_LANGS) and lang not in ("html", "=html"):
+            engine = OTHER_ENGINES.get(lang)
+            if engine or lang in ("r", "julia", "ojs"):
+                raise self.doc.error(lineno, f"```{{{lang}}} cells need the {engine} engine "
+                                     "in Quarto; this engine runs Python cells only")
+        if lang in ("python", *DIAGRAM_LANGS):
+            self.flush(close + 2)
+            body = lines[i + 1:close]
+            prefix = DIAGRAM_LANGS.get(lang, "#|")
+            opts_lines = []
+            while body and body[0].startswith(prefix):
+                opts_lines.append(body.pop(0)[len(prefix):])
+            options = self.cell_options(opts_lines, lineno)
+            attr_id, attr_classes, attr_pairs = parse_attr_string(lang_match.group(2))
+            if attr_id and "label" not in options:
+                options["label"] = attr_id
+            for key, value in attr_pairs.items():
+                options.setdefault(key, value)
+            cell = Cell("\n".join(body), options, lineno, self.cell_index, lang,
+                        self.stored.get(self.cell_index), fence=line_of(lines, i))
+            self.doc.blocks.append(cell)
+            self.cell_index += 1
+        elif lang:  # a cell kind no engine here runs (an extension's): shown as code
+            self.doc.notes.append(f"{self.doc.where(lineno)}: ```{{{lang}}} cells are not run "
+                                  "by this engine; shown as code")
+            self.md.append(f"{fence.group('indent')}{ticks} {{.{lang}}}")
+            self.md.extend(lines[i + 1:close + 1])
+        else:
+            self.md.extend(lines[i:close + 1])
+        return close + 1
+
+    def cell_options(self, opts_lines: list[str], lineno: int) -> dict[str, Any]:
+        doc = self.doc
+        try:
+            options = yaml.safe_load("\n".join(opts_lines)) or {}
+        except yaml.YAMLError as exc:
+            raise doc.error(lineno + 1, f"cell options (#|) are not valid YAML: {exc}") from exc
+        if not isinstance(options, dict):
+            raise doc.error(lineno + 1, "cell options (#|) must be `key: value` lines")
+        known = quarto_schema.cell_options()
+        for offset, raw in enumerate(opts_lines, 1):
+            key = raw.split(":", 1)[0].strip()
+            if key in options and key not in known:
+                raise doc.error(lineno + offset, f"unknown cell option `{key}`"
+                                + quarto_schema.hint(key, known))
+        if "output" in options and options["output"] not in (True, False, "asis"):
+            raise doc.error(lineno + 1, "`output` must be true, false or asis")
+        label = options.get("label")
+        if label is not None and not re.fullmatch(r"[A-Za-z][\w-]*", str(label)):
+            raise doc.error(lineno + 1, f"cell label {label!r} is not a valid identifier")
+        return options
+
+    def check_line(self, line: str, lineno: int) -> None:
+        other = OTHER_INLINE_RE.search(line)
+        if other:
+            engine = OTHER_ENGINES[other.group(1)]
+            raise self.doc.error(lineno, f"inline `{{{other.group(1)}}}` expressions need the "
+                                 f"{engine} engine in Quarto; this engine runs Python only")
+        div = DIV_RE.match(line)
+        if not div:
+            return
+        if div.group("attrs"):
+            ident, classes, pairs = parse_attr_string(div.group("attrs"))
+            d = Div(ident, classes, pairs, lineno, depth=len(self.stack))
+            self.stack.append(d)
+            self.doc.divs.append(d)
+        elif self.stack:
+            self.stack.pop().end = lineno
+        else:
+            self.doc.notes.append(f"{self.doc.where(lineno)}: a ::: line closes no open div; "
+                                  "shown as text")
 
 
-def _cell_options(opts_lines: list[str], rel: str, lineno: int) -> dict[str, Any]:
-    try:
-        options = yaml.safe_load("\n".join(opts_lines)) or {}
-    except yaml.YAMLError as exc:
-        raise SourceError(rel, lineno + 1, f"cell options (#|) are not valid YAML: {exc}") from exc
-    if not isinstance(options, dict):
-        raise SourceError(rel, lineno + 1, "cell options (#|) must be `key: value` lines")
-    for key in options:
-        if key not in CELL_OPTIONS:
-            raise SourceError(rel, lineno + 1, f"unsupported cell option `{key}` "
-                              f"(supported: {', '.join(sorted(CELL_OPTIONS))})")
-    if "output" in options and options["output"] not in (True, False, "asis"):
-        raise SourceError(rel, lineno + 1, "`output` must be true, false or asis")
-    label = options.get("label")
-    if label is not None and not re.fullmatch(r"[A-Za-z][\w-]*", str(label)):
-        raise SourceError(rel, lineno + 1, f"cell label {label!r} is not a valid identifier")
-    return options
-
-
-def _check_line(line: str, rel: str, lineno: int) -> None:
-    for pattern, message in UNSUPPORTED:
-        if pattern.search(line):
-            raise SourceError(rel, lineno, message)
-    other = OTHER_INLINE_RE.search(line)
-    if other:
-        raise SourceError(rel, lineno, f"inline `{{{other.group(1)}}}` expressions are not "
-                          "supported: use `{python} …`")
-    div = DIV_RE.match(line)
-    if div and div.group("attrs"):
-        attrs = div.group("attrs").strip("{} ")
-        _, classes = parse_attrs(attrs)
-        bare = attrs if not attrs.startswith(("#", ".")) and " " not in attrs else None
-        known = CALLOUTS | {"column-margin", "column-page", "column-body-outset", "lead",
-                            "unnumbered", "aside", "book-version-changes"}
-        for cls in classes + ((bare,) if bare else ()):
-            if cls not in known:
-                raise SourceError(rel, lineno, f"unsupported div class `.{cls}` (supported: "
-                                  "callouts and column classes)")
+def line_of(lines: list[str], i: int) -> str:
+    return lines[i].strip()

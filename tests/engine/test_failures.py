@@ -51,28 +51,35 @@ def test_cli_exit_status_and_message(minibook: Path) -> None:
 def test_bad_config_lists_every_problem(minibook: Path) -> None:
     (minibook / "_quarto.yml").write_text(
         "project:\n  type: website\n  colour: red\nbook:\n  chapters:\n    - index.qmd\n"
-        "    - chapters/missing.qmd\nbibliography: nothere.bib\nextra-thing: 1\n")
+        "    - chapters/missing.qmd\n  titel: Typo\nbibliography: nothere.bib\nextra-thing: 1\n")
     with pytest.raises(ConfigError) as err:
         load_config(minibook)
     problems = "\n".join(err.value.problems)
-    for expected in ("project.type", "project.colour", "book.title", "chapters/missing.qmd",
-                     "nothere.bib", "extra-thing"):
+    for expected in ("project.type", "_quarto.yml:3: unknown key `project.colour`",
+                     "book.title", "chapters/missing.qmd", "nothere.bib",
+                     "_quarto.yml:8: unknown key `book.titel` (did you mean `title`?)"):
         assert expected in problems
+    assert "extra-thing" not in problems, "Quarto accepts any top-level metadata"
     assert len(err.value.problems) == 6
 
 
-def test_unsupported_syntax_is_an_error_with_line(minibook: Path) -> None:
+def test_unclosed_blocks_and_other_engines_are_errors_with_line(minibook: Path) -> None:
     quiet_build(minibook)
     before = tree_hash(minibook / "site")
     gamma = minibook / "chapters" / "gamma.qmd"
-    gamma.write_text("# Gamma {#sec-gamma}\n\nText.\n\n{{< pagebreak >}}\n")
+    gamma.write_text("# Gamma {#sec-gamma}\n\nText.\n\n::: {.callout-note}\nInside.\n\n"
+                     "## Later {#sec-later}\n\nMore text.\n")
     beta = minibook / "chapters" / "beta.qmd"
+    n_lines = len(beta.read_text().split("\n"))
     beta.write_text(beta.read_text() + "\n```{r}\n1 + 1\n```\n")
+    (minibook / "chapters" / "alpha.qmd").write_text("# Alpha {#sec-alpha}\n\n```python\nx = 1\n")
     with pytest.raises(BuildError) as err:
         quiet_build(minibook)
     message = str(err.value)
-    assert "chapters/gamma.qmd:5: shortcodes" in message
-    assert "chapters/beta.qmd:" in message and "unsupported cell {r}" in message
+    assert "chapters/gamma.qmd:5: div opened with ::: here is never closed" in message
+    assert f"chapters/beta.qmd:{n_lines + 1}: ```{{r}} cells need the knitr (R) engine" in message
+    assert "this engine runs Python cells only" in message
+    assert "chapters/alpha.qmd:3: code block opened with ``` here is never closed" in message
     assert tree_hash(minibook / "site") == before
 
 

@@ -249,4 +249,45 @@
     input.addEventListener("keydown", function (e) { if (e.key === "Escape") { list.hidden = true; } });
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
   }
+  /* ---------- Quarto blocks: tabsets (arrow keys move between tabs), Mermaid diagrams ---------- */
+  function selectTab(button, synced) {
+    var set = button.closest(".panel-tabset");
+    var group = set.dataset.group;
+    if (group && !synced) {  /* tabsets of one group switch together, by tab title */
+      document.querySelectorAll(".panel-tabset").forEach(function (other) {
+        if (other === set || other.dataset.group !== group) { return; }
+        other.querySelectorAll(":scope > .tab-list > [role=tab]").forEach(function (b) {
+          if (b.textContent === button.textContent) { selectTab(b, true); }
+        });
+      });
+    }
+    set.querySelectorAll(":scope > .tab-list > [role=tab]").forEach(function (b) {
+      var on = b === button;
+      b.setAttribute("aria-selected", String(on));
+      b.tabIndex = on ? 0 : -1;
+      var panel = document.getElementById(b.getAttribute("aria-controls"));
+      if (panel) { panel.classList.toggle("active", on); }
+    });
+  }
+  function setupTabsets() {
+    document.querySelectorAll(".panel-tabset > .tab-list").forEach(function (list) {
+      list.addEventListener("click", function (e) {
+        var b = e.target.closest("[role=tab]");
+        if (b) { selectTab(b); }
+      });
+      list.addEventListener("keydown", function (e) {
+        var tabs = Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+        var i = tabs.indexOf(document.activeElement);
+        if (i < 0 || (e.key !== "ArrowRight" && e.key !== "ArrowLeft")) { return; }
+        var next = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+        selectTab(next); next.focus(); e.preventDefault();
+      });
+    });
+  }
+  function drawMermaid() {
+    if (!window.mermaid || !document.querySelector("pre.mermaid")) { return; }
+    window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: isDark() ? "dark" : "default" });
+    window.mermaid.run({ querySelector: "pre.mermaid" });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupTabsets(); drawMermaid(); });
 })();

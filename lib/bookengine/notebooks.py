@@ -1,0 +1,78 @@
+"""Jupyter notebooks (`.ipynb`) as pages and as sources for `{{< embed >}}`.
+
+A notebook becomes the text of an equivalent `.qmd` page (its front matter from a first raw or
+Markdown cell holding `---` YAML, Markdown cells as they are, code cells as ```{python}```
+cells whose `#|` options count) and is parsed as one. Its stored outputs are rendered as they
+are, as Quarto does, unless the page or project sets `execute: enabled: true` (see `qmd.parse`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from bookengine.qmd import Cell, Document, SourceError, parse_text
+
+
+def _read(path: Path, rel: str) -> nbformat.NotebookNode:
+    try:
+        return nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - any unreadable notebook is named with its file
+        raise SourceError(rel, 1, f"not a readable Jupyter notebook: {exc}") from exc
+
+
+def stored_outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """A notebook cell's stored outputs in the shape the engine's executor returns."""
+    outputs: list[dict[str, Any]] = []
+    for o in nb_cell.get("outputs", []):
+        kind = o.get("output_type")
+        if kind == "stream":
+            outputs.append({"type": "stream", "name": o.get("name", "stdout"),
+                            "text": o.get("text", "")})
+        elif kind in ("display_data", "execute_result"):
+            outputs.append({"type": kind, "data": dict(o.get("data", {})),
+                            "metadata": dict(o.get("metadata", {}))})
+        elif kind == "error":
+            outputs.append({"type": "error", "ename": o.get("ename", ""),
+                            "evalue": o.get("evalue", ""),
+                            "traceback": list(o.get("traceback", []))})
+    return outputs
+
+
+def notebook_text(nb: nbformat.NotebookNode) -> tuple[str, dict[int, list[dict[str, Any]]]]:
+    """The notebook as `.qmd` text, and each code cell's stored outputs by cell index."""
+    parts: list[str] = []
+    stored: dict[int, list[dict[str, Any]]] = {}
+    code_index = 0
+    for i, cell in enumerate(nb.cells):
+        source = cell.get("source", "")
+        if cell.cell_type == "raw":
+            if i == 0 and source.lstrip().startswith("---"):
+                parts.append(source.strip())
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(source)
+        elif cell.cell_type == "code":
+            longest = max((len(m) for m in re.findall(r"`{3,}", source)), default=0)
+            ticks = "`" * max(3, longest + 1)
+            parts.append(f"{ticks}{{python}}\n{source}\n{ticks}")
+            stored[code_index] = stored_outputs(cell)
+            code_index += 1
+    return "\n\n".join(parts) + "\n", stored
+
+
+def parse_notebook(path: Path, rel: str, root: Path) -> Document:
+    """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs."""
+    nb = _read(path, rel)
+    text, stored = notebook_text(nb)
+    return parse_text(text, path, rel, root, stored)
+
+
+def notebook_cells(path: Path, rel: str) -> list[Cell]:
+    """A notebook's code cells with their options and stored outputs (for embedding)."""
+    nb = _read(path, rel)
+    text, stored = notebook_text(nb)
+    return parse_text(text, path, rel, path.parent, stored).cells

@@ -1,0 +1,353 @@
+-- Quarto's block syntax as HTML, run by pandoc on every page:
+-- figure, table and listing floats (divs, images, tables, code blocks with #fig-/#tbl-/#lst-
+-- ids, and sub-floats with (a), (b)), panel layouts, callouts (titles, collapse, appearance,
+-- icon), tabsets, theorem-like blocks and proofs, and .content-visible / .content-hidden.
+-- Numbers come from the engine through the `book-xref` metadata (id -> {title, number}).
+
+local xref = {}
+local callout_titles = {note = "Note", tip = "Tip", warning = "Warning",
+                        important = "Important", caution = "Caution"}
+local float_kinds = {fig = "figure", tbl = "table", lst = "listing"}
+local theorem_kinds = {thm = true, lem = true, cor = true, prp = true, cnj = true, def = true,
+                       exm = true, exr = true, sol = true, rem = true, alg = true}
+local cap_location = {fig = "bottom", tbl = "top", lst = "top"}
+local tabset_count = 0
+
+local function esc(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"):gsub('"', "&quot;"))
+end
+
+local function raw(s) return pandoc.RawBlock("html", s) end
+
+local function prefix_of(id)
+  return (id or ""):match("^(%a+)%-")
+end
+
+local function entry(id)
+  local e = xref[id]
+  if not e then return nil end
+  return {title = pandoc.utils.stringify(e.title or ""),
+          number = pandoc.utils.stringify(e.number or ""),
+          sub = pandoc.utils.stringify(e.sub or "")}
+end
+
+local function html_inlines(inlines)
+  return pandoc.write(pandoc.Pandoc({pandoc.Plain(inlines)}), "html")
+end
+
+local function layout_class(attrs)
+  local ncol = tonumber(attrs["layout-ncol"] or "")
+  local layout = attrs["layout"]
+  if not ncol and layout then
+    local first = layout:match("%[%s*%[([^%]]*)%]")
+    if first then
+      ncol = select(2, first:gsub(",", ",")) + 1
+    end
+  end
+  if not ncol and attrs["layout-nrow"] then ncol = 0 end
+  if ncol then return " layout-grid layout-ncol-" .. tostring(ncol) end
+  return ""
+end
+
+-- The caption label ("Figure 1.2:" or "(a)") as HTML.
+local function caption_html(id, caption_inlines)
+  local e = entry(id)
+  local text = caption_inlines and html_inlines(caption_inlines) or ""
+  if e and e.sub ~= "" then
+    return '<span class="float-number">(' .. esc(e.sub) .. ')</span> ' .. text
+  end
+  if e then
+    return '<span class="float-number">' .. esc(e.title .. " " .. e.number) .. ':</span> ' .. text
+  end
+  return text
+end
+
+local function float_blocks(id, classes, content, caption_inlines, location, attrs)
+  local kind = prefix_of(id) or "fig"
+  local loc = location or cap_location[kind] or "bottom"
+  local cls = "book-float quarto-float float-" .. (float_kinds[kind] or "figure")
+    .. " caption-" .. loc .. layout_class(attrs or {})
+  if classes and #classes > 0 then cls = cls .. " " .. table.concat(classes, " ") end
+  local out = {raw('<figure id="' .. esc(id) .. '" class="' .. cls .. '">')}
+  local cap = raw("<figcaption>" .. caption_html(id, caption_inlines) .. "</figcaption>")
+  if loc == "top" then table.insert(out, cap) end
+  table.insert(out, raw('<div class="float-content">'))
+  for _, b in ipairs(content) do table.insert(out, b) end
+  table.insert(out, raw("</div>"))
+  if loc ~= "top" then table.insert(out, cap) end
+  table.insert(out, raw("</figure>"))
+  return out
+end
+
+local function split_caption(div)
+  local blocks = div.content
+  if div.attributes["nocaption"] then return blocks, nil end
+  local last = blocks[#blocks]
+  if last and (last.t == "Para" or last.t == "Plain") then
+    local content = {}
+    for i = 1, #blocks - 1 do content[i] = blocks[i] end
+    return content, last.content
+  end
+  return blocks, nil
+end
+
+local function grid_items(blocks, attrs)
+  if layout_class(attrs) == "" then return blocks end
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if b.t == "RawBlock" then
+      table.insert(out, b)
+    else
+      table.insert(out, raw('<div class="layout-cell">'))
+      table.insert(out, b)
+      table.insert(out, raw("</div>"))
+    end
+  end
+  return out
+end
+
+local render_div
+
+local function walk_blocks(blocks)
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if b.t == "Div" then
+      for _, r in ipairs(render_div(b)) do table.insert(out, r) end
+    else
+      table.insert(out, b)
+    end
+  end
+  return out
+end
+
+local function format_matches(value)
+  if not value then return nil end
+  for fmt in value:gmatch("[^%s,]+") do
+    if fmt == "html" or fmt == "html5" or fmt == "html:js" or fmt == "html4" then
+      return true
+    end
+  end
+  return false
+end
+
+local function render_callout(div, kind)
+  local title = div.attributes["title"]
+  local body = div.content
+  local title_html
+  if title then
+    title_html = esc(title)
+  elseif body[1] and body[1].t == "Header" then
+    title_html = html_inlines(body[1].content)
+    body = {table.unpack(body, 2)}
+  end
+  local id = div.identifier
+  local e = id ~= "" and entry(id) or nil
+  if not title_html then title_html = callout_titles[kind] end
+  if e then
+    title_html = esc(e.title .. " " .. e.number) .. (title_html ~= callout_titles[kind]
+      and (": " .. title_html) or "")
+  end
+  local appearance = div.attributes["appearance"] or "default"
+  local cls = "callout callout-" .. kind .. " callout-appearance-" .. appearance
+  if div.attributes["icon"] == "false" then cls = cls .. " callout-no-icon" end
+  for _, c in ipairs(div.classes) do
+    if not c:match("^callout%-") then cls = cls .. " " .. c end
+  end
+  local idattr = id ~= "" and (' id="' .. esc(id) .. '"') or ""
+  local collapse = div.attributes["collapse"]
+  local out = {}
+  if collapse == "true" or collapse == "false" then
+    local open = collapse == "false" and " open" or ""
+    table.insert(out, raw('<details class="' .. cls .. '"' .. idattr .. open .. '>'
+      .. '<summary class="callout-title">' .. title_html .. "</summary>"
+      .. '<div class="callout-body">'))
+    for _, b in ipairs(walk_blocks(body)) do table.insert(out, b) end
+    table.insert(out, raw("</div></details>"))
+  else
+    table.insert(out, raw('<div class="' .. cls .. '"' .. idattr .. '>'
+      .. '<p class="callout-title">' .. title_html .. "</p>"
+      .. '<div class="callout-body">'))
+    for _, b in ipairs(walk_blocks(body)) do table.insert(out, b) end
+    table.insert(out, raw("</div></div>"))
+  end
+  return out
+end
+
+local function render_tabset(div)
+  tabset_count = tabset_count + 1
+  local base = "tabset-" .. tabset_count
+  local level
+  for _, b in ipairs(div.content) do
+    if b.t == "Header" then level = b.level; break end
+  end
+  if not level then return walk_blocks(div.content) end
+  local tabs = {}
+  local current
+  for _, b in ipairs(div.content) do
+    if b.t == "Header" and b.level == level then
+      current = {title = b.content, blocks = {}}
+      table.insert(tabs, current)
+    elseif current then
+      table.insert(current.blocks, b)
+    end
+  end
+  local buttons = {}
+  for i, tab in ipairs(tabs) do
+    local sel = i == 1 and "true" or "false"
+    table.insert(buttons, '<button type="button" role="tab" id="' .. base .. "-" .. i
+      .. '-tab" aria-controls="' .. base .. "-" .. i .. '" aria-selected="' .. sel
+      .. '" tabindex="' .. (i == 1 and "0" or "-1") .. '">' .. html_inlines(tab.title)
+      .. "</button>")
+  end
+  local cls = "panel-tabset"
+  for _, c in ipairs(div.classes) do
+    if c ~= "panel-tabset" then cls = cls .. " " .. c end
+  end
+  local group = div.attributes["group"]
+  local out = {raw('<div class="' .. cls .. '"' .. (group and (' data-group="' .. esc(group)
+    .. '"') or "") .. '><div class="tab-list" role="tablist">' .. table.concat(buttons)
+    .. "</div>")}
+  for i, tab in ipairs(tabs) do
+    table.insert(out, raw('<div class="tab-panel' .. (i == 1 and " active" or "")
+      .. '" role="tabpanel" id="' .. base .. "-" .. i .. '" aria-labelledby="' .. base .. "-"
+      .. i .. '-tab"><p class="tab-title">' .. html_inlines(tab.title) .. "</p>"))
+    for _, b in ipairs(walk_blocks(tab.blocks)) do table.insert(out, b) end
+    table.insert(out, raw("</div>"))
+  end
+  table.insert(out, raw("</div>"))
+  return out
+end
+
+local theorem_names = {thm = "Theorem", lem = "Lemma", cor = "Corollary", prp = "Proposition",
+  cnj = "Conjecture", def = "Definition", exm = "Example", exr = "Exercise", sol = "Solution",
+  rem = "Remark", alg = "Algorithm"}
+
+local function render_theorem(div, kind)
+  local body = div.content
+  local name = div.attributes["name"]
+  if not name and body[1] and body[1].t == "Header" then
+    name = pandoc.utils.stringify(body[1].content)
+    body = {table.unpack(body, 2)}
+  end
+  local e = entry(div.identifier)
+  local label = e and (e.title .. " " .. e.number) or theorem_names[kind]
+  local head = "<strong>" .. esc(label) .. (name and (" (" .. esc(name) .. ")") or "")
+    .. "</strong> "
+  local out = {raw('<div id="' .. esc(div.identifier) .. '" class="theorem theorem-' .. kind
+    .. '"><p class="theorem-title">' .. head .. "</p>")}
+  for _, b in ipairs(walk_blocks(body)) do table.insert(out, b) end
+  table.insert(out, raw("</div>"))
+  return out
+end
+
+render_div = function(div)
+  local id = div.identifier
+  local prefix = prefix_of(id)
+  local attrs = div.attributes
+  if div.classes:includes("content-visible") or div.classes:includes("content-hidden") then
+    local shown
+    local when, unless = format_matches(attrs["when-format"]),
+      format_matches(attrs["unless-format"])
+    if div.classes:includes("content-visible") then
+      shown = (when == nil or when) and not unless
+    else
+      shown = not ((when == nil and unless == nil) or when or (unless == false))
+    end
+    return shown and walk_blocks(div.content) or {}
+  end
+  for _, c in ipairs(div.classes) do
+    local kind = c:match("^callout%-(%a+)$")
+    if kind and callout_titles[kind] then return render_callout(div, kind) end
+  end
+  if div.classes:includes("panel-tabset") then return render_tabset(div) end
+  if prefix and theorem_kinds[prefix] then return render_theorem(div, prefix) end
+  if div.classes:includes("proof") or div.classes:includes("solution")
+      or div.classes:includes("remark") then
+    local word = div.classes:includes("proof") and "Proof" or
+      (div.classes:includes("solution") and "Solution" or "Remark")
+    local out = {raw('<div class="proof"><p class="proof-title"><em>' .. word .. ".</em></p>")}
+    for _, b in ipairs(walk_blocks(div.content)) do table.insert(out, b) end
+    table.insert(out, raw("</div>"))
+    return out
+  end
+  if prefix and float_kinds[prefix] then
+    local content, caption = split_caption(div)
+    local loc = attrs[prefix .. "-cap-location"] or attrs["cap-location"]
+    local classes = {}
+    for _, c in ipairs(div.classes) do table.insert(classes, c) end
+    return float_blocks(id, classes, grid_items(walk_blocks(content), attrs), caption, loc,
+                        attrs)
+  end
+  local layout = layout_class(attrs)
+  if layout ~= "" then
+    div.classes:insert("layout-grid")
+    div.classes:insert(layout:match("layout%-ncol%-%d+"))
+    div.content = grid_items(walk_blocks(div.content), attrs)
+    return {div}
+  end
+  div.content = walk_blocks(div.content)
+  return {div}
+end
+
+local function top_blocks(blocks, divs)
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if b.t == "Div" and divs then
+      for _, r in ipairs(render_div(b)) do table.insert(out, r) end
+    elseif b.t == "Figure" and prefix_of(b.identifier) and float_kinds[prefix_of(b.identifier)]
+        then
+      local cap = b.caption.long[1] and b.caption.long[1].content or nil
+      local content = pandoc.walk_block(pandoc.Div(b.content), {
+        Image = function(img)
+          local alt = img.attributes["fig-alt"]
+          img.attributes["fig-alt"] = nil
+          if alt then img.caption = {pandoc.Str(alt)} else img.caption = {} end
+          return img
+        end}).content
+      for _, r in ipairs(float_blocks(b.identifier, b.classes, content, cap, nil, b.attributes))
+        do table.insert(out, r) end
+    elseif b.t == "Table" and prefix_of(b.identifier) == "tbl" then
+      local cap = b.caption.long[1] and b.caption.long[1].content or nil
+      local id = b.identifier
+      b.identifier = ""
+      b.caption = pandoc.Caption({})
+      for _, r in ipairs(float_blocks(id, {}, {b}, cap, nil, {})) do table.insert(out, r) end
+    elseif b.t == "CodeBlock" and prefix_of(b.identifier) == "lst" then
+      local id = b.identifier
+      local cap = b.attributes["lst-cap"]
+      b.identifier = ""
+      b.attributes["lst-cap"] = nil
+      local inl = cap and pandoc.read(cap, "markdown").blocks[1] or nil
+      for _, r in ipairs(float_blocks(id, {}, {b}, inl and inl.content or nil, nil, {})) do
+        table.insert(out, r)
+      end
+    else
+      table.insert(out, b)
+    end
+  end
+  return out
+end
+
+function Pandoc(doc)
+  local meta = doc.meta["book-xref"]
+  if meta then
+    for k, v in pairs(meta) do xref[k] = v end
+  end
+  doc.meta["book-xref"] = nil
+  -- Figures, tables and listings can sit inside any block (a div, a list): walk them all.
+  doc.blocks = top_blocks(doc.blocks, true)
+  doc = doc:walk({
+    Image = function(img)
+      local alt = img.attributes["fig-alt"]
+      if alt then
+        img.attributes["fig-alt"] = nil
+        img.caption = {pandoc.Str(alt)}
+        return img
+      end
+    end,
+  })
+  doc = doc:walk({
+    Blocks = function(blocks) return pandoc.Blocks(top_blocks(blocks, false)) end,
+  })
+  return doc
+end

@@ -1,0 +1,212 @@
+"""Quarto shortcodes: `include` and `embed` (read while parsing), and the inline ones
+(`meta`, `var`, `env`, `pagebreak`, `kbd`, `video`) replaced in a page's Markdown.
+
+`{{{< name >}}}` is Quarto's escape: it shows the shortcode itself. An unknown shortcode is left
+out with a note naming file and line.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from bookengine.qmd import Cell, Document
+
+SHORTCODE_RE = re.compile(r"(?P<open>\{\{\{?)<\s*(?P<body>.*?)\s*>(?P<close>\}\}\}?)")
+INCLUDE_RE = re.compile(r"^\s*\{\{<\s*include\s+(?P<target>.+?)\s*>\}\}\s*$")
+EMBED_RE = re.compile(r"^\{\{<\s*embed\s+(?P<target>.+?)\s*>\}\}$")
+MAX_DEPTH = 20
+BLOCK_SHORTCODES = ("pagebreak", "video")
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogg": "video/ogg",
+               ".ogv": "video/ogg", ".mov": "video/quicktime"}
+
+
+def expand_includes(lines: list[str], origins: list[tuple[str, int]], path: Path, root: Path,
+                    depth: int = 0) -> tuple[list[str], list[tuple[str, int]], list[Path]]:
+    """Replace `{{< include file >}}` lines with the file's text, recursively.
+
+    Paths are relative to the including file (or to the project with a leading `/`). Returns
+    the lines, each line's (file, line) origin, and the files read.
+    """
+    from bookengine.qmd import SourceError, read_text
+
+    out: list[str] = []
+    out_origins: list[tuple[str, int]] = []
+    included: list[Path] = []
+    in_fence = ""
+    for line, origin in zip(lines, origins, strict=True):
+        stripped = line.strip()
+        fence = re.match(r"^(`{3,}|~{3,})", stripped)
+        if fence and (not in_fence or stripped == in_fence[0] * len(stripped)):
+            in_fence = "" if in_fence else fence.group(1)
+        m = None if in_fence else INCLUDE_RE.match(line)
+        if not m:
+            out.append(line)
+            out_origins.append(origin)
+            continue
+        if depth >= MAX_DEPTH:
+            raise SourceError(origin[0], origin[1], "includes nest too deeply (an include "
+                              "cycle?)")
+        target = m.group("target").strip("\"'")
+        file = (root / target.lstrip("/")) if target.startswith("/") else path.parent / target
+        rel = _rel(file, root)
+        if not file.is_file():
+            raise SourceError(origin[0], origin[1], f"included file {target} does not exist")
+        text = read_text(file, rel)
+        sub = text.split("\n")
+        if sub and sub[0].strip() == "---":  # an included file's front matter is dropped
+            end = next((i for i in range(1, len(sub)) if sub[i].strip() in ("---", "...")), 0)
+            sub = [""] * (end + 1) + sub[end + 1:]
+        sub_lines, sub_origins, sub_included = expand_includes(
+            sub, [(rel, n) for n in range(1, len(sub) + 1)], file, root, depth + 1)
+        out.extend(sub_lines)
+        out_origins.extend(sub_origins)
+        included += [file, *sub_included]
+    return out, out_origins, included
+
+
+def _rel(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def embedded_cells(target: str, doc: Document, line: int) -> list[Cell]:
+    """The cells `{{< embed file#label >}}` brings into a page (their `index` set by the caller).
+
+    From a notebook: the labelled cell with its stored outputs (without `#label`, the whole
+    notebook's outputs). From a `.qmd`: its Python cells up to the labelled one run in this page
+    (hidden), and the labelled one is shown, as Quarto renders the `.qmd` to embed from it.
+    """
+    from bookengine.notebooks import notebook_cells
+    from bookengine.qmd import Cell, parse_text, read_text
+
+    words = target.split()
+    file_part, _, label = words[0].strip("\"'").partition("#")
+    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+    echo = options.get("echo", "false") == "true"
+    file = doc.path.parent / file_part
+    file_rel = os.path.normpath(os.path.join(os.path.dirname(doc.rel), file_part))
+    if not file.is_file():
+        raise doc.error(line, f"embedded file {file_part} does not exist")
+    doc.included.append(file)
+    if file.suffix == ".ipynb":
+        cells = notebook_cells(file, file_rel)
+    elif file.suffix in (".qmd", ".md"):
+        source = parse_text(read_text(file, file_rel), file, file_rel, file.parent)
+        doc.included.extend(source.included)
+        cells = [c for c in source.cells if c.lang == "python"]
+    else:
+        raise doc.error(line, f"cannot embed from {file_part}: only .ipynb and .qmd files")
+    if not label:
+        outputs = [o for c in cells for o in (c.stored or [])]
+        return [Cell("\n\n".join(c.code for c in cells), {"echo": False}, line, 0, "python",
+                     outputs)]
+    chosen = next((k for k, c in enumerate(cells) if c.label == label), None)
+    if chosen is None:
+        raise doc.error(line, f"{file_part} has no cell labelled {label}")
+    cell = cells[chosen]
+    shown = Cell(cell.code, {**cell.options, "echo": echo}, line, 0, "python",
+                 None if cell.stored is None else list(cell.stored))
+    if file.suffix == ".ipynb":
+        return [shown]
+    setup = [Cell(c.code, {"include": False}, line, 0, "python") for c in cells[:chosen]
+             if c.executes]
+    return [*setup, shown]
+
+
+def lookup(mapping: Any, dotted: str) -> Any:
+    """`a.b.c` looked up in nested mappings; None when any part is missing."""
+    node = mapping
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def read_variables(root: Path) -> dict[str, Any]:
+    """The project's `_variables.yml` (empty when there is none)."""
+    path = root / "_variables.yml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+def replace_inline(text: str, where: str, meta: dict[str, Any], variables: dict[str, Any],
+                   notes: list[str]) -> str:
+    """Replace the inline shortcodes in one line of Markdown; values are escaped."""
+    if "{{<" not in text:
+        return text
+
+    def sub(m: re.Match) -> str:
+        if m.group("open") == "{{{" and m.group("close") == "}}}":
+            body = html.escape(m.group("body")).replace("`", "&#96;")
+            return f"`{{{{&lt; {body} &gt;}}}}`{{=html}}"
+        try:
+            args = shlex.split(m.group("body"))
+        except ValueError:
+            args = m.group("body").split()
+        if not args:
+            return ""
+        name, rest = args[0], args[1:]
+        value = _shortcode(name, rest, meta, variables)
+        if value is not None and name in BLOCK_SHORTCODES and text.strip() == m.group(0):
+            return "```{=html}\n" + value[1:-len("`{=html}")] + "\n```"  # a block of its own
+        if value is None:
+            notes.append(f"{where}: shortcode `{m.group(0)}` is not known to this engine; "
+                         "left out")
+            return ""
+        return value
+
+    return SHORTCODE_RE.sub(sub, text)
+
+
+def _shortcode(name: str, args: list[str], meta: dict[str, Any],
+               variables: dict[str, Any]) -> str | None:
+    positional = [a for a in args if "=" not in a]
+    keyword = dict(a.split("=", 1) for a in args if "=" in a)
+    first = positional[0] if positional else ""
+    if name == "meta":
+        value = lookup(meta, first)
+        return "" if value is None else _text(value)
+    if name == "var":
+        value = lookup(variables, first)
+        return "?var:" + first if value is None else _text(value)
+    if name == "env":
+        value = os.environ.get(first, positional[1] if len(positional) > 1 else "")
+        return _text(value)
+    if name == "pagebreak":
+        return '`<div class="page-break"></div>`{=html}'
+    if name == "kbd":
+        keys = first or keyword.get("win") or keyword.get("linux") or keyword.get("mac", "")
+        return f"`<kbd>{html.escape(keys)}</kbd>`{{=html}}"
+    if name == "video":
+        src = first or keyword.get("src", "")
+        title = keyword.get("title", "")
+        if re.match(r"^[a-z]+://", src):
+            label = html.escape(title or src)
+            return f'`<a class="video-link" href="{html.escape(src)}">{label}</a>`{{=html}}'
+        mime = VIDEO_TYPES.get(Path(src).suffix.lower(), "")
+        type_attr = f' type="{mime}"' if mime else ""
+        title_attr = f' title="{html.escape(title)}"' if title else ""
+        return (f'`<video class="video" controls preload="metadata"{title_attr}>'
+                f'<source src="{html.escape(src)}"{type_attr}>'
+                f'<a href="{html.escape(src)}">{html.escape(title or src)}</a></video>`{{=html}}')
+    return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    escaped = html.escape(str(value), quote=False).replace("`", "&#96;")
+    return f"`{escaped}`{{=html}}"
