@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, search
-from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
+from bookengine import citation, forkserver, search, sitestamp
+from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
 from bookengine.execute import ExecResult, execute
@@ -37,6 +37,7 @@ from bookengine.publish import (
 from bookengine.qmd import Document, SourceError, parse
 
 ASSETS = Path(__file__).parent / "assets"
+ENGINE_SUFFIXES = (".py", ".html", ".css", ".js")
 
 
 class BuildError(Exception):
@@ -112,8 +113,9 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         mark = time.perf_counter()
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
         report.stages["execute"] = time.perf_counter() - mark
-        key = _site_key(config, docs)
+        key, records = _site_key(config, docs)
         if _site_is_current(config, key):
+            _write_stamp(config, docs, records, config.output_path.resolve().name)
             report.seconds = time.perf_counter() - started
             report.site = config.output_path
             return report
@@ -137,28 +139,79 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
             raise
         switch_site(config.root, config.output_dir, build_dir)
         (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
+        _write_stamp(config, docs, records, build_dir.name)
         clean_old_builds(config.root, config.output_dir)
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
 
 
-def _site_key(config: BookConfig, docs: list[Document]) -> str:
-    """One hash over everything a published site is made from."""
+def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
+    """One hash over everything a published site is made from, and the record of each of those
+    files (see `sitestamp`)."""
     digest = hashlib.sha256()
     cache = Cache(config)
+    root = config.root
+    records: list[dict] = []
+
+    def record(path: Path) -> str:
+        rec = sitestamp.entry(root, path)
+        records.append(rec)
+        return rec["sha256"]
+
     for doc in docs:
         digest.update(doc.rel.encode())
-        digest.update(file_hash(doc.path).encode())
-        digest.update(json.dumps(cache.stored_inputs(doc.rel), sort_keys=True).encode())
+        digest.update(record(doc.path).encode())
+        inputs = cache.stored_inputs(doc.rel)
+        digest.update(json.dumps(inputs, sort_keys=True).encode())
+        records.extend(sitestamp.entry(root, root / name) for name in inputs
+                       if (root / name).is_file())
         entry = cache.entry_path(doc.rel)
-        digest.update(file_hash(entry).encode() if entry.is_file() else b"-")
-    for extra in ["_quarto.yml", *config.bibliography, citation.CHANGELOG]:
-        path = config.root / extra
-        digest.update(file_hash(path).encode() if path.is_file() else b"-")
-    digest.update(tree_hash([Path(__file__).resolve().parent],
-                            (".py", ".html", ".css", ".js")).encode())
-    return digest.hexdigest()
+        digest.update(record(entry).encode() if entry.is_file() else b"-")
+    for extra in [*config.bibliography, citation.CHANGELOG]:
+        path = root / extra
+        digest.update(record(path).encode() if path.is_file() else b"-")
+    for rec in sitestamp.config_entries(root):
+        records.append(rec)
+        digest.update(f"{rec['path']}:{rec['sha256']}".encode())
+    for path in sitestamp.tree_files(ENGINE_DIR, ENGINE_SUFFIXES):
+        digest.update(f"{path.relative_to(ENGINE_DIR)}:{record(path)}".encode())
+    return digest.hexdigest(), records
+
+
+def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
+                 build_name: str) -> None:
+    """Record the live build for the no-op check, if every file still holds what the build used
+    (a file edited during the build leaves no stamp, so the next publish looks properly)."""
+    root = config.root
+    state = root / STATE_DIR
+    (state / sitestamp.STAMP_FILE).unlink(missing_ok=True)
+    cache = Cache(config)
+    fingerprint = Fingerprint.of(config)
+    by_path = {r["path"]: r for r in records}
+    for doc in docs:
+        try:
+            stored = json.loads(cache.entry_path(doc.rel).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if stored.get("source") != by_path[doc.rel]["sha256"] or any(
+                stored.get(part) != getattr(fingerprint, part)
+                for part in ("library", "lock", "engine", "options")):
+            return
+        for name, used in stored.get("inputs", {}).items():
+            if name not in by_path or by_path[name]["sha256"] != used:
+                return
+    code = [root / p for p in config.library]
+    lock = root / config.lock if config.lock else None
+    files = list(records)
+    for path in sorted({f for base in code for f in sitestamp.tree_files(base, (".py",))}):
+        files.append(sitestamp.entry(root, path))
+    if lock and lock.is_file():
+        files.append(sitestamp.entry(root, lock))
+    trees = [sitestamp.tree_record(root, base, (".py",)) for base in code]
+    trees.append(sitestamp.tree_record(root, ENGINE_DIR, ENGINE_SUFFIXES))
+    sitestamp.write(state, root, site=config.output_dir, build=build_name,
+                    pages=[d.rel for d in docs], files=files, trees=trees)
 
 
 def _site_is_current(config: BookConfig, key: str) -> bool:
