@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
 from bookengine.execute import ExecResult, execute
-from bookengine.figures import StaticRenderer
+from bookengine.figures import StaticRenderer, chart_spec, write_vega_bundle
 from bookengine.layout import Layout, figure_files, insert_figures
 from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (
@@ -110,40 +112,52 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
-        mark = time.perf_counter()
-        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
-        report.stages["execute"] = time.perf_counter() - mark
-        key, records = _site_key(config, docs)
-        if _site_is_current(config, key):
-            _write_stamp(config, docs, records, config.output_path.resolve().name)
-            report.seconds = time.perf_counter() - started
-            report.site = config.output_path
-            return report
-        mark = time.perf_counter()
-        pages = _convert_pages(config, docs, results, numbers, targets, log)
-        report.stages["convert"] = time.perf_counter() - mark
-        build_dir = new_build_dir(config.root)
+        renderer = StaticRenderer(config.root / STATE_DIR / "render",
+                                  workers=max(1, (os.cpu_count() or 1) // 2))
         try:
-            mark = time.perf_counter()
-            _write_site(config, pages, build_dir)
-            report.stages["write"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            problems = check_site(build_dir)
-            report.stages["check"] = time.perf_counter() - mark
-            if problems:
-                raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
-        except Exception as exc:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            if isinstance(exc, PublishError | SourceError):
-                raise BuildError([str(exc)]) from exc
-            raise
-        switch_site(config.root, config.output_dir, build_dir)
-        (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
-        _write_stamp(config, docs, records, build_dir.name)
-        clean_old_builds(config.root, config.output_dir)
+            if _publish(config, docs, numbers, targets, report, renderer, jobs, log):
+                renderer.prune()
+        finally:
+            renderer.close()
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
+
+
+def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
+             targets: dict[str, Target], report: BuildReport, renderer: StaticRenderer,
+             jobs: int | None, log: Callable[[str], None]) -> bool:
+    """Execute, convert, write and check; switch the site. False when the site was current."""
+    mark = time.perf_counter()
+    results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, renderer)
+    report.stages["execute"] = time.perf_counter() - mark
+    key, records = _site_key(config, docs)
+    if _site_is_current(config, key):
+        _write_stamp(config, docs, records, config.output_path.resolve().name)
+        return False
+    mark = time.perf_counter()
+    pages = _convert_pages(config, docs, results, numbers, targets, log)
+    report.stages["convert"] = time.perf_counter() - mark
+    build_dir = new_build_dir(config.root)
+    try:
+        mark = time.perf_counter()
+        _write_site(config, pages, build_dir, renderer)
+        report.stages["write"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        problems = check_site(build_dir)
+        report.stages["check"] = time.perf_counter() - mark
+        if problems:
+            raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
+    except Exception as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(exc, PublishError | SourceError):
+            raise BuildError([str(exc)]) from exc
+        raise
+    switch_site(config.root, config.output_dir, build_dir)
+    (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
+    _write_stamp(config, docs, records, build_dir.name)
+    clean_old_builds(config.root, config.output_dir)
+    return True
 
 
 def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
@@ -239,8 +253,12 @@ def _parse_pages(config: BookConfig) -> list[Document]:
 
 
 def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport, jobs: int,
-                   log: Callable[[str], None]) -> dict[str, ExecResult]:
-    """Reuse stored results where nothing changed; execute the rest in parallel kernels."""
+                   log: Callable[[str], None],
+                   renderer: StaticRenderer | None = None) -> dict[str, ExecResult]:
+    """Reuse stored results where nothing changed; execute the rest in parallel kernels.
+
+    With a `renderer`, each page's charts start rendering as soon as its result is in.
+    """
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
@@ -250,6 +268,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         decision = decisions[doc.rel]
         if decision.fresh and decision.result is not None:
             results[doc.rel] = decision.result
+            if stale and renderer is not None:
+                _start_renders(renderer, decision.result)
 
     def run(doc: Document) -> tuple[Document, str, ExecResult]:
         source_hash = file_hash(doc.path)
@@ -258,19 +278,22 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         cwd = config.root if config.execute_dir == "project" else doc.path.parent
         return doc, source_hash, execute(doc, config.root, cwd, fork_socket=fork_socket)
 
-    failures: list[str] = []
+    failures: dict[str, str] = {}
     needs_kernel = [d for d in stale if d.cells or d.inlines]
     # The fork server costs one import of the preload modules up front: worth it only when
     # each worker would otherwise start several kernels of its own.
     preload = list(config.preload) if len(needs_kernel) > 2 * jobs else []
     with forkserver.running(preload) if preload else contextlib.nullcontext() as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
-        for doc, source_hash, result in pool.map(run, stale):
+        for future in as_completed([pool.submit(run, doc) for doc in stale]):
+            doc, source_hash, result = future.result()
             if result.failure:
-                failures.append(result.failure.describe(doc.rel))
+                failures[doc.rel] = result.failure.describe(doc.rel)
                 continue
             cache.store(doc.rel, fingerprint, source_hash, result)
             results[doc.rel] = result
+            if renderer is not None:
+                _start_renders(renderer, result)
     for doc in docs:
         decision = decisions[doc.rel]
         if decision.fresh:
@@ -281,8 +304,17 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     for line in report.summary().splitlines()[:-1]:
         log(line)
     if failures:
-        raise BuildError(failures)
+        raise BuildError([failures[d.rel] for d in docs if d.rel in failures])
     return results
+
+
+def _start_renders(renderer: StaticRenderer, result: ExecResult) -> None:
+    """Start the static drawings of a page's charts (and the Vega bundle, if missing)."""
+    for outputs in result.outputs.values():
+        spec = chart_spec(outputs)
+        if spec is not None:
+            renderer.submit(spec)
+            _vega_bundle(renderer)
 
 
 def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
@@ -316,21 +348,19 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
     return [c for c in converted if isinstance(c, ConvertedPage)]
 
 
-def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> None:
+def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
+                renderer: StaticRenderer) -> None:
     """Lay out every page and write pages, figures, assets and the search index."""
-    state = config.root / STATE_DIR
-    renderer = StaticRenderer(state / "render")
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):
         shutil.copyfile(asset, out / "assets" / asset.name)
-    if any(p.figures for p in pages):
-        shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
+    figures = [fig for page in pages for fig in page.figures]
+    if figures:
+        shutil.copyfile(_vega_bundle(renderer, wait=True), out / "assets" / "vega.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
-    figures = [fig for page in pages for fig in page.figures]
-    rendered = dict(zip([f.label for f in figures],
-                        renderer.render_all([f.spec for f in figures], os.cpu_count() or 1),
+    rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
                         strict=True))
     for page in pages:
         try:
@@ -341,36 +371,34 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
     search.write_index(pages, out / "search-index.json")
 
 
-def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
+def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
                 config: BookConfig, version_date: str | None, changes: dict[str, str]) -> None:
-    """Write one page with its figures' SVG, PNG and CSV files."""
-    svgs: dict[str, str] = {}
+    """Write one page with its figures' SVG and CSV files."""
     for fig in page.figures:
-        svg, png = rendered[fig.label]
-        svgs[fig.label] = svg
         files = figure_files(fig)
         target = out / files["svg"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(svg, encoding="utf-8")
-        (out / files["png"]).write_bytes(png)
+        target.write_text(rendered[fig.label], encoding="utf-8")
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
     extra = citation.page_extras(config, page, version_date, changes)
-    body = insert_figures(page.body, page, svgs, extra)
+    body = insert_figures(page.body, page, rendered, extra)
     html = layout.render(page, body, extra)
     dest = out / page.href
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(html, encoding="utf-8")
 
 
-def vega_bundle(state: Path) -> Path:
-    """The self-hosted Vega, Vega-Lite and vega-embed bundle, generated once and reused."""
-    import vl_convert as vlc
-
-    version = f"{vlc.get_vega_version()}-{vlc.get_vegalite_versions()[-1]}"
-    path = state / "assets" / f"vega-{version}.js"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-        tmp.replace(path)
+def _vega_bundle(renderer: StaticRenderer, wait: bool = False) -> Path:
+    """The self-hosted Vega, Vega-Lite and vega-embed bundle, made once per installed vl-convert
+    (in a render worker, while kernels run) and kept beside the Python environment, where
+    `make clean` leaves it; under `.book/assets` when that is not writable."""
+    version = importlib.metadata.version("vl-convert-python")
+    shared = Path(sys.prefix) / "share" / "bookengine"
+    base = shared if os.access(sys.prefix, os.W_OK) else renderer.dir.parent / "assets"
+    path = base / f"vega-bundle-{version}.js"
+    if path.is_file():
+        return path
+    job = renderer.once(write_vega_bundle, path)
+    if wait:
+        job.result()
     return path
