@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, search, sitestamp
+from bookengine import citation, forkserver, generations, search, sitestamp
 from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -322,13 +322,16 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
                    log: Callable[[str], None] = print) -> list[ConvertedPage]:
     """Substitute outputs into each page's Markdown and convert it with pandoc."""
     notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
+    convert_dir = config.root / STATE_DIR / "convert"
+    converted_texts: list[str] = []
 
     def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
         doc, num = pair
         try:
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
                                               notes[doc.rel])
-            html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
+            html_text = run_pandoc(markdown, config, doc.rel, convert_dir)
+            converted_texts.append(html_text)
             body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
@@ -345,6 +348,8 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
     problems = [c for c in converted if isinstance(c, str)]
     if problems:
         raise BuildError(problems)
+    generations.prune(convert_dir, generations.names_holding(convert_dir, converted_texts,
+                                                             "*.html"), "*.html")
     return [c for c in converted if isinstance(c, ConvertedPage)]
 
 

@@ -235,18 +235,9 @@ class StaticRenderer:
 
     def prune(self) -> None:
         """Delete the drawings neither this build nor the previous one used."""
-        record = self.dir / "used.json"
-        try:
-            previous = set(json.loads(record.read_text(encoding="utf-8"))["current"])
-        except (OSError, ValueError, KeyError, TypeError):
-            previous = set()
-        keep = self.used | previous
-        for path in self.dir.glob("*.svg"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
-        tmp = record.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps({"current": sorted(self.used)}), encoding="utf-8")
-        tmp.replace(record)
+        from bookengine.generations import prune
+
+        prune(self.dir, self.used, "*.svg")
 
 
 def _start_worker() -> None:
