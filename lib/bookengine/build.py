@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, generations, search, sitestamp
+from bookengine import citation, forkserver, generations, search, sitecheck, sitestamp
 from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import ConvertedPage, add_heading_anchors, page_markdown, run_pandoc
@@ -31,7 +31,6 @@ from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (
     PublishError,
     build_lock,
-    check_site,
     clean_old_builds,
     new_build_dir,
     switch_site,
@@ -144,7 +143,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         _write_site(config, pages, build_dir, renderer)
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        problems = check_site(build_dir)
+        problems = sitecheck.check_build(build_dir, config.root / STATE_DIR)
         report.stages["check"] = time.perf_counter() - mark
         if problems:
             raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
@@ -362,7 +361,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         shutil.copyfile(asset, out / "assets" / asset.name)
     figures = [fig for page in pages for fig in page.figures]
     if figures:
-        shutil.copyfile(_vega_bundle(renderer, wait=True), out / "assets" / "vega.js")
+        _link_or_copy(_vega_bundle(renderer, wait=True), out / "assets" / "vega.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
     rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
@@ -374,6 +373,14 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """A hard link to a file nothing rewrites in place (a copy across file systems)."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
 
 
 def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
