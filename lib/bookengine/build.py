@@ -8,6 +8,7 @@ problem found, leaving the published site as it was.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -16,7 +17,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,20 +128,29 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
              targets: dict[str, Target], report: BuildReport, renderer: StaticRenderer,
              jobs: int | None, log: Callable[[str], None]) -> bool:
     """Execute, convert, write and check; switch the site. False when the site was current."""
-    mark = time.perf_counter()
-    results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, renderer)
-    report.stages["execute"] = time.perf_counter() - mark
-    key, records = _site_key(config, docs)
-    if _site_is_current(config, key):
-        _write_stamp(config, docs, records, config.output_path.resolve().name)
-        return False
-    mark = time.perf_counter()
-    pages = _convert_pages(config, docs, results, numbers, targets, log)
-    report.stages["convert"] = time.perf_counter() - mark
+    conversions = _Conversions(config, docs, numbers, targets)
+    try:
+        def ready(doc: Document, result: ExecResult) -> None:
+            """A page's result is in: start its drawings and its conversion."""
+            _start_renders(renderer, result)
+            conversions.start(doc, result)
+
+        mark = time.perf_counter()
+        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready)
+        report.stages["execute"] = time.perf_counter() - mark
+        key, records = _site_key(config, docs)
+        if _site_is_current(config, key):
+            _write_stamp(config, docs, records, config.output_path.resolve().name)
+            return False
+        mark = time.perf_counter()
+        pages = conversions.finish(docs, results, log)
+        report.stages["convert"] = time.perf_counter() - mark
+    finally:
+        conversions.close()
     build_dir = new_build_dir(config.root)
     try:
         mark = time.perf_counter()
-        _write_site(config, pages, build_dir, renderer)
+        output_keys = _write_site(config, pages, build_dir, renderer)
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, config.root / STATE_DIR)
@@ -155,8 +165,16 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
     switch_site(config.root, config.output_dir, build_dir)
     (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
     _write_stamp(config, docs, records, build_dir.name)
+    _write_json(config.root / STATE_DIR / OUTPUT_KEYS,
+                {"build": build_dir.name, "keys": output_keys})
     clean_old_builds(config.root, config.output_dir)
     return True
+
+
+def _write_json(path: Path, value: object) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
@@ -253,10 +271,12 @@ def _parse_pages(config: BookConfig) -> list[Document]:
 
 def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport, jobs: int,
                    log: Callable[[str], None],
-                   renderer: StaticRenderer | None = None) -> dict[str, ExecResult]:
+                   ready: Callable[[Document, ExecResult], None] | None = None,
+                   ) -> dict[str, ExecResult]:
     """Reuse stored results where nothing changed; execute the rest in parallel kernels.
 
-    With a `renderer`, each page's charts start rendering as soon as its result is in.
+    `ready` is called with each page's result as soon as it is in (for the stored ones, only
+    when some page is stale: otherwise the site may well be current).
     """
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
@@ -267,8 +287,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         decision = decisions[doc.rel]
         if decision.fresh and decision.result is not None:
             results[doc.rel] = decision.result
-            if stale and renderer is not None:
-                _start_renders(renderer, decision.result)
+            if stale and ready is not None:
+                ready(doc, decision.result)
 
     def run(doc: Document) -> tuple[Document, str, ExecResult]:
         source_hash = file_hash(doc.path)
@@ -291,8 +311,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
                 continue
             cache.store(doc.rel, fingerprint, source_hash, result)
             results[doc.rel] = result
-            if renderer is not None:
-                _start_renders(renderer, result)
+            if ready is not None:
+                ready(doc, result)
     for doc in docs:
         decision = decisions[doc.rel]
         if decision.fresh:
@@ -316,21 +336,32 @@ def _start_renders(renderer: StaticRenderer, result: ExecResult) -> None:
             _vega_bundle(renderer)
 
 
-def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                   numbers: list[PageNumbers], targets: dict[str, Target],
-                   log: Callable[[str], None] = print) -> list[ConvertedPage]:
-    """Substitute outputs into each page's Markdown and convert it with pandoc."""
-    notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
-    convert_dir = config.root / STATE_DIR / "convert"
-    converted_texts: list[str] = []
+class _Conversions:
+    """Each page's Markdown with its outputs, converted by pandoc; a page's conversion starts as
+    soon as its execution result is in (`start`), while other pages still execute."""
 
-    def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
-        doc, num = pair
+    def __init__(self, config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
+                 targets: dict[str, Target]):
+        self.config = config
+        self.numbers = {doc.rel: num for doc, num in zip(docs, numbers, strict=True)}
+        self.targets = targets
+        self.notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
+        self.dir = config.root / STATE_DIR / "convert"
+        self.texts: list[str] = []
+        self.futures: dict[str, Future] = {}
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+    def start(self, doc: Document, result: ExecResult) -> None:
+        if doc.rel not in self.futures:
+            self.futures[doc.rel] = self.pool.submit(self._convert, doc, result)
+
+    def _convert(self, doc: Document, result: ExecResult) -> ConvertedPage | str:
+        num = self.numbers[doc.rel]
         try:
-            markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
-                                              notes[doc.rel])
-            html_text = run_pandoc(markdown, config, doc.rel, convert_dir)
-            converted_texts.append(html_text)
+            markdown, figures = page_markdown(doc, result, num, self.targets, self.config,
+                                              self.notes[doc.rel])
+            html_text = run_pandoc(markdown, self.config, doc.rel, self.dir)
+            self.texts.append(html_text)
             body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
@@ -339,22 +370,34 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
                              body, figures, toc)
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
-    for doc in docs:
-        for note in notes[doc.rel]:
-            log(f"note: {note}")
-    problems = [c for c in converted if isinstance(c, str)]
-    if problems:
-        raise BuildError(problems)
-    generations.prune(convert_dir, generations.names_holding(convert_dir, converted_texts,
-                                                             "*.html"), "*.html")
-    return [c for c in converted if isinstance(c, ConvertedPage)]
+    def finish(self, docs: list[Document], results: dict[str, ExecResult],
+               log: Callable[[str], None]) -> list[ConvertedPage]:
+        """Every page converted, in book order; the conversion cache pruned to two builds."""
+        for doc in docs:
+            self.start(doc, results[doc.rel])
+        converted = [self.futures[doc.rel].result() for doc in docs]
+        for doc in docs:
+            for note in self.notes[doc.rel]:
+                log(f"note: {note}")
+        problems = [c for c in converted if isinstance(c, str)]
+        if problems:
+            raise BuildError(problems)
+        generations.prune(self.dir, generations.names_holding(self.dir, self.texts, "*.html"),
+                          "*.html")
+        return [c for c in converted if isinstance(c, ConvertedPage)]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
-                renderer: StaticRenderer) -> None:
-    """Lay out every page and write pages, figures, assets and the search index."""
+                renderer: StaticRenderer) -> dict[str, str]:
+    """Lay out every page and write pages, figures, assets and the search index; return each
+    page's output key.
+
+    A page whose output key (everything its HTML and figure files are made from) is the one the
+    live build recorded is not laid out again: its files are hard links to the live build's.
+    """
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):
@@ -366,13 +409,73 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     version_date = citation.version_date(config, changes)
     rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
                         strict=True))
+    keys = _output_keys(config, pages, rendered, version_date, changes)
+    live, live_keys = _live_output_keys(config)
     for page in pages:
+        if live is not None and live_keys.get(page.href) == keys[page.href] and \
+                _reuse_page(live, out, page):
+            continue
         try:
             _write_page(out, page, layout, rendered, config, version_date, changes)
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+    return keys
+
+
+OUTPUT_KEYS = "output-keys.json"
+
+
+def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
+                 version_date: str | None, changes: dict[str, str]) -> dict[str, str]:
+    """Per page, one hash over all its written files depend on: the page itself (body, headings,
+    front matter, figures with their specs and drawings), the book's navigation, the citation
+    dates, the config files, the bibliography and the engine's code and templates."""
+    common = hashlib.sha256()
+    nav = [(p.href, p.number, p.title, p.appendix) for p in pages]
+    common.update(json.dumps([nav, version_date, changes], sort_keys=True).encode())
+    root = config.root
+    for rec in sitestamp.config_entries(root):
+        common.update(f"{rec['path']}:{rec['sha256']}".encode())
+    for extra in config.bibliography:
+        path = root / extra
+        common.update(file_hash(path).encode() if path.is_file() else b"-")
+    for path in sitestamp.tree_files(ENGINE_DIR, ENGINE_SUFFIXES):
+        common.update(f"{path.relative_to(ENGINE_DIR)}:{file_hash(path)}".encode())
+    base = common.hexdigest()
+    keys = {}
+    for page in pages:
+        digest = hashlib.sha256(base.encode())
+        digest.update(json.dumps(dataclasses.asdict(page), sort_keys=True, default=str).encode())
+        for fig in page.figures:
+            digest.update(rendered[fig.label].encode())
+        keys[page.href] = digest.hexdigest()
+    return keys
+
+
+def _live_output_keys(config: BookConfig) -> tuple[Path | None, dict[str, str]]:
+    """The live build and the output keys it recorded (none if it recorded none)."""
+    try:
+        stored = json.loads((config.root / STATE_DIR / OUTPUT_KEYS).read_text(encoding="utf-8"))
+        live = config.output_path.resolve()
+    except (OSError, ValueError):
+        return None, {}
+    if not config.output_path.is_symlink() or live.name != stored.get("build"):
+        return None, {}
+    return live, dict(stored.get("keys") or {})
+
+
+def _reuse_page(live: Path, out: Path, page: ConvertedPage) -> bool:
+    """Hard-link a page's HTML and figure files from the live build; False if one is missing."""
+    files = [page.href] + [f for fig in page.figures for f in
+                           (figure_files(fig)["svg"], figure_files(fig)["csv"])]
+    if not all((live / f).is_file() for f in files):
+        return False
+    for f in files:
+        (out / f).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(live / f, out / f)
+    return True
 
 
 def _link_or_copy(src: Path, dest: Path) -> None:
