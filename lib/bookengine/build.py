@@ -8,7 +8,6 @@ problem found, leaving the published site as it was.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -447,8 +446,10 @@ def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[
     keys = {}
     for page in pages:
         digest = hashlib.sha256(base.encode())
-        digest.update(json.dumps(dataclasses.asdict(page), sort_keys=True, default=str).encode())
+        fields = {k: v for k, v in vars(page).items() if k != "figures"}
+        digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
         for fig in page.figures:
+            digest.update(json.dumps(vars(fig), sort_keys=True, default=str).encode())
             digest.update(rendered[fig.label].encode())
         keys[page.href] = digest.hexdigest()
     return keys
