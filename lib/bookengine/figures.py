@@ -184,13 +184,7 @@ class StaticRenderer:
 
     def _executor(self) -> Any:
         if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
-            self._pool = ProcessPoolExecutor(max_workers=self.workers,
-                                             mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker)
+            self._pool = _worker_pool(self.workers)
         return self._pool
 
     def submit(self, spec: dict[str, Any]) -> None:
@@ -198,14 +192,24 @@ class StaticRenderer:
         path = self.path(spec)
         self.used.add(path.name)
         if path not in self._pending and not path.is_file():
-            self._pending[path] = self._executor().submit(_render_svg, spec, path)
+            self._pending[path] = self._submit(_render_svg, spec, path)
+
+    def _submit(self, fn: Any, *args: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor().submit(fn, *args)
+        except BrokenProcessPool:  # a worker died: start a fresh pool once
+            _POOLS.pop(self.workers, None)
+            self._pool = None
+            return self._executor().submit(fn, *args)
 
     def once(self, fn: Any, *args: Any) -> Any:
         """Run a module-level function of this module in a worker, once per arguments for the
         life of this renderer; its future."""
         key = (fn.__name__, *map(str, args))
         if key not in self._jobs:
-            self._jobs[key] = self._executor().submit(fn, *args)
+            self._jobs[key] = self._submit(fn, *args)
         return self._jobs[key]
 
     def svg(self, spec: dict[str, Any]) -> str:
@@ -214,7 +218,8 @@ class StaticRenderer:
         self.used.add(path.name)
         pending = self._pending.pop(path, None)
         if pending is not None:
-            pending.result()
+            with contextlib.suppress(Exception):  # rendered again below, which names the error
+                pending.result()
         if not path.is_file():
             _render_svg(spec, path)
         return path.read_text(encoding="utf-8")
@@ -226,10 +231,16 @@ class StaticRenderer:
         return [self.svg(spec) for spec in specs]
 
     def close(self) -> None:
-        """Stop the workers (waiting for renders under way)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Cancel what has not started and wait for what has; the workers stay for the next
+        build in this process (a preview), each with vl-convert loaded."""
+        futures = [*self._pending.values(), *self._jobs.values()]
+        for future in futures:
+            future.cancel()
+        for future in futures:
+            if not future.cancelled():
+                with contextlib.suppress(Exception):
+                    future.result()
+        self._pool = None
         self._pending.clear()
         self._jobs.clear()
 
@@ -240,10 +251,24 @@ class StaticRenderer:
         prune(self.dir, self.used, "*.svg")
 
 
+_POOLS: dict[int, Any] = {}
+
+
+def _worker_pool(workers: int) -> Any:
+    """The process's pool of render workers of this size, started on first use."""
+    if workers not in _POOLS:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
+                                              mp_context=multiprocessing.get_context("spawn"),
+                                              initializer=_start_worker)
+    return _POOLS[workers]
+
+
 def _start_worker() -> None:
-    """In a render worker: yield the processor to the kernels, and load vl-convert once."""
-    with contextlib.suppress(OSError):
-        os.nice(5)
+    """In a render worker: load vl-convert once."""
     import vl_convert  # noqa: F401
 
 
