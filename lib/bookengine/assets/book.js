@@ -146,10 +146,7 @@
     }
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
     function next() {
-      if (!pending.length) { return; }
-      idle(function () {
-        start(pending[0]).then(next, function () { /* vega missing: keep the drawings */ });
-      });
+      idle(function () { pending.slice().forEach(start); }, { timeout: 500 });
     }
     if (document.readyState === "complete") { next(); } else { window.addEventListener("load", next); }
   }
