@@ -237,8 +237,10 @@ def _jb1() -> Path | None:
              [str(JB1_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet",
               "--disable-pip-version-check", "-r", str(JB1_REQUIREMENTS)]]
     for step in steps:
-        if subprocess.run(step, check=False).returncode != 0:
-            print("bench: Jupyter Book 1 could not be installed; its rows are left out")
+        proc = subprocess.run(step, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"bench: Jupyter Book 1 could not be installed; its rows are left out:\n"
+                  f"{proc.stderr[-2000:]}")
             return None
     stamp.write_text(want + "\n")
     return exe
