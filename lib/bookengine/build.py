@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -135,7 +134,8 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             conversions.start(doc, result)
 
         mark = time.perf_counter()
-        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready)
+        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
+                                 on_stale=renderer.warm)
         report.stages["execute"] = time.perf_counter() - mark
         key, records = _site_key(config, docs)
         if _site_is_current(config, key):
@@ -271,17 +271,20 @@ def _parse_pages(config: BookConfig) -> list[Document]:
 def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport, jobs: int,
                    log: Callable[[str], None],
                    ready: Callable[[Document, ExecResult], None] | None = None,
-                   ) -> dict[str, ExecResult]:
+                   on_stale: Callable[[], None] | None = None) -> dict[str, ExecResult]:
     """Reuse stored results where nothing changed; execute the rest in parallel kernels.
 
     `ready` is called with each page's result as soon as it is in (for the stored ones, only
-    when some page is stale: otherwise the site may well be current).
+    when some page is stale: otherwise the site may well be current); `on_stale` once, before
+    the kernels start, when some page is stale.
     """
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
     results: dict[str, ExecResult] = {}
     stale = [d for d in docs if not decisions[d.rel].fresh]
+    if stale and on_stale is not None:
+        on_stale()
     for doc in docs:
         decision = decisions[doc.rel]
         if decision.fresh and decision.result is not None:
@@ -508,7 +511,9 @@ def _vega_bundle(renderer: StaticRenderer, wait: bool = False) -> Path:
     """The self-hosted Vega, Vega-Lite and vega-embed bundle, made once per installed vl-convert
     (in a render worker, while kernels run) and kept beside the Python environment, where
     `make clean` leaves it; under `.book/assets` when that is not writable."""
-    version = importlib.metadata.version("vl-convert-python")
+    import vl_convert
+
+    version = vl_convert.__version__
     shared = Path(sys.prefix) / "share" / "bookengine"
     base = shared if os.access(sys.prefix, os.W_OK) else renderer.dir.parent / "assets"
     path = base / f"vega-bundle-{version}.js"

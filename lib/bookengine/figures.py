@@ -212,6 +212,11 @@ class StaticRenderer:
             self._jobs[key] = self._submit(fn, *args)
         return self._jobs[key]
 
+    def warm(self) -> None:
+        """Start a worker and vl-convert's engine now (while kernels run), so the first drawing
+        needed later is not also the first to pay for them."""
+        self.once(_warm_up)
+
     def svg(self, spec: dict[str, Any]) -> str:
         """The SVG of one spec: cached, awaited from a worker, or rendered now."""
         path = self.path(spec)
@@ -270,6 +275,14 @@ def _worker_pool(workers: int) -> Any:
 def _start_worker() -> None:
     """In a render worker: load vl-convert once."""
     import vl_convert  # noqa: F401
+
+
+def _warm_up() -> None:
+    """Draw a one-point chart, which starts vl-convert's JavaScript engine in this worker."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point",
+                         "encoding": {"x": {"field": "x", "type": "quantitative"}}})
 
 
 def _render_svg(spec: dict[str, Any], svg_path: Path) -> None:
