@@ -134,8 +134,14 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             conversions.start(doc, result)
 
         mark = time.perf_counter()
+        def stale() -> None:
+            """Some page will execute: start a render worker and, once per installation, the
+            Vega bundle, while the kernels run."""
+            renderer.warm()
+            _vega_bundle(renderer)
+
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
-                                 on_stale=renderer.warm)
+                                 on_stale=stale)
         report.stages["execute"] = time.perf_counter() - mark
         key, records = _site_key(config, docs)
         if _site_is_current(config, key):
