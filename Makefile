@@ -23,8 +23,8 @@ test: $(STAMP)  ## Run the whole test suite.
 	$(PY) -m ruff check lib tests
 	$(PY) -m pytest -q
 
-bench: $(STAMP)  ## Print build times and page sizes.
-	$(PY) -m bookengine.bench $(BOOK)
+bench: $(STAMP)  ## Print build times, first paint and page sizes beside their targets.
+	$(PY) -m bookengine.bench $(if $(SYNTHETIC),--synthetic) $(BOOK)
 
 refresh: $(STAMP)  ## Fetch upstream releases into data/.
 	$(PY) -m inference_debate.refresh

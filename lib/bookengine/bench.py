@@ -1,39 +1,219 @@
-"""`make bench`: build times and page weights, printed (not asserted).
+"""`make bench`: build times, first paint and page weights, each beside its target (printed, not
+asserted).
 
-Each timing is the median of three runs on a throw-away copy of the book: a cold publish (no
-execution, conversion or render cache), a publish with nothing changed, a publish after one data
-file changed, and a publish after one chapter was edited. Then the size of every page and of the
-shared assets, raw and gzipped.
+Every build is timed as a whole process (`python -m bookengine publish`), median of `--runs`
+(3), on a throw-away copy of the book:
+
+* the book itself: cold publish (no `.book/`, no `site`), no-op publish, one data file changed,
+  one chapter edited; then, in Chromium, the first paint and the moment every chart is
+  interactive on the chapter with the most charts; then page and JavaScript weights;
+* the small benchmark book (`tests/fixtures/benchbook`: three chapters, two Altair charts
+  reading CSVs) cold and with one CSV changed, against Jupyter Book 1 on the same content,
+  installed from the fixture's pinned requirements into `.bench-venv` (never into the project's
+  environment);
+* with `--synthetic` (`make bench SYNTHETIC=1`), generated books of 10, 50 and 100 chapters with
+  a chart each: cold (one run), no-op and one chapter changed, so cost can be seen to grow with
+  the change, not with the book.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import os
 import re
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bookengine.build import BuildReport, build
 from bookengine.config import load_config
 from bookengine.numbering import output_href
 
-SKIP = shutil.ignore_patterns(".book", "site", ".venv", ".git", "__pycache__", "*.egg-info",
-                              ".pytest_cache", ".ruff_cache", "tests", "book.pdf")
+SKIP = shutil.ignore_patterns(".book", "site", ".venv", ".bench-venv", ".git", "__pycache__",
+                              "*.egg-info", ".pytest_cache", ".ruff_cache", "tests", "book.pdf",
+                              "_build")
+REPO = Path(__file__).resolve().parents[2]
+BENCHBOOK = REPO / "tests" / "fixtures" / "benchbook"
+JB1_REQUIREMENTS = BENCHBOOK / "requirements-jupyter-book.txt"
+JB1_VENV = REPO / ".bench-venv"
+KERNEL_SECONDS = re.compile(r"^\s+executed \S+ \(.*, ([\d.]+) s\)$", re.M)
 
 
-def _timed(book: Path, prepare: Callable[[int], None], runs: int = 3) -> tuple[float, BuildReport]:
-    times, report = [], None
+class Timing:
+    """The median of several whole-process runs, with the slowest page kernel of each run."""
+
+    def __init__(self, seconds: list[float], kernels: list[float]):
+        self.seconds = statistics.median(seconds)
+        self.kernel = statistics.median(kernels) if kernels else 0.0
+        self.runs = seconds
+
+
+def _publish(book: Path) -> tuple[float, float, str]:
+    """One whole `python -m bookengine publish` process: seconds, slowest kernel, output."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "bookengine", "publish", str(book)],
+                          capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: publishing {book} failed:\n{proc.stdout}\n{proc.stderr}")
+    kernels = [float(s) for s in KERNEL_SECONDS.findall(proc.stdout)]
+    return seconds, max(kernels, default=0.0), proc.stdout
+
+
+def _timed(run: Callable[[], tuple[float, float, str]], prepare: Callable[[int], None],
+           runs: int) -> Timing:
+    seconds, kernels = [], []
     for i in range(runs):
         prepare(i)
-        started = time.perf_counter()
-        report = build(book, log=lambda line: None)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), report
+        s, k, _ = run()
+        seconds.append(s)
+        kernels.append(k)
+    return Timing(seconds, kernels)
+
+
+def _cold(book: Path) -> Callable[[int], None]:
+    def prepare(i: int) -> None:
+        shutil.rmtree(book / ".book", ignore_errors=True)
+        shutil.rmtree(book / "_build", ignore_errors=True)
+        if (book / "site").is_symlink():
+            (book / "site").unlink()
+    return prepare
+
+
+def _append(path: Path, text: Callable[[int], str]) -> Callable[[int], None]:
+    def prepare(i: int) -> None:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text(i))
+    return prepare
+
+
+def _noop(i: int) -> None:
+    return None
+
+
+class Table:
+    """Rows of figure, measured value and target, printed aligned."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, name: str, value: float, target: float | None = None, unit: str = "s",
+            target_text: str = "", detail: str = "") -> None:
+        shown = f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+        if target is None:
+            verdict = ""
+            goal = target_text or "—"
+        else:
+            verdict = "meets" if value <= target else "MISSES"
+            goal = f"≤ {target:.2f} {unit}" + (f" ({target_text})" if target_text else "")
+        self.rows.append((name, shown, goal, (verdict + (f"  {detail}" if detail else "")).strip()))
+
+    def print(self) -> None:
+        print(f"\n{self.title}")
+        width = max(len(r[0]) for r in self.rows)
+        for name, shown, goal, verdict in self.rows:
+            print(f"  {name:{width}}  {shown:>10}   target {goal:34} {verdict}")
+
+
+def bench_book(book: Path, runs: int, browser: bool) -> Path:
+    """Time the book itself; return the copy's published site for the weights."""
+    config = load_config(book)
+    tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
+    copy = tmp / "book"
+    shutil.copytree(config.root, copy, ignore=SKIP)
+    data = sorted((copy / "data").glob("*.csv"))
+    data_path = next((p for p in data if p.name != "changelog.csv"), data[0]) if data else None
+    chapter = copy / config.chapters[min(1, len(config.chapters) - 1)]
+    table = Table(f"The book ({config.title}), whole processes, median of {runs}:")
+    run = lambda: _publish(copy)  # noqa: E731
+    cold = _timed(run, _cold(copy), runs)
+    table.add("cold publish (`make clean && make publish`)", cold.seconds, 10.0)
+    noop = _timed(run, _noop, runs)
+    table.add("no-op publish", noop.seconds, 0.2)
+    if data_path is not None:
+        changed = _timed(run, _append(data_path, lambda i: "\n"), runs)
+        table.add(f"one data file changed ({data_path.name})", changed.seconds,
+                  detail=f"slowest kernel {changed.kernel:.2f} s")
+    edited = _timed(run, _append(chapter, lambda i: f"\nA sentence added, run {i + 1}.\n"), runs)
+    table.add(f"one chapter edited ({chapter.relative_to(copy)})", edited.seconds,
+              detail=f"slowest kernel {edited.kernel:.2f} s")
+    if browser:
+        _first_paint(copy, config, table, runs)
+    table.print()
+    return copy / "site"
+
+
+def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
+    """Navigation to the chapter with the most charts: first paint and every chart interactive."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from bookengine.localserver import serving
+        from bookengine.pdf import find_chromium
+        chromium = find_chromium()
+    except Exception as exc:  # noqa: BLE001 - the timing is skipped, and says why
+        table.add("navigation → charts (Chromium)", 0, target_text=f"skipped: {exc}")
+        return
+    site = copy / "site"
+    hrefs = [output_href(rel) for rel in config.pages]
+    counts = {h: (site / h).read_text(encoding="utf-8").count('class="chart-frame"')
+              for h in hrefs}
+    href = max(hrefs, key=lambda h: counts[h])
+    if not counts[href]:
+        return
+    paint, ready = [], []
+    with serving(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(f"{base}/{href}")
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.chart-frame')).every(f => "
+                "window.bookCharts[f.dataset.figure] && window.bookCharts[f.dataset.figure].view)",
+                timeout=60_000, polling=10)
+            ready.append(page.evaluate("performance.now()") / 1000)
+            fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0]"
+                                " || {}).startTime || 0")
+            drawn = page.evaluate(
+                "Array.from(document.querySelectorAll('.chart-frame')).every(f => "
+                "f.querySelector('svg.chart-static, .chart-live svg'))")
+            paint.append(fcp / 1000 if drawn else float("inf"))
+            context.close()
+        browser.close()
+    name = f"{href}: {counts[href]} charts"
+    table.add(f"navigation → first paint, every chart drawn ({name})", statistics.median(paint),
+              0.3)
+    table.add("navigation → every chart interactive", statistics.median(ready), 0.8)
+
+
+def _weights(site: Path, book: Path) -> None:
+    """Page weights and the JavaScript each page loads."""
+    config = load_config(book)
+    assets = site / "assets"
+    book_js = (assets / "book.js").stat().st_size
+    vega = (assets / "vega.js").stat().st_size if (assets / "vega.js").is_file() else 0
+    print("\nPage weights (HTML with its inline drawings; JavaScript loaded by the page):")
+    worst = 0
+    for rel in config.pages:
+        html = (site / output_href(rel)).read_bytes()
+        charts = html.count(b'class="chart-frame"')
+        js = book_js + (vega if charts else 0)
+        worst = max(worst, _gz(html))
+        print(f"  {output_href(rel):36} html {_kb(len(html))} (gzipped {_kb(_gz(html))})   "
+              f"JavaScript {_kb(js)}{' (book.js + vega.js)' if charts else ' (book.js only)'}")
+    print(f"  heaviest page gzipped: {_kb(worst).strip()}")
+    for asset in sorted(assets.iterdir()):
+        data = asset.read_bytes()
+        print(f"  assets/{asset.name:29} raw {_kb(len(data))}   gzipped {_kb(_gz(data))}")
 
 
 def _gz(data: bytes) -> int:
@@ -44,76 +224,164 @@ def _kb(n: int) -> str:
     return f"{n / 1024:7.1f} KB"
 
 
-def run(book: Path, data_file: str | None, chapter: str | None) -> None:
-    """Print the benchmark for the book at `book`."""
-    config = load_config(book)
-    with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
-        copy = Path(tmp) / "book"
-        shutil.copytree(config.root, copy, ignore=SKIP)
-        data_path = copy / (data_file or sorted(p.relative_to(copy).as_posix()
-                                               for p in (copy / "data").glob("*.csv"))[0])
-        chapter_path = copy / (chapter or config.chapters[min(1, len(config.chapters) - 1)])
+def _jb1() -> Path | None:
+    """Jupyter Book 1 in `.bench-venv`, installed from the pinned requirements when they change."""
+    stamp = JB1_VENV / ".requirements-sha256"
+    want = hashlib.sha256(JB1_REQUIREMENTS.read_bytes()).hexdigest()
+    exe = JB1_VENV / "bin" / "jupyter-book"
+    if exe.is_file() and stamp.is_file() and stamp.read_text().strip() == want:
+        return exe
+    print(f"bench: installing Jupyter Book 1 into {JB1_VENV} (once) …", flush=True)
+    python = shutil.which("python3") or sys.executable
+    steps = [[python, "-m", "venv", "--clear", str(JB1_VENV)],
+             [str(JB1_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet",
+              "--disable-pip-version-check", "-r", str(JB1_REQUIREMENTS)]]
+    for step in steps:
+        proc = subprocess.run(step, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            print(f"bench: Jupyter Book 1 could not be installed; its rows are left out:\n"
+                  f"{proc.stderr[-2000:]}")
+            return None
+    stamp.write_text(want + "\n")
+    return exe
 
-        def cold(i: int) -> None:
-            shutil.rmtree(copy / ".book", ignore_errors=True)
-            if (copy / "site").is_symlink():
-                (copy / "site").unlink()
 
-        def touch_data(i: int) -> None:
-            with open(data_path, "a", encoding="utf-8") as fh:
-                fh.write("\n")
+def _jb1_build(exe: Path, book: Path) -> tuple[float, float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run([str(exe), "build", str(book)], capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: Jupyter Book 1 failed:\n{proc.stdout[-3000:]}\n{proc.stderr}")
+    return seconds, 0.0, proc.stdout
 
-        def edit_chapter(i: int) -> None:
-            with open(chapter_path, "a", encoding="utf-8") as fh:
-                fh.write(f"\nA sentence added for the benchmark, run {i + 1}.\n")
 
-        rows = []
-        t, report = _timed(copy, cold)
-        rows.append(("cold publish (empty cache)", t, report))
-        t, report = _timed(copy, lambda i: None)
-        rows.append(("no-op publish", t, report))
-        t, report = _timed(copy, touch_data)
-        rows.append((f"one data file changed ({data_path.relative_to(copy)})", t, report))
-        t, report = _timed(copy, edit_chapter)
-        rows.append((f"one chapter edited ({chapter_path.relative_to(copy)})", t, report))
+def bench_small_book(runs: int, with_jb1: bool) -> None:
+    """The three-chapter book, against Jupyter Book 1 on the same content."""
+    tmp = Path(tempfile.mkdtemp(prefix="book-bench-small-"))
+    ours, theirs = tmp / "engine", tmp / "jupyter-book"
+    shutil.copytree(BENCHBOOK, ours, ignore=SKIP)
+    shutil.copytree(BENCHBOOK, theirs, ignore=SKIP)
+    table = Table(f"The small book (tests/fixtures/benchbook), whole processes, median of {runs}:")
+    run = lambda: _publish(ours)  # noqa: E731
+    cold = _timed(run, _cold(ours), runs)
+    _timed(run, _noop, 1)
+    changed = _timed(run, _append(ours / "data" / "horizons.csv",
+                                  lambda i: f"2026-0{i + 1}-01,m{7 + i},{300 + i}\n"), runs)
+    jb_cold = jb_changed = None
+    exe = _jb1() if with_jb1 else None
+    if exe is not None:
+        jrun = lambda: _jb1_build(exe, theirs)  # noqa: E731
+        jb_cold = _timed(jrun, _cold(theirs), runs)
+        _timed(jrun, _noop, 1)
+        jb_changed = _timed(jrun, _append(theirs / "data" / "horizons.csv",
+                                          lambda i: f"2026-0{i + 1}-01,m{7 + i},{300 + i}\n"), runs)
+    if jb_cold is not None:
+        table.add("Jupyter Book 1, cold", jb_cold.seconds)
+        table.add("this engine, cold", cold.seconds, 0.6 * jb_cold.seconds,
+                  target_text="0.6 × Jupyter Book 1")
+    else:
+        table.add("this engine, cold", cold.seconds, target_text="0.6 × Jupyter Book 1 (not run)")
+    table.add("this engine, one CSV changed (one chapter re-executes)", changed.seconds,
+              changed.kernel + 0.5, target_text=f"its kernel {changed.kernel:.2f} s + 0.5 s")
+    if jb_changed is not None:
+        table.add("Jupyter Book 1, one CSV changed", jb_changed.seconds,
+                  target_text="re-uses the stale page: it does not notice the CSV")
+    table.print()
 
-        print("Build times (median of 3 runs):")
-        for name, seconds, rep in rows:
-            executed = [p for p in rep.pages if p.status == "executed"]
-            slowest = max((p.seconds for p in executed), default=0.0)
-            detail = (f"{len(executed)} page(s) executed, slowest kernel {slowest:.1f} s, "
-                      f"publish minus slowest {seconds - slowest:.1f} s")
-            print(f"  {name:55} {seconds:6.2f} s   ({detail})")
 
-        site = copy / "site"
-        print("\nPage weights (page HTML plus the static SVGs it loads; shared assets apart):")
-        worst = 0
-        for rel in config.pages:
-            page = site / output_href(rel)
-            html = page.read_bytes()
-            svgs = [page.parent / src for src in re.findall(
-                r'<img class="chart-static" src="([^"]+)"', html.decode("utf-8"))]
-            raw = len(html) + sum(p.stat().st_size for p in svgs)
-            gz = _gz(html) + sum(_gz(p.read_bytes()) for p in svgs)
-            worst = max(worst, gz)
-            print(f"  {output_href(rel):36} raw {_kb(raw)}   gzipped {_kb(gz)}")
-        print(f"  heaviest page gzipped: {_kb(worst).strip()}")
-        print("\nShared assets:")
-        for asset in sorted((site / "assets").iterdir()):
-            data = asset.read_bytes()
-            print(f"  assets/{asset.name:29} raw {_kb(len(data))}   gzipped {_kb(_gz(data))}")
-        index = site / "search-index.json"
-        print(f"  {'search-index.json':36} raw {_kb(index.stat().st_size)}   "
-              f"gzipped {_kb(_gz(index.read_bytes()))}")
+SYNTHETIC_CHAPTER = '''# Chapter {n}
+
+```{{python}}
+import altair as alt
+import pandas as pd
+
+table = pd.read_csv("../data/series{n:03d}.csv")
+last = f"{{table.value.iloc[-1]:.1f}}"
+```
+
+Chapter {n} ends its series at `{{python}} last`. See @sec-ch{n:03d}-more.
+
+## More {{#sec-ch{n:03d}-more}}
+
+```{{python}}
+#| label: fig-ch{n:03d}
+#| fig-cap: "Series {n}."
+#| fig-alt: "A line over five years."
+alt.Chart(table).mark_line(point=True).encode(x="year:O", y="value:Q").properties(
+    width="container", height=240)
+```
+'''
+
+
+def synthetic_book(dest: Path, chapters: int) -> Path:
+    """A generated book of `chapters` chapters, each reading its own CSV and drawing a chart."""
+    (dest / "chapters").mkdir(parents=True)
+    (dest / "data").mkdir()
+    names = [f"chapters/ch{n:03d}.qmd" for n in range(1, chapters + 1)]
+    listing = "\n".join(f"    - {name}" for name in names)
+    (dest / "_quarto.yml").write_text(
+        "project:\n  type: book\n  output-dir: site\nbook:\n  title: \"Synthetic\"\n"
+        f"  author: \"Bench\"\n  chapters:\n    - index.qmd\n{listing}\n"
+        "execute:\n  echo: false\nbook-engine:\n  library: []\n  lock: null\n"
+        "  preload: [pandas, altair]\n", encoding="utf-8")
+    (dest / "index.qmd").write_text("# Synthetic {.unnumbered}\n\nA generated book.\n")
+    for n in range(1, chapters + 1):
+        (dest / f"chapters/ch{n:03d}.qmd").write_text(SYNTHETIC_CHAPTER.format(n=n))
+        rows = "\n".join(f"{2020 + y},{n + y * 1.5:.1f}" for y in range(5))
+        (dest / f"data/series{n:03d}.csv").write_text(f"year,value\n{rows}\n")
+    return dest
+
+
+def bench_synthetic(runs: int, sizes: tuple[int, ...] = (10, 50, 100)) -> None:
+    """Cold, no-op and one-chapter-changed times for generated books of several sizes."""
+    table = Table(f"Synthetic books (one chart a chapter), whole processes, median of {runs} "
+                  "(cold: one run, the longest build):")
+    base: dict[str, float] = {}
+    for size in sizes:
+        book = synthetic_book(Path(tempfile.mkdtemp(prefix=f"book-bench-{size}-")) / "book", size)
+        run = lambda book=book: _publish(book)  # noqa: E731
+        cold = _timed(run, _cold(book), 1)
+        noop = _timed(run, _noop, runs)
+        middle = book / f"chapters/ch{size // 2:03d}.qmd"
+        one = _timed(run, _append(middle, lambda i: f"\nAn added sentence {i}.\n"), runs)
+        table.add(f"{size} chapters: cold", cold.seconds)
+        if not base:
+            base = {"noop": noop.seconds, "one": one.seconds}
+            table.add(f"{size} chapters: no-op", noop.seconds, 0.2)
+            table.add(f"{size} chapters: one chapter changed", one.seconds,
+                      detail=f"its kernel {one.kernel:.2f} s")
+        else:
+            table.add(f"{size} chapters: no-op", noop.seconds, 1.5 * base["noop"],
+                      target_text=f"1.5 × {sizes[0]} chapters")
+            table.add(f"{size} chapters: one chapter changed", one.seconds, 1.5 * base["one"],
+                      target_text=f"1.5 × {sizes[0]} chapters",
+                      detail=f"its kernel {one.kernel:.2f} s")
+        shutil.rmtree(book.parent, ignore_errors=True)
+    table.print()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="bookengine.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="bookengine.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("book", nargs="?", default=".")
-    parser.add_argument("--data-file", default=None, help="the data file to change")
-    parser.add_argument("--chapter", default=None, help="the chapter to edit")
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "3")))
+    parser.add_argument("--synthetic", action="store_true",
+                        help="time generated books of 10, 50 and 100 chapters instead")
+    parser.add_argument("--sizes", default="10,50,100", help="chapters of the synthetic books")
+    parser.add_argument("--no-jupyter-book", action="store_true",
+                        help="leave out the Jupyter Book 1 comparison")
+    parser.add_argument("--no-browser", action="store_true", help="leave out the Chromium timing")
     args = parser.parse_args(argv)
-    run(Path(args.book), args.data_file, args.chapter)
+    print(f"bench: {os.cpu_count()} processors, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.synthetic:
+        bench_synthetic(args.runs, tuple(int(s) for s in args.sizes.split(",")))
+        return 0
+    site = bench_book(Path(args.book), args.runs, browser=not args.no_browser)
+    bench_small_book(args.runs, with_jb1=not args.no_jupyter_book)
+    _weights(site, site.parent)
+    shutil.rmtree(site.parent.parent, ignore_errors=True)
     return 0
 
 

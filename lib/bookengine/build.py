@@ -13,14 +13,26 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, freeze, history, lifeline, manifest, search
-from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
+from bookengine import (
+    citation,
+    forkserver,
+    freeze,
+    generations,
+    history,
+    lifeline,
+    manifest,
+    search,
+    sitecheck,
+    sitestamp,
+)
+from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
     ConvertedPage,
@@ -30,14 +42,13 @@ from bookengine.convert import (
     run_pandoc,
 )
 from bookengine.execute import ExecResult, execute
-from bookengine.figures import StaticRenderer
+from bookengine.figures import StaticRenderer, chart_spec, write_vega_bundle
 from bookengine.frontmatter import page_config
 from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
 from bookengine.numbering import PageNumbers, Target, number_book
 from bookengine.publish import (
     PublishError,
     build_lock,
-    check_site,
     clean_old_builds,
     new_build_dir,
     switch_site,
@@ -47,6 +58,7 @@ from bookengine.resources import page_resources
 from bookengine.vendor import vendored
 
 ASSETS = Path(__file__).parent / "assets"
+ENGINE_SUFFIXES = (".py", ".html", ".css", ".js")
 PAGE_GZIP_LIMIT = 300_000
 """The most a page may weigh, gzipped, with its inline charts (the shared assets aside)."""
 
@@ -124,65 +136,154 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
-        mark = time.perf_counter()
-        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
-        report.stages["execute"] = time.perf_counter() - mark
-        _record_history(config, docs, results, numbers, log)
-        key = _site_key(config, docs)
-        if _site_is_current(config, key):
-            damage = manifest.verify(config.output_path.resolve())
-            if not damage:
-                report.seconds = time.perf_counter() - started
-                report.site = config.output_path
-                return report
-            log(f"the live site differs from its build ({manifest.summary(damage)}); "
-                "rebuilding it")
-        mark = time.perf_counter()
-        pages = _convert_pages(config, docs, results, numbers, targets, log)
-        report.stages["convert"] = time.perf_counter() - mark
-        build_dir = new_build_dir(config.root)
+        renderer = StaticRenderer(config.root / STATE_DIR / "render",
+                                  workers=max(1, (os.cpu_count() or 1) // 2))
         try:
-            mark = time.perf_counter()
-            _write_site(config, pages, build_dir)
-            report.stages["write"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            problems = check_site(build_dir)
-            report.stages["check"] = time.perf_counter() - mark
-            if problems:
-                raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
-            manifest.write_manifest(build_dir)
-        except Exception as exc:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            if isinstance(exc, PublishError | SourceError):
-                raise BuildError([str(exc)]) from exc
-            raise
-        switch_site(config.root, config.output_dir, build_dir)
-        (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
-        clean_old_builds(config.root, config.output_dir)
+            if _publish(config, docs, numbers, targets, report, renderer, jobs, log):
+                renderer.prune()
+        finally:
+            renderer.close()
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
 
 
-def _site_key(config: BookConfig, docs: list[Document]) -> str:
-    """One hash over everything a published site is made from."""
+def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
+             targets: dict[str, Target], report: BuildReport, renderer: StaticRenderer,
+             jobs: int | None, log: Callable[[str], None]) -> bool:
+    """Execute, convert, write and check; switch the site. False when the site was current."""
+    conversions = _Conversions(config, docs, numbers, targets)
+    try:
+        def ready(doc: Document, result: ExecResult) -> None:
+            """A page's result is in: start its drawings and its conversion."""
+            _start_renders(renderer, result)
+            conversions.start(doc, result)
+
+        mark = time.perf_counter()
+        def stale() -> None:
+            """Some page will execute: start a render worker and, once per installation, the
+            Vega bundle, while the kernels run."""
+            renderer.warm()
+            _vega_bundle(renderer)
+
+        results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
+                                 on_stale=stale)
+        report.stages["execute"] = time.perf_counter() - mark
+        _record_history(config, docs, results, numbers, log)
+        key, records = _site_key(config, docs)
+        if _site_is_current(config, key):
+            damage = manifest.verify(config.output_path.resolve())
+            if not damage:
+                _write_stamp(config, docs, records, config.output_path.resolve().name)
+                return False
+            log(f"the live site differs from its build ({manifest.summary(damage)}); "
+                "rebuilding it")
+        mark = time.perf_counter()
+        pages = conversions.finish(docs, results, log)
+        report.stages["convert"] = time.perf_counter() - mark
+    finally:
+        conversions.close()
+    build_dir = new_build_dir(config.root)
+    try:
+        mark = time.perf_counter()
+        output_keys = _write_site(config, pages, build_dir, renderer)
+        report.stages["write"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        problems = sitecheck.check_build(build_dir, config.root / STATE_DIR)
+        report.stages["check"] = time.perf_counter() - mark
+        if problems:
+            raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
+        manifest.write_manifest(build_dir)
+    except Exception as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        if isinstance(exc, PublishError | SourceError):
+            raise BuildError([str(exc)]) from exc
+        raise
+    switch_site(config.root, config.output_dir, build_dir)
+    (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
+    _write_stamp(config, docs, records, build_dir.name)
+    _write_json(config.root / STATE_DIR / OUTPUT_KEYS,
+                {"build": build_dir.name, "keys": output_keys})
+    clean_old_builds(config.root, config.output_dir)
+    return True
+
+
+def _write_json(path: Path, value: object) -> None:
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
+    """One hash over everything a published site is made from, and the record of each of those
+    files (see `sitestamp`)."""
     digest = hashlib.sha256()
     cache = Cache(config)
+    root = config.root
+    records: list[dict] = []
+
+    def record(path: Path) -> str:
+        rec = sitestamp.entry(root, path)
+        records.append(rec)
+        return rec["sha256"]
+
     for doc in docs:
         digest.update(doc.rel.encode())
-        digest.update(file_hash(doc.path).encode())
-        digest.update(json.dumps(cache.stored_inputs(doc.rel), sort_keys=True).encode())
+        digest.update(record(doc.path).encode())
+        inputs = cache.stored_inputs(doc.rel)
+        digest.update(json.dumps(inputs, sort_keys=True).encode())
+        records.extend(sitestamp.entry(root, root / name) for name in inputs
+                       if (root / name).is_file())
         entry = cache.entry_path(doc.rel)
-        digest.update(file_hash(entry).encode() if entry.is_file() else b"-")
-    for extra in ["_quarto.yml", *config.bibliography, *filter(None, [config.changelog])]:
-        path = config.root / extra
-        digest.update(file_hash(path).encode() if path.is_file() else b"-")
-    if config.history:
-        digest.update(tree_hash([config.root / config.history], (".json",)).encode())
-    digest.update(freeze.folder_key(config.root).encode() if config.freeze else b"-")
-    digest.update(tree_hash([Path(__file__).resolve().parent],
-                            (".py", ".html", ".css", ".js")).encode())
-    return digest.hexdigest()
+        digest.update(record(entry).encode() if entry.is_file() else b"-")
+    for extra in [*config.bibliography, *filter(None, [config.changelog])]:
+        path = root / extra
+        digest.update(record(path).encode() if path.is_file() else b"-")
+    if config.history and (root / config.history).is_dir():
+        for path in sorted((root / config.history).glob("*.json")):
+            digest.update(f"{path.name}:{record(path)}".encode())
+    digest.update(freeze.folder_key(root).encode() if config.freeze else b"-")
+    for rec in sitestamp.config_entries(root):
+        records.append(rec)
+        digest.update(f"{rec['path']}:{rec['sha256']}".encode())
+    for path in sitestamp.tree_files(ENGINE_DIR, ENGINE_SUFFIXES):
+        digest.update(f"{path.relative_to(ENGINE_DIR)}:{record(path)}".encode())
+    return digest.hexdigest(), records
+
+
+def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
+                 build_name: str) -> None:
+    """Record the live build for the no-op check, if every file still holds what the build used
+    (a file edited during the build leaves no stamp, so the next publish looks properly)."""
+    root = config.root
+    state = root / STATE_DIR
+    (state / sitestamp.STAMP_FILE).unlink(missing_ok=True)
+    cache = Cache(config)
+    fingerprint = Fingerprint.of(config)
+    by_path = {r["path"]: r for r in records}
+    for doc in docs:
+        try:
+            stored = json.loads(cache.entry_path(doc.rel).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if stored.get("source") != by_path[doc.rel]["sha256"] or any(
+                stored.get(part) != getattr(fingerprint, part)
+                for part in ("library", "lock", "engine", "options")):
+            return
+        for name, used in stored.get("inputs", {}).items():
+            if name not in by_path or by_path[name]["sha256"] != used:
+                return
+    code = [root / p for p in config.library]
+    lock = root / config.lock if config.lock else None
+    files = list(records)
+    for path in sorted({f for base in code for f in sitestamp.tree_files(base, (".py",))}):
+        files.append(sitestamp.entry(root, path))
+    if lock and lock.is_file():
+        files.append(sitestamp.entry(root, lock))
+    trees = [sitestamp.tree_record(root, base, (".py",)) for base in code]
+    trees.append(sitestamp.tree_record(root, ENGINE_DIR, ENGINE_SUFFIXES))
+    sitestamp.write(state, root, site=config.output_dir, build=build_name,
+                    pages=[d.rel for d in docs], files=files, trees=trees)
 
 
 def _record_history(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
@@ -211,7 +312,7 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel, config.root, config.execute))
+            docs.append(parse(config.root / rel, rel))
         except SourceError as exc:
             problems.append(str(exc))
     if problems:
@@ -220,8 +321,15 @@ def _parse_pages(config: BookConfig) -> list[Document]:
 
 
 def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport, jobs: int,
-                   log: Callable[[str], None]) -> dict[str, ExecResult]:
-    """Reuse stored results where nothing changed; execute the rest in parallel kernels."""
+                   log: Callable[[str], None],
+                   ready: Callable[[Document, ExecResult], None] | None = None,
+                   on_stale: Callable[[], None] | None = None) -> dict[str, ExecResult]:
+    """Reuse stored results where nothing changed; execute the rest in parallel kernels.
+
+    `ready` is called with each page's result as soon as it is in (for the stored ones, only
+    when some page is stale: otherwise the site may well be current); `on_stale` once, before
+    the kernels start, when some page is stale.
+    """
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
@@ -231,10 +339,14 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
             decisions[doc.rel] = Decision(doc.rel, True, "frozen", frozen)
     results: dict[str, ExecResult] = {}
     stale = [d for d in docs if not decisions[d.rel].fresh]
+    if stale and on_stale is not None:
+        on_stale()
     for doc in docs:
         decision = decisions[doc.rel]
         if decision.fresh and decision.result is not None:
             results[doc.rel] = decision.result
+            if stale and ready is not None:
+                ready(doc, decision.result)
 
     def run(doc: Document) -> tuple[Document, str, ExecResult]:
         source_hash = file_hash(doc.path)
@@ -247,21 +359,24 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         result.opened += [str(p) for p in doc.included]  # included files are inputs too
         return doc, source_hash, result
 
-    failures: list[str] = []
+    failures: dict[str, str] = {}
     needs_kernel = [d for d in stale if d.cells or d.inlines]
     # The fork server costs one import of the preload modules up front: worth it only when
     # each worker would otherwise start several kernels of its own.
     preload = list(config.preload) if len(needs_kernel) > 2 * jobs else []
     with forkserver.running(preload) if preload else contextlib.nullcontext() as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
-        for doc, source_hash, result in pool.map(run, stale):
+        for future in as_completed([pool.submit(run, doc) for doc in stale]):
+            doc, source_hash, result = future.result()
             if result.failure:
-                failures.append(result.failure.describe(doc.rel))
+                failures[doc.rel] = result.failure.describe(doc.rel)
                 continue
             cache.store(doc.rel, fingerprint, source_hash, result)
             if config.freeze:
                 freeze.store(config.root, doc.rel, result)
             results[doc.rel] = result
+            if ready is not None:
+                ready(doc, result)
     for doc in docs:
         decision = decisions[doc.rel]
         if decision.fresh:
@@ -272,25 +387,47 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     for line in report.summary().splitlines()[:-1]:
         log(line)
     if failures:
-        raise BuildError(failures)
+        raise BuildError([failures[d.rel] for d in docs if d.rel in failures])
     return results
 
 
-def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                   numbers: list[PageNumbers], targets: dict[str, Target],
-                   log: Callable[[str], None] = print) -> list[ConvertedPage]:
-    """Substitute outputs into each page's Markdown and convert it with pandoc."""
-    notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
+def _start_renders(renderer: StaticRenderer, result: ExecResult) -> None:
+    """Start the static drawings of a page's charts (and the Vega bundle, if missing)."""
+    for outputs in result.outputs.values():
+        spec = chart_spec(outputs)
+        if spec is not None:
+            renderer.submit(spec)
+            _vega_bundle(renderer)
 
-    def convert(pair: tuple[Document, PageNumbers]) -> ConvertedPage | str:
-        doc, num = pair
+
+class _Conversions:
+    """Each page's Markdown with its outputs, converted by pandoc; a page's conversion starts as
+    soon as its execution result is in (`start`), while other pages still execute."""
+
+    def __init__(self, config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
+                 targets: dict[str, Target]):
+        self.config = config
+        self.numbers = {doc.rel: num for doc, num in zip(docs, numbers, strict=True)}
+        self.targets = targets
+        self.notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
+        self.dir = config.root / STATE_DIR / "convert"
+        self.texts: list[str] = []
+        self.futures: dict[str, Future] = {}
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+    def start(self, doc: Document, result: ExecResult) -> None:
+        if doc.rel not in self.futures:
+            self.futures[doc.rel] = self.pool.submit(self._convert, doc, result)
+
+    def _convert(self, doc: Document, result: ExecResult) -> ConvertedPage | str:
+        num = self.numbers[doc.rel]
         files: dict[str, bytes] = {}
         try:
-            markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
-                                              notes[doc.rel], files)
-            html_text = run_pandoc(markdown, page_config(config, doc), doc.rel,
-                                   config.root / STATE_DIR / "convert")
-            body, toc = add_heading_anchors(history.fill_placeholder(html_text, config))
+            markdown, figures = page_markdown(doc, result, num, self.targets, self.config,
+                                              self.notes[doc.rel], files)
+            html_text = run_pandoc(markdown, page_config(self.config, doc), doc.rel, self.dir)
+            self.texts.append(html_text)
+            body, toc = add_heading_anchors(history.fill_placeholder(html_text, self.config))
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
@@ -298,36 +435,55 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
         return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
                              body, figures, toc, files)
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        converted = list(pool.map(convert, zip(docs, numbers, strict=True)))
-    for doc in docs:
-        for note in notes[doc.rel]:
-            log(f"note: {note}")
-    problems = [c for c in converted if isinstance(c, str)]
-    if problems:
-        raise BuildError(problems)
-    return [c for c in converted if isinstance(c, ConvertedPage)]
+    def finish(self, docs: list[Document], results: dict[str, ExecResult],
+               log: Callable[[str], None]) -> list[ConvertedPage]:
+        """Every page converted, in book order; the conversion cache pruned to two builds."""
+        for doc in docs:
+            self.start(doc, results[doc.rel])
+        converted = [self.futures[doc.rel].result() for doc in docs]
+        for doc in docs:
+            for note in self.notes[doc.rel]:
+                log(f"note: {note}")
+        problems = [c for c in converted if isinstance(c, str)]
+        if problems:
+            raise BuildError(problems)
+        generations.prune(self.dir, generations.names_holding(self.dir, self.texts, "*.html"),
+                          "*.html")
+        return [c for c in converted if isinstance(c, ConvertedPage)]
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> None:
-    """Lay out every page and write pages, figures, assets and the search index."""
-    state = config.root / STATE_DIR
-    renderer = StaticRenderer(state / "render")
+def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
+                renderer: StaticRenderer) -> dict[str, str]:
+    """Lay out every page and write pages, figures, assets and the search index; return each
+    page's output key.
+
+    A page whose output key (everything its HTML and figure files are made from) is the one the
+    live build recorded is not laid out again: its files are hard links to the live build's.
+    """
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):
         shutil.copyfile(asset, out / "assets" / asset.name)
-    if any(p.figures for p in pages):
-        shutil.copyfile(vega_bundle(state), out / "assets" / "vega.js")
+    figures = [fig for page in pages for fig in page.figures]
+    if figures:
+        _link_or_copy(_vega_bundle(renderer, wait=True), out / "assets" / "vega.js")
     if any(uses_mermaid(p.body) for p in pages):
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
-    figures = [fig for page in pages for fig in page.figures]
-    rendered = dict(zip([f.label for f in figures],
-                        renderer.render_all([f.spec for f in figures], os.cpu_count() or 1),
+    rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
                         strict=True))
+    keys = _output_keys(config, pages, rendered, version_date, changes)
+    live, live_keys = _live_output_keys(config)
+    if live is not None and manifest.verify(live):
+        live = None  # a damaged live build lends nothing to the next
     for page in pages:
+        if live is not None and live_keys.get(page.href) == keys[page.href] and \
+                _reuse_page(live, out, page, config.root):
+            continue
         try:
             _write_page(out, page, layout, rendered, config, version_date, changes)
         except SourceError as exc:
@@ -336,20 +492,84 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+    return keys
 
 
-def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
+OUTPUT_KEYS = "output-keys.json"
+
+
+def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
+                 version_date: str | None, changes: dict[str, str]) -> dict[str, str]:
+    """Per page, one hash over all its written files depend on: the page itself (body, headings,
+    front matter, figures with their specs and drawings), the book's navigation, the citation
+    dates, the config files, the bibliography and the engine's code and templates."""
+    common = hashlib.sha256()
+    nav = [(p.href, p.number, p.title, p.appendix) for p in pages]
+    common.update(json.dumps([nav, version_date, changes], sort_keys=True).encode())
+    root = config.root
+    for rec in sitestamp.config_entries(root):
+        common.update(f"{rec['path']}:{rec['sha256']}".encode())
+    for extra in config.bibliography:
+        path = root / extra
+        common.update(file_hash(path).encode() if path.is_file() else b"-")
+    for path in sitestamp.tree_files(ENGINE_DIR, ENGINE_SUFFIXES):
+        common.update(f"{path.relative_to(ENGINE_DIR)}:{file_hash(path)}".encode())
+    base = common.hexdigest()
+    keys = {}
+    for page in pages:
+        digest = hashlib.sha256(base.encode())
+        fields = {k: v for k, v in vars(page).items() if k != "figures"}
+        digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
+        for fig in page.figures:
+            digest.update(json.dumps(vars(fig), sort_keys=True, default=str).encode())
+            digest.update(rendered[fig.label].encode())
+        keys[page.href] = digest.hexdigest()
+    return keys
+
+
+def _live_output_keys(config: BookConfig) -> tuple[Path | None, dict[str, str]]:
+    """The live build and the output keys it recorded (none if it recorded none)."""
+    try:
+        stored = json.loads((config.root / STATE_DIR / OUTPUT_KEYS).read_text(encoding="utf-8"))
+        live = config.output_path.resolve()
+    except (OSError, ValueError):
+        return None, {}
+    if not config.output_path.is_symlink() or live.name != stored.get("build"):
+        return None, {}
+    return live, dict(stored.get("keys") or {})
+
+
+def _reuse_page(live: Path, out: Path, page: ConvertedPage, root: Path) -> bool:
+    """Hard-link a page's HTML, figure files, output images and linked resources from the live
+    build; False if one is missing."""
+    files = [page.href] + [f for fig in page.figures for f in
+                           (figure_files(fig)["svg"], figure_files(fig)["csv"])]
+    files += [*page.files, *page_resources(page.body, page.rel, root)]
+    files = [f for f in dict.fromkeys(files) if not (out / f).exists()]
+    if not all((live / f).is_file() for f in files):
+        return False
+    for f in files:
+        (out / f).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(live / f, out / f)
+    return True
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """A hard link to a file nothing rewrites in place (a copy across file systems)."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
                 config: BookConfig, version_date: str | None, changes: dict[str, str]) -> None:
-    """Write one page with its figures' SVG, PNG and CSV files."""
-    svgs: dict[str, str] = {}
+    """Write one page with its figures' SVG and CSV files."""
     for fig in page.figures:
-        svg, png = rendered[fig.label]
-        svgs[fig.label] = svg
         files = figure_files(fig)
         target = out / files["svg"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(svg, encoding="utf-8")
-        (out / files["png"]).write_bytes(png)
+        target.write_text(rendered[fig.label], encoding="utf-8")
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
     for site_path, data in page.files.items():  # images from cell outputs
         (out / site_path).parent.mkdir(parents=True, exist_ok=True)
@@ -359,12 +579,30 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(config.root / rel, out / rel)
     extra = citation.page_extras(config, page, version_date, changes)
-    body = insert_figures(page.body, page, svgs, extra)
+    body = insert_figures(page.body, page, rendered, extra)
     html = layout.render(page, body, extra)
     _check_weight(config, page, html)
     dest = out / page.href
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(html, encoding="utf-8")
+
+
+def _vega_bundle(renderer: StaticRenderer, wait: bool = False) -> Path:
+    """The self-hosted Vega, Vega-Lite and vega-embed bundle, made once per installed vl-convert
+    (in a render worker, while kernels run) and kept beside the Python environment, where
+    `make clean` leaves it; under `.book/assets` when that is not writable."""
+    import vl_convert
+
+    version = vl_convert.__version__
+    shared = Path(sys.prefix) / "share" / "bookengine"
+    base = shared if os.access(sys.prefix, os.W_OK) else renderer.dir.parent / "assets"
+    path = base / f"vega-bundle-{version}.js"
+    if path.is_file():
+        return path
+    job = renderer.once(write_vega_bundle, path)
+    if wait:
+        job.result()
+    return path
 
 
 def _check_weight(config: BookConfig, page: ConvertedPage, html: str) -> None:
@@ -381,17 +619,3 @@ def _check_weight(config: BookConfig, page: ConvertedPage, html: str) -> None:
     raise SourceError(page.rel, line,
                       f"the page weighs {weight // 1000} KB gzipped, over the limit of "
                       f"{PAGE_GZIP_LIMIT // 1000} KB{heaviest}; plot fewer rows or split the page")
-
-
-def vega_bundle(state: Path) -> Path:
-    """The self-hosted Vega, Vega-Lite and vega-embed bundle, generated once and reused."""
-    import vl_convert as vlc
-
-    version = f"{vlc.get_vega_version()}-{vlc.get_vegalite_versions()[-1]}"
-    path = state / "assets" / f"vega-{version}.js"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-        tmp.replace(path)
-    return path

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
-
-from bookengine.build import BuildError, build
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     book = Path(args.book)
     if args.command == "publish":
+        if _nothing_changed(book):
+            return 0
+        from bookengine.build import BuildError, build
+
         try:
             report = build(book, jobs=args.jobs)
         except BuildError as exc:
@@ -62,6 +65,22 @@ def _live_site(book: Path) -> str:
     except ConfigError:
         return "The published site is unchanged."  # no build was attempted
     return live_site_report(config.root, config.output_dir)
+
+
+def _nothing_changed(book: Path) -> bool:
+    """The no-op publish: when nothing the live site was made from has changed, say so and stop
+    before the build's heavy imports (see `bookengine.sitestamp`)."""
+    from bookengine import sitestamp
+
+    started = time.perf_counter()
+    pages = sitestamp.current_pages(book)
+    if pages is None:
+        return False
+    for rel in pages:
+        print(f"  {'cached':8} {rel}")
+    print(f"{len(pages)} pages: 0 executed, {len(pages)} cached; nothing changed, the published "
+          f"site is current and verified ({time.perf_counter() - started:.2f} s)")
+    return True
 
 
 if __name__ == "__main__":

@@ -1,12 +1,14 @@
 """Charts handed over by the kernel as Vega-Lite JSON, made into figures.
 
 A figure keeps its spec (and a linear-axis variant for every axis the builder marked
-switchable), its provenance from the spec's `usermeta`, and the static SVG and PNG that vl-convert
-renders for print, downloads and readers without JavaScript.
+switchable), its provenance from the spec's `usermeta`, and the static SVG that vl-convert renders
+for the first paint, print, downloads and readers without JavaScript (a PNG is made in the browser,
+from the live view, when a reader asks for one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import hashlib
@@ -163,61 +165,150 @@ def _check_log_axes(fig: Figure) -> None:
 
 
 class StaticRenderer:
-    """SVG and PNG of a spec from vl-convert, cached by the spec's hash."""
+    """Static SVGs of chart specs from vl-convert, cached under `cache_dir` by the spec's hash.
 
-    def __init__(self, cache_dir: Path):
+    Renders run in worker processes that each load vl-convert once, and start as soon as a spec
+    is known (`submit`, called while other pages still execute); `svg` waits for one. `prune`
+    keeps only the drawings this build and the previous one used.
+    """
+
+    def __init__(self, cache_dir: Path, workers: int = 1):
         self.dir = cache_dir
         self.dir.mkdir(parents=True, exist_ok=True)
+        self.workers = max(1, workers)
+        self.used: set[str] = set()
+        self._pool: Any = None
+        self._pending: dict[Path, Any] = {}
+        self._jobs: dict[tuple, Any] = {}
 
-    def _paths(self, spec: dict[str, Any]) -> tuple[Path, Path]:
+    def path(self, spec: dict[str, Any]) -> Path:
+        """Where the drawing of `spec` is cached."""
         # usermeta (provenance) does not change the drawing, so it is not part of the key.
         drawn = {k: v for k, v in spec.items() if k != "usermeta"}
         key = hashlib.sha256(json.dumps(drawn, sort_keys=True).encode()).hexdigest()[:20]
-        return self.dir / f"{key}.svg", self.dir / f"{key}.png"
+        return self.dir / f"{key}.svg"
 
-    def render(self, spec: dict[str, Any]) -> tuple[str, bytes]:
-        """The SVG and PNG of one spec, from the cache or rendered now."""
-        svg_path, png_path = self._paths(spec)
-        if not (svg_path.is_file() and png_path.is_file()):
-            _render_to(spec, svg_path, png_path)
-        return svg_path.read_text(encoding="utf-8"), png_path.read_bytes()
+    def _executor(self) -> Any:
+        if self._pool is None:
+            self._pool = _worker_pool(self.workers)
+        return self._pool
 
-    def render_all(self, specs: list[dict[str, Any]], workers: int) -> list[tuple[str, bytes]]:
-        """Render every spec not yet cached, in worker processes (vl-convert runs one at a time
-        per process), then return them all in order."""
-        missing = {}
+    def submit(self, spec: dict[str, Any]) -> None:
+        """Start rendering `spec` in a worker unless it is cached or already under way."""
+        path = self.path(spec)
+        self.used.add(path.name)
+        if path not in self._pending and not path.is_file():
+            self._pending[path] = self._submit(_render_svg, spec, path)
+
+    def _submit(self, fn: Any, *args: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._executor().submit(fn, *args)
+        except BrokenProcessPool:  # a worker died: start a fresh pool once
+            _POOLS.pop(self.workers, None)
+            self._pool = None
+            return self._executor().submit(fn, *args)
+
+    def once(self, fn: Any, *args: Any) -> Any:
+        """Run a module-level function of this module in a worker, once per arguments for the
+        life of this renderer; its future."""
+        key = (fn.__name__, *map(str, args))
+        if key not in self._jobs:
+            self._jobs[key] = self._submit(fn, *args)
+        return self._jobs[key]
+
+    def warm(self) -> None:
+        """Start a worker and vl-convert's engine now (while kernels run), so the first drawing
+        needed later is not also the first to pay for them."""
+        self.once(_warm_up)
+
+    def svg(self, spec: dict[str, Any]) -> str:
+        """The SVG of one spec: cached, awaited from a worker, or rendered now."""
+        path = self.path(spec)
+        self.used.add(path.name)
+        pending = self._pending.pop(path, None)
+        if pending is not None:
+            with contextlib.suppress(Exception):  # rendered again below, which names the error
+                pending.result()
+        if not path.is_file():
+            _render_svg(spec, path)
+        return path.read_text(encoding="utf-8")
+
+    def render_all(self, specs: list[dict[str, Any]]) -> list[str]:
+        """The SVG of every spec, in order (the missing ones rendered in workers)."""
         for spec in specs:
-            svg_path, png_path = self._paths(spec)
-            if not (svg_path.is_file() and png_path.is_file()):
-                missing[str(svg_path)] = (spec, svg_path, png_path)
-        jobs = list(missing.values())
-        if len(jobs) > 2 and workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            self.submit(spec)
+        return [self.svg(spec) for spec in specs]
 
-            # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                     mp_context=context) as pool:
-                list(pool.map(_render_to, *zip(*jobs, strict=True)))
-        else:
-            for job in jobs:
-                _render_to(*job)
-        return [self.render(spec) for spec in specs]
+    def close(self) -> None:
+        """Cancel what has not started and wait for what has; the workers stay for the next
+        build in this process (a preview), each with vl-convert loaded."""
+        futures = [*self._pending.values(), *self._jobs.values()]
+        for future in futures:
+            future.cancel()
+        for future in futures:
+            if not future.cancelled():
+                with contextlib.suppress(Exception):
+                    future.result()
+        self._pool = None
+        self._pending.clear()
+        self._jobs.clear()
+
+    def prune(self) -> None:
+        """Delete the drawings neither this build nor the previous one used."""
+        from bookengine.generations import prune
+
+        prune(self.dir, self.used, "*.svg")
 
 
-def _render_to(spec: dict[str, Any], svg_path: Path, png_path: Path) -> None:
-    """Render a spec to SVG, and that SVG to PNG, writing both atomically."""
+_POOLS: dict[int, Any] = {}
+
+
+def _worker_pool(workers: int) -> Any:
+    """The process's pool of render workers of this size, started on first use."""
+    if workers not in _POOLS:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
+        _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
+                                              mp_context=multiprocessing.get_context("spawn"),
+                                              initializer=_start_worker)
+    return _POOLS[workers]
+
+
+def _start_worker() -> None:
+    """In a render worker: load vl-convert once."""
+    import vl_convert  # noqa: F401
+
+
+def _warm_up() -> None:
+    """Draw a one-point chart, which starts vl-convert's JavaScript engine in this worker."""
+    import vl_convert as vlc
+
+    vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point",
+                         "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+
+
+def _render_svg(spec: dict[str, Any], svg_path: Path) -> None:
+    """Render a spec to SVG, written atomically."""
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg(_fixed_width(spec))
-    png = vlc.svg_to_png(svg, scale=2)
     tmp = svg_path.with_suffix(f".svg.tmp{os.getpid()}")
     tmp.write_text(svg, encoding="utf-8")
     tmp.replace(svg_path)
-    tmp_png = png_path.with_suffix(f".png.tmp{os.getpid()}")
-    tmp_png.write_bytes(png)
-    tmp_png.replace(png_path)
+
+
+def write_vega_bundle(path: Path) -> None:
+    """Write the self-hosted Vega, Vega-Lite and vega-embed bundle to `path`, atomically."""
+    import vl_convert as vlc
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _fixed_width(spec: dict[str, Any], width: int = 640) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,12 @@ def figure_files(fig: Figure) -> dict[str, str]:
 
 def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
                 changed: str | None = None) -> str:
-    """The interactive chart, its static SVG, controls, data view, citation and source line."""
+    """The chart's static SVG (inline, so it is drawn at first paint), the box the interactive
+    view replaces it in, controls, data view, citation and source line.
+
+    The box has the static drawing's proportions and height, and the slider row below it is
+    reserved too, so the interactive view takes exactly the same space (no layout shift).
+    """
     files = {k: relative_href(page_href, v) for k, v in figure_files(fig).items()}
     alt = html.escape(fig.alt)
     label = html.escape(fig.label)
@@ -71,24 +77,66 @@ def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
              f'figure</a><details class="figure-data"><summary>Show the numbers</summary>'
              f'<div class="data-table" tabindex="0" aria-label="Data plotted in {label}"></div>'
              f"</details>{cite}</div>")
+    bound = len(bound_params(fig.spec))
+    controls = (f'<div class="chart-controls" style="--controls:{bound}"></div>' if bound else "")
+    vega = relative_href(page_href, "assets/vega.js")
     return (
-        f'<div class="chart-frame" data-figure="{label}" data-version="{fig.data_version}">'
+        f'<div class="chart-frame" data-figure="{label}" data-version="{fig.data_version}" '
+        f'data-vega="{vega}">'
         f'<div class="chart-toolbar">{switch}</div>'
-        f'<div class="chart" role="figure" aria-label="{alt}"></div>'
-        f'<img class="chart-static" src="{files["svg"]}" alt="{alt}" width="{width}" '
-        f'height="{height}">'
+        f'<div class="chart" role="figure" aria-label="{alt}" '
+        f'style="aspect-ratio:{width}/{height};max-height:{height}px">'
+        f'{static_svg(svg, fig.label)}<div class="chart-live"></div></div>{controls}'
         f'<script type="application/json" class="chart-spec">{figure_json(fig)}</script>'
         f'<p class="chart-source">{kind}Source: {source}. Data version '
         f'<code>{fig.data_version}</code>.{changed_text} '
         f'<a href="{files["csv"]}" download>Data (CSV)</a> · '
-        f'<a href="{files["svg"]}" download>SVG</a> · <a href="{files["png"]}" download>PNG</a></p>'
+        f'<a href="{files["svg"]}" download>SVG</a><span class="chart-png"> · '
+        f'<button type="button" class="link-button" data-png="{label}.png">PNG</button></span></p>'
         f"{tools}</div>"
     )
 
 
-def _svg_size(svg: str) -> tuple[int, int]:
-    import re
+_SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
+_SVG_IDS = re.compile(r'\bid="([^"]+)"')
 
+
+def static_svg(svg: str, label: str) -> str:
+    """The static drawing for inlining: ids made unique to the figure, hidden from assistive
+    technology (the chart box carries the description), marked as the static view."""
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg.strip())
+    for ident in set(_SVG_IDS.findall(svg)):
+        new = f"{label}-{ident}"
+        svg = (svg.replace(f'id="{ident}"', f'id="{new}"')
+               .replace(f"url(#{ident})", f"url(#{new})")
+               .replace(f'href="#{ident}"', f'href="#{new}"'))
+
+    def attrs(m: re.Match) -> str:
+        kept = re.sub(r'\s(class|aria-hidden|focusable)="[^"]*"', "", m.group(1))
+        return f'<svg{kept} class="chart-static" aria-hidden="true" focusable="false">'
+
+    return _SVG_OPEN.sub(attrs, svg, count=1)
+
+
+def bound_params(spec: dict) -> list[str]:
+    """Names of the parameters bound to an input (a slider row each under the chart)."""
+    names: list[str] = []
+
+    def walk(node: object) -> None:
+        if not isinstance(node, dict):
+            return
+        names.extend(p["name"] for p in node.get("params") or []
+                     if isinstance(p, dict) and p.get("bind") and p.get("name"))
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in node.get(key) or []:
+                walk(child)
+        walk(node.get("spec"))
+
+    walk(spec)
+    return names
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
     m = re.search(r'<svg[^>]*?width="([\d.]+)"[^>]*?height="([\d.]+)"', svg)
     return (round(float(m.group(1))), round(float(m.group(2)))) if m else (640, 360)
 

@@ -30,7 +30,10 @@ def test_every_figure_has_caption_alt_source_and_files(built_project: Path) -> N
         for m in re.finditer(r'<figure id="(fig-[\w-]+)".*?</figure>', text, re.S):
             count += 1
             block = m.group(0)
-            assert re.search(r'<img class="chart-static" src="[^"]+" alt="[^"]{10,}"', block), m[1]
+            assert re.search(r'<div class="chart" role="figure" aria-label="[^"]{10,}"',
+                             block), m[1]
+            assert re.search(r'<svg[^>]* class="chart-static"', block), m[1]
+            assert re.search(r'<a href="[^"]+\.svg" download>SVG</a>', block), m[1]
             assert re.search(r'<p class="chart-source">.*Source: [^<]{5,}', block), m[1]
             assert re.search(r"<figcaption>\s*<p><span class=\"figure-number\">Figure", block)
     # Ord 4, Greenblatt 3, Kokotajlo 3, Epoch 4, synthesis 1 and the introduction 1 at least.

@@ -208,14 +208,16 @@ def test_without_javascript_charts_show_their_svg(built_project, book_site, brow
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(book_site.url("chapters/kokotajlo.html"))
-    statics = page.locator("img.chart-static")
+    statics = page.locator("svg.chart-static")
     assert statics.count() >= 3
     for i in range(statics.count()):
-        img = statics.nth(i)
-        assert img.is_visible()
-        img.evaluate("(el) => el.decode ? el.decode() : null")
-        assert img.evaluate("(el) => el.naturalWidth") > 0
+        svg = statics.nth(i)
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box["width"] > 100 and box["height"] > 50
     assert page.locator(".chart-source a", has_text="Data (CSV)").count() == statics.count()
+    assert page.locator(".chart-source a", has_text="SVG").count() == statics.count()
+    assert not page.locator(".chart-source button[data-png]").first.is_visible()
     context.close()
 
 

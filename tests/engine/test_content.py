@@ -72,10 +72,13 @@ def test_figure_has_specs_static_svg_and_source_line(site: Path) -> None:
     assert payload["specs"]["linear"]["encoding"]["y"]["scale"]["type"] == "linear"
     svg = site / "figures/chapters/alpha/fig-growth.svg"
     assert svg.read_text().startswith("<svg")
-    assert (site / "figures/chapters/alpha/fig-growth.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (site / "figures/chapters/alpha/fig-growth.png").exists(), "PNGs: from the browser"
+    inline = re.search(r'<svg[^>]* class="chart-static"[^>]*>', alpha)
+    assert inline and 'aria-hidden="true"' in inline.group(0), "the drawing is in the page itself"
+    assert 'data-png="fig-growth.png"' in alpha
     assert "Source: Doe (2024). Data version" in alpha
     assert '<figcaption>' in alpha and "Figure 1.1:" in alpha
-    assert 'alt="A line rising tenfold each year."' in alpha
+    assert 'role="figure" aria-label="A line rising tenfold each year."' in alpha
     csv = (site / "figures/chapters/alpha/fig-growth.csv").read_text().splitlines()
     assert set(csv[0].split(",")) == {"year", "value"} and len(csv) == 5
 

@@ -63,6 +63,28 @@
     return { renderer: "svg", actions: false, ast: true, defaultStyle: false,
              tooltip: { theme: dark ? "dark" : "light", disableDefaultStyle: true } };
   }
+  /* The live view fills the box the static drawing reserved: the container's size, padding
+     included, so nothing around the chart moves when it replaces the drawing. */
+  function fitBox(spec) {
+    if (spec.hconcat || spec.vconcat || spec.concat || spec.facet || spec.repeat) { return spec; }
+    spec.width = "container"; spec.height = "container";
+    spec.autosize = { type: "fit", contains: "padding" };
+    return spec;
+  }
+  var vegaLoading = null;
+  function loadVega(frame) {
+    if (window.vegaEmbed) { return Promise.resolve(); }
+    if (!vegaLoading) {
+      vegaLoading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = frame.dataset.vega; s.async = true;
+        s.onload = resolve;
+        s.onerror = function () { vegaLoading = null; reject(new Error("assets/vega.js did not load")); };
+        document.head.appendChild(s);
+      });
+    }
+    return vegaLoading;
+  }
   function render(frame) {
     var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
     var label = payload.label;
@@ -71,38 +93,86 @@
     var specs = payload.specs;
     var scale = specs.log ? (params().get(label + ".scale") === "linear" ? "linear" : "log") : "default";
     state.scale = scale;
-    var spec = applyState(specs[scale], label);
-    if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
-    var target = frame.querySelector(".chart");
-    if (state.view) { state.view.finalize(); state.view = null; }
     frame.querySelectorAll(".scale-switch button").forEach(function (b) {
       b.setAttribute("aria-pressed", String(b.dataset.scale === scale));
     });
-    state.ready = window.vegaEmbed(target, spec, embedOptions(isDark()))
-      .then(function (res) {
-        state.view = res.view;
-        state.theme = isDark() ? "dark" : "light";
-        bindParams(specs[scale]).forEach(function (param) {
-          res.view.addSignalListener(param.name, function (name, value) {
-            writeParam(label + "." + name, value, param.value);
-          });
+    state.ready = loadVega(frame).then(function () {
+      var spec = fitBox(applyState(specs[scale], label));
+      if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
+      var live = frame.querySelector(".chart-live"), target = document.createElement("div");
+      var controls = frame.querySelector(".chart-controls");
+      if (controls) { controls.innerHTML = ""; }
+      if (state.view) { state.view.finalize(); state.view = null; }
+      var opts = embedOptions(isDark());
+      if (controls) { opts.bind = controls; }
+      live.innerHTML = ""; live.appendChild(target);
+      return window.vegaEmbed(target, spec, opts);
+    }).then(function (res) {
+      state.view = res.view;
+      state.theme = isDark() ? "dark" : "light";
+      frame.classList.add("chart-ready");
+      bindParams(specs[scale]).forEach(function (param) {
+        res.view.addSignalListener(param.name, function (name, value) {
+          writeParam(label + "." + name, value, param.value);
         });
-        frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
-        return res.view;
-      })
-      .catch(function (err) { console.error("chart " + label + ": " + err); throw err; });
+      });
+      frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
+      return res.view;
+    });
+    state.ready.catch(function (err) { console.error("chart " + label + ": " + err); });
     return state.ready;
   }
+  /* Redraw the charts already drawn (after a theme change); the others are drawn when reached. */
   function renderAll() {
-    if (!window.vegaEmbed) { return; }
-    document.querySelectorAll(".chart-frame").forEach(render);
+    document.querySelectorAll(".chart-frame").forEach(function (frame) {
+      var state = window.bookCharts[frame.dataset.figure];
+      if (state && state.view) { render(frame); }
+    });
+  }
+  /* Each chart's static drawing is on screen from the first paint; the interactive view replaces
+     it when the chart comes near the viewport, and the others follow one by one when the page is
+     idle. Vega is loaded only then, and never on a page without charts. */
+  var pending = [];
+  function start(frame) {
+    var i = pending.indexOf(frame);
+    if (i >= 0) { pending.splice(i, 1); return render(frame); }
+    var state = window.bookCharts[frame.dataset.figure];
+    return state && state.ready ? state.ready : render(frame);
+  }
+  function startCharts() {
+    pending = Array.prototype.slice.call(document.querySelectorAll(".chart-frame"));
+    if (!pending.length) { return; }
+    if ("IntersectionObserver" in window) {
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) { io.unobserve(e.target); start(e.target); }
+        });
+      }, { rootMargin: "300px 0px" });
+      pending.forEach(function (f) { io.observe(f); });
+    }
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
+    function next() {
+      idle(function () { pending.slice().forEach(start); }, { timeout: 500 });
+    }
+    if (document.readyState === "complete") { next(); } else { window.addEventListener("load", next); }
   }
   document.addEventListener("click", function (e) {
     var b = e.target.closest(".scale-switch button");
     if (!b) { return; }
-    var frame = b.closest(".chart-frame");
+    var frame = b.closest(".chart-frame"), i = pending.indexOf(frame);
+    if (i >= 0) { pending.splice(i, 1); }
     writeParam(frame.dataset.figure + ".scale", b.dataset.scale, "log");
     render(frame);
+  });
+  /* PNG from the live view (the page without JavaScript offers the SVG). */
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-png]");
+    if (!b) { return; }
+    start(b.closest(".chart-frame")).then(function (view) { return view.toImageURL("png", 2); }).then(function (url) {
+      var a = document.createElement("a");
+      a.href = url; a.download = b.dataset.png;
+      document.body.appendChild(a); a.click(); a.remove();
+    });
   });
 
   /* ---------- the numbers behind a chart ---------- */
@@ -146,7 +216,8 @@
   window.bookChartRows = chartRows;
   document.addEventListener("toggle", function (e) {
     if (e.target.classList && e.target.classList.contains("figure-data") && e.target.open) {
-      fillTable(e.target.closest(".chart-frame"));
+      var frame = e.target.closest(".chart-frame");
+      start(frame).then(function () { fillTable(frame); });
     }
   }, true);
   document.addEventListener("chart-rendered", function (e) {
@@ -190,7 +261,7 @@
         if (!doc.dataset.theme) { setThemeButton(); renderAll(); }
       });
     }
-    renderAll();
+    startCharts();
     setupSearch();
     markScrollable();
     window.addEventListener("resize", markScrollable);

@@ -1,0 +1,92 @@
+"""The link check of a new build, with cost that grows with the change, not with the book.
+
+It finds exactly what `publish.check_site` finds (every internal link and anchor resolves, nothing
+loads from another host), but parses only the pages whose HTML is new: what a page links to and
+which anchors it holds depend only on its bytes and its place in the site, so they are kept in
+`.book/check-index.json` by path and content hash. Every link of every page is then resolved
+against the new build's files and anchors (set look-ups, no parsing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bookengine.publish import _LinkParser
+
+INDEX = "check-index.json"
+VERSION = 1
+
+
+def _page_record(rel: str, data: bytes) -> dict:
+    """What a page holds and links to; each link resolved to a site path, or its problem."""
+    parser = _LinkParser()
+    parser.feed(data.decode("utf-8"))
+    links = []
+    here = posixpath.dirname(rel)
+    for _attr, url, line in parser.links:
+        parts = urlsplit(url)
+        if not parts.path:
+            target = rel
+        else:
+            target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
+        leaves = target == ".." or target.startswith("../") or target.startswith("/")
+        links.append([url, line, None if leaves else target, parts.fragment])
+    return {"ids": sorted(parser.ids), "links": links,
+            "external": [[url, line] for url, line in parser.external_loads]}
+
+
+def check_build(build: Path, state: Path) -> list[str]:
+    """Every problem in the build at `build`, in `check_site`'s words; the parse of each page is
+    reused from `state/check-index.json` when the page's bytes are unchanged."""
+    index_path = state / INDEX
+    try:
+        stored = json.loads(index_path.read_text(encoding="utf-8"))
+        known = stored["pages"] if stored.get("version") == VERSION else {}
+    except (OSError, ValueError, KeyError):
+        known = {}
+    files: set[str] = set()
+    dirs: set[str] = {"."}
+    for dirpath, dirnames, filenames in os.walk(build):
+        base = os.path.relpath(dirpath, build)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+        dirs.update(prefix + d for d in dirnames)
+        files.update(prefix + f for f in filenames)
+    pages: dict[str, dict] = {}
+    for rel in sorted(f for f in files if f.endswith(".html")):
+        data = (build / rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        record = known.get(rel)
+        if record is None or record.get("sha256") != digest:
+            record = {"sha256": digest, **_page_record(rel, data)}
+        pages[rel] = record
+    problems: list[str] = []
+    ids = {rel: set(record["ids"]) for rel, record in pages.items()}
+    for rel, record in pages.items():
+        for url, line in record["external"]:
+            problems.append(f"{rel}:{line}: loads {url} from another host")
+        for url, line, target, fragment in record["links"]:
+            if target is None:
+                problems.append(f"{rel}:{line}: link {url} leaves the site")
+                continue
+            if target in dirs:
+                target = "index.html" if target == "." else target + "/index.html"
+            if target not in files and target not in dirs:
+                problems.append(f"{rel}:{line}: link {url}: no such file")
+                continue
+            if fragment and target.endswith(".html"):
+                if unquote(fragment) not in ids.get(target, set()):
+                    problems.append(f"{rel}:{line}: link {url}: no #{fragment} there")
+    for css in sorted(f for f in files if f.endswith(".css")):
+        text = (build / css).read_text(encoding="utf-8")
+        for url in re.findall(r"url\(\s*['\"]?(https?:)?//", text):
+            problems.append(f"{css}: loads from another host ({url})")
+    tmp = index_path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"version": VERSION, "pages": pages}), encoding="utf-8")
+    os.replace(tmp, index_path)
+    return problems

@@ -1,0 +1,126 @@
+"""Charts at first paint: each chart's static SVG is in the page from the first byte, the live
+view replaces it without moving anything, and a page without charts loads no Vega."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bookengine.config import load_config
+from bookengine.numbering import output_href
+
+from tests.browser.conftest import wait_for_charts
+
+LAYOUT_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    window.__shifts.push({value: e.value, input: e.hadRecentInput,
+      nodes: e.sources.map(s => s.node ? (s.node.className || s.node.nodeName) : "")});
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+STATIC_BOXES = """() => Array.from(document.querySelectorAll('.chart-frame')).map(f => {
+  const svg = f.querySelector('svg.chart-static');
+  const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  const style = svg ? getComputedStyle(svg) : null;
+  return {label: f.dataset.figure, width: r.width, height: r.height,
+          shown: !!style && style.visibility === 'visible' && style.display !== 'none',
+          marks: svg ? svg.querySelectorAll('path, text, line, rect').length : 0};
+})"""
+
+
+def chart_pages(project: Path) -> list[str]:
+    site = project / "site"
+    return [output_href(rel) for rel in load_config(project).pages
+            if 'class="chart-frame"' in (site / output_href(rel)).read_text(encoding="utf-8")]
+
+
+def test_every_chart_is_drawn_without_vega(built_project, book_site, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    blocked: list[str] = []
+
+    def block(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/vega.js", block)
+    hrefs = chart_pages(built_project)
+    assert len(hrefs) >= 5
+    seen = 0
+    for href in hrefs:
+        page.goto(book_site.url(href))
+        page.wait_for_load_state("load")
+        boxes = page.evaluate(STATIC_BOXES)
+        assert boxes, href
+        for box in boxes:
+            assert box["shown"] and box["width"] > 100 and box["height"] > 50, (href, box)
+            assert box["marks"] > 10, f"{href}: {box['label']} has an empty drawing"
+            seen += 1
+        assert page.evaluate("Object.values(window.bookCharts).every(s => !s.view)")
+    assert blocked, "the pages asked for vega.js (and were refused)"
+    assert seen >= 16
+    context.close()
+
+
+def test_no_layout_shift_when_the_live_views_arrive(built_project, book_site, browser) -> None:
+    for width in (1280, 375):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.add_init_script(LAYOUT_SHIFTS)
+        for href in chart_pages(built_project):
+            page.goto(book_site.url(href))
+            for frame in page.query_selector_all(".chart-frame"):
+                frame.scroll_into_view_if_needed()
+                page.wait_for_timeout(50)
+            wait_for_charts(page)
+            page.wait_for_timeout(200)
+            drawn = page.evaluate("Array.from(document.querySelectorAll('.chart-frame'))"
+                                  ".every(f => f.classList.contains('chart-ready'))")
+            assert drawn, f"{href}: every live view replaced its drawing"
+            shifts = page.evaluate("window.__shifts")
+            assert sum(s["value"] for s in shifts) == 0, f"{href} at {width} px: {shifts}"
+        context.close()
+
+
+def test_live_view_fills_the_reserved_box(built_project, book_site, watched) -> None:
+    page = watched.page
+    page.goto(book_site.url("chapters/synthesis.html"))
+    wait_for_charts(page)
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('.chart-frame')).map(f => {
+      const box = f.querySelector('.chart').getBoundingClientRect();
+      const live = f.querySelector('.chart-live svg').getBoundingClientRect();
+      return [box.width, box.height, live.width, live.height];
+    })""")
+    for box_w, box_h, live_w, live_h in sizes:
+        assert abs(box_h - live_h) <= 1 and abs(box_w - live_w) <= 1, sizes
+    assert watched.errors == []
+
+
+def test_a_page_without_charts_loads_no_vega(built_project, book_site, watched) -> None:
+    site = built_project / "site"
+    plain = [output_href(rel) for rel in load_config(built_project).pages
+             if 'class="chart-frame"' not in (site / output_href(rel)).read_text()]
+    assert plain
+    page = watched.page
+    for href in plain:
+        page.goto(book_site.url(href))
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+    assert not [u for u in watched.requests if "vega" in u]
+    page.goto(book_site.url(chart_pages(built_project)[0]))
+    wait_for_charts(page)
+    assert [u for u in watched.requests if u.endswith("assets/vega.js")]
+
+
+def test_png_is_made_from_the_live_view(book_site, watched) -> None:
+    page = watched.page
+    page.goto(book_site.url("chapters/ord.html"))
+    wait_for_charts(page)
+    with page.expect_download() as info:
+        page.locator('.chart-frame[data-figure="fig-ord-log-x"] button[data-png]').click()
+    download = info.value
+    assert download.suggested_filename == "fig-ord-log-x.png"
+    data = Path(download.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
