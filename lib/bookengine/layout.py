@@ -146,17 +146,21 @@ THEME_SCRIPT = ("document.documentElement.classList.replace('no-js','js');(funct
                 "}catch(e){}})();")
 """The one inline script: marks the page as scripted and applies a remembered theme before
 the first paint."""
-CSP = ("default-src 'self'; script-src 'self' 'sha256-{theme}'; style-src 'self'; "
+CSP = ("default-src 'self'; script-src 'self' 'sha256-{theme}'; style-src 'self'{inline}; "
        "style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'")
 """Pages run only the site's own scripts and styles (Vega runs with its CSP-safe expression
 interpreter); inline style attributes (table column widths, chart layout) are allowed."""
 
 
-def content_security_policy() -> str:
-    """The Content-Security-Policy every page carries, with the theme script's hash."""
+def content_security_policy(inline_styles: bool = False) -> str:
+    """The Content-Security-Policy every page carries, with the theme script's hash.
+
+    `inline_styles` allows `<style>` elements too: Mermaid styles each diagram it draws with one.
+    """
     digest = hashlib.sha256(THEME_SCRIPT.encode("utf-8")).digest()
-    return CSP.format(theme=base64.b64encode(digest).decode("ascii"))
+    return CSP.format(theme=base64.b64encode(digest).decode("ascii"),
+                      inline=" 'unsafe-inline'" if inline_styles else "")
 
 
 class Layout:
@@ -190,7 +194,8 @@ class Layout:
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
-            theme_script=THEME_SCRIPT, csp=content_security_policy(), **(extra or {}),
+            theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
+            **(extra or {}),
         )
 
 
