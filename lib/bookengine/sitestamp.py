@@ -10,8 +10,9 @@ whose time moved but whose size did not is hashed and compared (a `git checkout`
 costs a hash, not a rebuild); a file written within `RACY_SECONDS` of the stamp is always hashed,
 as the filesystem's clock may not have ticked between two writes.
 
-This module imports only the standard library (and `manifest`); `files_unchanged` is the building block for
-checking any list of recorded files (for example a published build's own files).
+This module imports only the standard library (and `manifest`); `files_unchanged` is the
+building block for checking any list of recorded files (for example a published build's own
+files).
 """
 
 from __future__ import annotations
