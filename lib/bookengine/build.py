@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookengine import citation, forkserver, history, lifeline, manifest, search
+from bookengine import citation, forkserver, history, lifeline, manifest, notfound, search, versions
 from bookengine.cache import STATE_DIR, Cache, Decision, Fingerprint, file_hash, tree_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
@@ -122,30 +122,36 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         mark = time.perf_counter()
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log)
         report.stages["execute"] = time.perf_counter() - mark
-        _record_history(config, docs, results, numbers, log)
+        current = _record_history(config, docs, results, numbers, log)
         key = _site_key(config, docs)
+        version = versions.version_id(config, key)
+        record = versions.record(config, version, current,
+                                 {n.rel: n.href for n in numbers})
         if _site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
             if not damage:
+                if versions.read_record(config.output_path.resolve()) is None:
+                    versions.write_record(config.output_path.resolve(), record)
                 report.seconds = time.perf_counter() - started
                 report.site = config.output_path
                 return report
             log(f"the live site differs from its build ({manifest.summary(damage)}); "
                 "rebuilding it")
         mark = time.perf_counter()
-        pages = _convert_pages(config, docs, results, numbers, targets, log)
+        pages = _convert_pages(config, docs, results, numbers, targets, log, version)
         report.stages["convert"] = time.perf_counter() - mark
         build_dir = new_build_dir(config.root)
         try:
             mark = time.perf_counter()
-            _write_site(config, pages, build_dir)
+            _write_site(config, pages, build_dir, version)
             report.stages["write"] = time.perf_counter() - mark
             mark = time.perf_counter()
-            problems = check_site(build_dir)
+            problems = check_site(build_dir, notfound.site_path(config))
             report.stages["check"] = time.perf_counter() - mark
             if problems:
                 raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
             manifest.write_manifest(build_dir)
+            versions.write_record(build_dir, record)
         except Exception as exc:
             shutil.rmtree(build_dir, ignore_errors=True)
             if isinstance(exc, PublishError | SourceError):
@@ -180,13 +186,14 @@ def _site_key(config: BookConfig, docs: list[Document]) -> str:
 
 
 def _record_history(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                    numbers: list[PageNumbers], log: Callable[[str], None]) -> None:
-    """Keep this data version's values and print what changed in the argument since the last."""
-    if not (config.history and config.data_dir):
-        return
+                    numbers: list[PageNumbers], log: Callable[[str], None]) -> dict:
+    """Keep this data version's values and print what changed in the argument since the last;
+    return the snapshot (kept with the build's version record in any case)."""
     current = history.snapshot(docs, results, numbers)
-    history.History(config).record(current, history.data_hash(config),
-                                   citation.version_date(config), log)
+    if config.history and config.data_dir:
+        history.History(config).record(current, history.data_hash(config),
+                                       citation.version_date(config), log)
+    return current
 
 
 def _site_is_current(config: BookConfig, key: str) -> bool:
@@ -264,7 +271,8 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
 def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
                    numbers: list[PageNumbers], targets: dict[str, Target],
-                   log: Callable[[str], None] = print) -> list[ConvertedPage]:
+                   log: Callable[[str], None] = print,
+                   version: str | None = None) -> list[ConvertedPage]:
     """Substitute outputs into each page's Markdown and convert it with pandoc."""
     notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
 
@@ -274,7 +282,8 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
             markdown, figures = page_markdown(doc, results[doc.rel], num, targets, config,
                                               notes[doc.rel])
             html_text = run_pandoc(markdown, config, doc.rel, config.root / STATE_DIR / "convert")
-            body, toc = add_heading_anchors(history.fill_placeholder(html_text, config))
+            html_text = versions.fill_token(history.fill_placeholder(html_text, config), version)
+            body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
@@ -293,7 +302,8 @@ def _convert_pages(config: BookConfig, docs: list[Document], results: dict[str, 
     return [c for c in converted if isinstance(c, ConvertedPage)]
 
 
-def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> None:
+def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
+                version: str | None = None) -> None:
     """Lay out every page and write pages, figures, assets and the search index."""
     state = config.root / STATE_DIR
     renderer = StaticRenderer(state / "render")
@@ -311,17 +321,19 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path) -> No
                         strict=True))
     for page in pages:
         try:
-            _write_page(out, page, layout, rendered, config, version_date, changes)
+            _write_page(out, page, layout, rendered, config, version_date, changes, version)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+    notfound.write_page(config, layout, out, version_date)
 
 
 def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
-                config: BookConfig, version_date: str | None, changes: dict[str, str]) -> None:
+                config: BookConfig, version_date: str | None, changes: dict[str, str],
+                version: str | None = None) -> None:
     """Write one page with its figures' SVG, PNG and CSV files."""
     svgs: dict[str, str] = {}
     for fig in page.figures:
@@ -333,7 +345,7 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict,
         target.write_text(svg, encoding="utf-8")
         (out / files["png"]).write_bytes(png)
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
-    extra = citation.page_extras(config, page, version_date, changes)
+    extra = citation.page_extras(config, page, version_date, changes, version)
     body = insert_figures(page.body, page, svgs, extra)
     html = layout.render(page, body, extra)
     _check_weight(config, page, html)
