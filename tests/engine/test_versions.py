@@ -10,10 +10,20 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import yaml
+from bookengine.build import build
 from bookengine.deploy import NOINDEX, deploy
+from bookengine.versions import read_record
 
 from tests.conftest import REPO
-from tests.deployed import STEPS, Deployed, branch_blobs, commits, deploy_three, git
+from tests.deployed import (
+    STEPS,
+    Deployed,
+    branch_blobs,
+    commits,
+    deploy_three,
+    git,
+    versioned_book,
+)
 
 SITE_URL = "https://example.org/minibook"  # book.site-url of tests/fixtures/minibook
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -156,3 +166,19 @@ def test_citation_cff_agrees_with_the_book():
         assert [a["name"] for a in where["authors"]] == authors
         assert where["url"] == book["site-url"]
     assert cff["cff-version"] == "1.2.0" and cff["message"]
+
+
+def test_the_same_sources_give_the_same_version_anywhere(tmp_path):
+    ids = []
+    for where in ("one", "two/deeper"):
+        book = versioned_book(tmp_path / where / "minibook")
+        build(book, log=lambda line: None)
+        record = read_record((book / "site").resolve())
+        assert record is not None
+        ids.append(record["id"])
+    assert ids[0] == ids[1]
+    growth = book / "data" / "growth.csv"
+    growth.write_text(growth.read_text().replace("2023,1000", "2023,1001"))
+    build(book, log=lambda line: None)
+    changed = read_record((book / "site").resolve())["id"]
+    assert changed != ids[0] and changed[:10] == ids[0][:10]
