@@ -1,7 +1,8 @@
 """Three successive versions of the fixture book deployed to a local bare repository.
 
 Each version adds a year to `data/growth.csv` (so the value the Alpha chapter prints and the
-plotted data change) and a dated row to the book's changelog.
+plotted data change) and a dated row to the book's changelog; the third also revises a sentence
+of the Gamma chapter.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def deploy_three(tmp: Path) -> Deployed:
         if year is not None:
             growth = book / "data" / "growth.csv"
             growth.write_text(growth.read_text() + f"{year},{value}\n")
+        if date == STEPS[-1][0]:
+            gamma = book / "chapters" / "gamma.qmd"
+            gamma.write_text(gamma.read_text() + "\nA sentence added in the third version.\n")
         with open(book / "data" / "changelog.csv", "a") as fh:
             fh.write(f"{date},data/growth.csv,{date},1,0,0,release of {date},doe\n")
         build(book, log=lambda line: None)

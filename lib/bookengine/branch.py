@@ -34,13 +34,20 @@ def ordered(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def page_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """What changed from version `old` to `new`, by page address (`chapters/x.html`)."""
+    """What changed from version `old` to `new`, by page address (`chapters/x.html`): the
+    differences `history.compare` finds, or else, when the page's source changed, that its
+    text was revised."""
     hrefs = {**old.get("pages", {}), **new.get("pages", {})}
     out: dict[str, list[dict[str, Any]]] = {}
     for change in compare(old["snapshot"], new["snapshot"]):
         href = hrefs.get(change.page, change.page)
         out.setdefault(href, []).append({"kind": change.kind, "where": change.where,
                                          "old": change.old, "new": change.new})
+    before, after = old.get("sources", {}), new.get("sources", {})
+    for rel, digest in after.items():
+        href = hrefs.get(rel, rel)
+        if rel in before and before[rel] != digest and href not in out:
+            out[href] = [{"kind": "text", "where": "", "old": None, "new": None}]
     return out
 
 
@@ -50,6 +57,8 @@ def describe(change: dict[str, Any]) -> str:
         return f"“{change['where']}”: {change['old']} → {change['new']}"
     if change["kind"] == "figure":
         return f"{change['where']}: data version {change['old']} → {change['new']}"
+    if change["kind"] == "text":
+        return "the text was revised"
     return f"section #{change['where']} {'added' if change['new'] else 'removed'}"
 
 

@@ -125,8 +125,8 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         current = _record_history(config, docs, results, numbers, log)
         key = _site_key(config, docs)
         version = versions.version_id(config, key)
-        record = versions.record(config, version, current,
-                                 {n.rel: n.href for n in numbers})
+        record = versions.record(config, version, current, {n.rel: n.href for n in numbers},
+                                 {d.rel: file_hash(d.path) for d in docs})
         if _site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
             if not damage:

@@ -7,9 +7,9 @@ new data, makes a new version. Pages cite the id and its permanent address `v/<i
 
 Beside each build's manifest, `<build>.version.json` holds what `make deploy` needs to add the
 build to the deploy branch: the id, the date, the data version, a one-line summary of the
-changelog's newest rows, the page addresses and the snapshot of every inline value, figure data
-version and section (`history.snapshot`), from which the branch lists what changed between
-versions.
+changelog's newest rows, the page addresses, the hash of each page's source and the snapshot of
+every inline value, figure data version and section (`history.snapshot`), from which the branch
+lists what changed between versions.
 """
 
 from __future__ import annotations
@@ -70,12 +70,13 @@ def changelog_summary(config: BookConfig) -> str:
     return f"{newest}: {', '.join(shown)}" + (f", and {more} more" if more > 0 else "") + "."
 
 
-def record(config: BookConfig, version: str, snapshot: dict[str, Any],
-           pages: dict[str, str]) -> dict[str, Any]:
-    """What deploy keeps of one version: id, date, data version, summary, pages, snapshot."""
+def record(config: BookConfig, version: str, snapshot: dict[str, Any], pages: dict[str, str],
+           sources: dict[str, str] | None = None) -> dict[str, Any]:
+    """What deploy keeps of one version: id, date, data version, summary, page addresses
+    (source → href), the hash of each page's source, and the snapshot."""
     return {"id": version, "date": citation.version_date(config) or NO_DATE,
             "data_version": data_hash(config), "summary": changelog_summary(config),
-            "pages": pages, "snapshot": snapshot}
+            "pages": pages, "sources": sources or {}, "snapshot": snapshot}
 
 
 def record_path(build: Path) -> Path:

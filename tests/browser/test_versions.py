@@ -64,6 +64,16 @@ def test_an_old_chapter_says_what_the_latest_changed(deployed, branch_site, watc
     assert watched.errors == []
 
 
+def test_a_revised_page_says_its_text_changed(deployed, branch_site, watched):
+    page = watched.page
+    page.goto(branch_site.url(f"v/{deployed.ids[1]}/chapters/gamma.html"))
+    banner = page.locator(".old-version-banner")
+    banner.wait_for()
+    assert "You are reading the version of 2026-03-01." in banner.inner_text()
+    assert banner.locator("li").all_inner_texts() == ["the text was revised"]
+    assert watched.errors == []
+
+
 def test_the_latest_version_at_its_own_address_has_no_banner(deployed, branch_site, watched):
     page = watched.page
     page.goto(branch_site.url(f"v/{deployed.ids[-1]}/chapters/alpha.html"))

@@ -100,7 +100,10 @@ def test_versions_json_lists_every_version_with_what_changed(deployed):
     middle = listed[1]["changes"]["chapters/alpha.html"]
     assert [(c["old"], c["new"]) for c in middle if c["kind"] == "value"] == [
         ("10,000", "100,000")]
-    assert "chapters/gamma.html" not in oldest
+    # Gamma's text was revised in the third version; Beta did not change at all.
+    text = [{"kind": "text", "where": "", "old": None, "new": None}]
+    assert oldest["chapters/gamma.html"] == listed[1]["changes"]["chapters/gamma.html"] == text
+    assert "chapters/beta.html" not in oldest and "index.html" not in oldest
 
 
 def test_deploying_the_same_version_again_makes_no_commit(deployed, capsys):

@@ -16,6 +16,7 @@
   function describe(change) {
     if (change.kind === "value") { return "“" + change.where + "”: " + change.old + " → " + change.new; }
     if (change.kind === "figure") { return change.where + ": data version " + change.old + " → " + change.new; }
+    if (change.kind === "text") { return "the text was revised"; }
     return "section #" + change.where + (change.new ? " added" : " removed");
   }
 
