@@ -166,3 +166,14 @@ def test_a_truncated_page_is_refused_without_a_commit(published, tmp_path, capsy
     err = capsys.readouterr().err
     assert "no longer matches" in err and "chapters/beta.html" in err
     assert branch_commits(remote) == []
+
+
+def test_a_build_without_a_version_record_is_refused(published, tmp_path, capsys):
+    remote = bare(tmp_path)
+    site = (published / "site").resolve()
+    record = site.parent / (site.name + ".version.json")
+    assert record.is_file()
+    record.unlink()
+    assert deploy(published, remote=str(remote)) == 1
+    assert "no version record" in capsys.readouterr().err
+    assert branch_commits(remote) == []
