@@ -103,8 +103,10 @@ def test_citation_metadata(site: Path) -> None:
     assert '<meta name="citation_title" content="Alpha">' in alpha
     assert '<meta name="citation_inbook_title" content="A Small Test Book">' in alpha
     assert '<meta name="citation_publication_date" content="2026/02/01">' in alpha
-    assert ('<meta name="citation_public_url" '
-            'content="https://example.org/minibook/chapters/alpha.html">') in alpha
+    # Citations name the permanent address of this version; the canonical link, the latest.
+    assert re.search(r'<meta name="citation_public_url" content="https://example\.org/minibook/'
+                     r'v/2026-01-15-[0-9a-f]{6}/chapters/alpha\.html">', alpha)
+    assert '<link rel="canonical" href="https://example.org/minibook/chapters/alpha.html">' in alpha
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', alpha,
                               re.S).group(1))
     assert ld["@type"] == "Chapter" and ld["isPartOf"]["name"] == "A Small Test Book"
