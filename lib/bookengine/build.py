@@ -28,9 +28,11 @@ from bookengine import (
     history,
     lifeline,
     manifest,
+    notfound,
     search,
     sitecheck,
     sitestamp,
+    versions,
 )
 from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
@@ -169,11 +171,16 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
                                  on_stale=stale)
         report.stages["execute"] = time.perf_counter() - mark
-        _record_history(config, docs, results, numbers, log)
+        current = _record_history(config, docs, results, numbers, log)
         key, records = _site_key(config, docs)
+        version = versions.version_id(config, key)
+        record = versions.record(config, version, current, {n.rel: n.href for n in numbers},
+                                 {d.rel: file_hash(d.path) for d in docs})
         if _site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
             if not damage:
+                if versions.read_record(config.output_path.resolve()) is None:
+                    versions.write_record(config.output_path.resolve(), record)
                 _write_stamp(config, docs, records, config.output_path.resolve().name)
                 return False
             log(f"the live site differs from its build ({manifest.summary(damage)}); "
@@ -186,14 +193,16 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
     build_dir = new_build_dir(config.root)
     try:
         mark = time.perf_counter()
-        output_keys = _write_site(config, pages, build_dir, renderer)
+        output_keys = _write_site(config, pages, build_dir, renderer, version)
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        problems = sitecheck.check_build(build_dir, config.root / STATE_DIR)
+        problems = sitecheck.check_build(build_dir, config.root / STATE_DIR,
+                                         notfound.site_path(config))
         report.stages["check"] = time.perf_counter() - mark
         if problems:
             raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
         manifest.write_manifest(build_dir)
+        versions.write_record(build_dir, record)
     except Exception as exc:
         shutil.rmtree(build_dir, ignore_errors=True)
         if isinstance(exc, PublishError | SourceError):
@@ -287,13 +296,14 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
 
 
 def _record_history(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                    numbers: list[PageNumbers], log: Callable[[str], None]) -> None:
-    """Keep this data version's values and print what changed in the argument since the last."""
-    if not (config.history and config.data_dir):
-        return
+                    numbers: list[PageNumbers], log: Callable[[str], None]) -> dict:
+    """Keep this data version's values and print what changed in the argument since the last;
+    return the snapshot (kept with the build's version record in any case)."""
     current = history.snapshot(docs, results, numbers)
-    history.History(config).record(current, history.data_hash(config),
-                                   citation.version_date(config), log)
+    if config.history and config.data_dir:
+        history.History(config).record(current, history.data_hash(config),
+                                       citation.version_date(config), log)
+    return current
 
 
 def _site_is_current(config: BookConfig, key: str) -> bool:
@@ -456,13 +466,15 @@ class _Conversions:
 
 
 def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
-                renderer: StaticRenderer) -> dict[str, str]:
+                renderer: StaticRenderer, version: str | None = None) -> dict[str, str]:
     """Lay out every page and write pages, figures, assets and the search index; return each
     page's output key.
 
     A page whose output key (everything its HTML and figure files are made from) is the one the
     live build recorded is not laid out again: its files are hard links to the live build's.
     """
+    for page in pages:  # the page's own version id, known only now
+        page.body = versions.fill_token(page.body, version)
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):
@@ -476,7 +488,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     version_date = citation.version_date(config, changes)
     rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
                         strict=True))
-    keys = _output_keys(config, pages, rendered, version_date, changes)
+    keys = _output_keys(config, pages, rendered, version_date, changes, version)
     live, live_keys = _live_output_keys(config)
     if live is not None and manifest.verify(live):
         live = None  # a damaged live build lends nothing to the next
@@ -485,13 +497,14 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
                 _reuse_page(live, out, page, config.root):
             continue
         try:
-            _write_page(out, page, layout, rendered, config, version_date, changes)
+            _write_page(out, page, layout, rendered, config, version_date, changes, version)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
+    notfound.write_page(config, layout, out, version_date)
     return keys
 
 
@@ -499,13 +512,14 @@ OUTPUT_KEYS = "output-keys.json"
 
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
-                 version_date: str | None, changes: dict[str, str]) -> dict[str, str]:
+                 version_date: str | None, changes: dict[str, str],
+                 version: str | None = None) -> dict[str, str]:
     """Per page, one hash over all its written files depend on: the page itself (body, headings,
     front matter, figures with their specs and drawings), the book's navigation, the citation
     dates, the config files, the bibliography and the engine's code and templates."""
     common = hashlib.sha256()
     nav = [(p.href, p.number, p.title, p.appendix) for p in pages]
-    common.update(json.dumps([nav, version_date, changes], sort_keys=True).encode())
+    common.update(json.dumps([nav, version_date, changes, version], sort_keys=True).encode())
     root = config.root
     for rec in sitestamp.config_entries(root):
         common.update(f"{rec['path']}:{rec['sha256']}".encode())
@@ -563,7 +577,8 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 
 
 def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
-                config: BookConfig, version_date: str | None, changes: dict[str, str]) -> None:
+                config: BookConfig, version_date: str | None, changes: dict[str, str],
+                version: str | None = None) -> None:
     """Write one page with its figures' SVG and CSV files."""
     for fig in page.figures:
         files = figure_files(fig)
@@ -578,7 +593,7 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[s
         if not (out / rel).exists():
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(config.root / rel, out / rel)
-    extra = citation.page_extras(config, page, version_date, changes)
+    extra = citation.page_extras(config, page, version_date, changes, version)
     body = insert_figures(page.body, page, rendered, extra)
     html = layout.render(page, body, extra)
     _check_weight(config, page, html)

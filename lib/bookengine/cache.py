@@ -35,19 +35,21 @@ def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",),
               exclude: Path | None = None) -> str:
     """One hash over every file with these suffixes under the given paths, in sorted order.
 
-    Files under `exclude` are left out (the engine's own code, when hashing the library).
+    Files under `exclude` are left out (the engine's own code, when hashing the library). Each
+    file is named by its path below its base, so the hash does not depend on where the book is.
     """
     digest = hashlib.sha256()
-    files: list[Path] = []
-    for base in paths:
+    files: list[tuple[str, Path]] = []
+    for i, base in enumerate(paths):
         if base.is_file():
-            files.append(base)
+            files.append((f"{i}/{base.name}", base))
         elif base.is_dir():
-            files.extend(p for p in base.rglob("*") if p.is_file() and p.suffix in suffixes
+            files.extend((f"{i}/{p.relative_to(base).as_posix()}", p) for p in base.rglob("*")
+                         if p.is_file() and p.suffix in suffixes
                          and not IGNORED_PARTS.intersection(p.parts)
                          and (exclude is None or exclude not in p.resolve().parents))
-    for f in sorted(files):
-        digest.update(str(f).encode())
+    for name, f in sorted(files):
+        digest.update(name.encode())
         digest.update(file_hash(f).encode())
     return digest.hexdigest()
 

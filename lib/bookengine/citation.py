@@ -4,6 +4,10 @@ Everything comes from `_quarto.yml` (`book:`) and the page's front matter (Quart
 form, `author`, `date-modified`); the version date is the newest date the book records (the
 book's `date`, a page's `date-modified`, and the `date` column of the changelog file), never the
 clock, so two builds of the same sources are identical.
+
+Citations name the permanent address of the version they were copied from,
+`<site-url>/v/<version>/<page>` (see `bookengine.versions`), and mention the latest address;
+the canonical link is the latest page.
 """
 
 from __future__ import annotations
@@ -74,6 +78,14 @@ def _url(config: BookConfig, href: str) -> str | None:
     return f"{config.site_url}/" if href == "index.html" else f"{config.site_url}/{href}"
 
 
+def versioned_url(site_url: str | None, version: str | None, href: str) -> str | None:
+    """The permanent address of page `href` in `version` (None without a site-url or version)."""
+    if not site_url or not version:
+        return None
+    page = "" if href == "index.html" else href
+    return f"{site_url}/v/{version}/{page}"
+
+
 def bibtex_key(config: BookConfig, page: ConvertedPage, year: str) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", Path(page.href).stem.lower()).strip("-")
     book = re.sub(r"[^a-z0-9]+", "", config.title.lower())[:16]
@@ -84,8 +96,10 @@ def _bib_escape(text: str) -> str:
     return re.sub(r"([{}&%$#_])", r"\\\1", text)
 
 
-def page_citation(config: BookConfig, page: ConvertedPage, date: str | None) -> dict[str, Any]:
-    """The fields of a page's citation, in Quarto's `citation:` vocabulary."""
+def page_citation(config: BookConfig, page: ConvertedPage, date: str | None,
+                  version: str | None = None) -> dict[str, Any]:
+    """The fields of a page's citation, in Quarto's `citation:` vocabulary, with the version id,
+    its permanent address (`url`) and the latest address (`latest-url`)."""
     front_cite = page.front.get("citation") if isinstance(page.front.get("citation"), dict) else {}
     title = re.sub(r"<[^>]+>", "", page.title)
     year = (date or config.date or "")[:4]
@@ -97,7 +111,10 @@ def page_citation(config: BookConfig, page: ConvertedPage, date: str | None) -> 
         "authors": _authors(config, page),
         "year": year,
         "date": date,
-        "url": front_cite.get("url", _url(config, page.href)),
+        "url": front_cite.get("url", versioned_url(config.site_url, version, page.href)
+                              or _url(config, page.href)),
+        "latest-url": _url(config, page.href),
+        "version": version,
         "chapter-number": page.number,
     }
 
@@ -112,18 +129,31 @@ def bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any]) -> str
             fields.append(("chapter", cite["chapter-number"]))
     fields += [("year", cite["year"]), ("url", cite["url"] or "")]
     if cite["date"]:
-        fields.append(("note", f"Version of {cite['date']}"))
+        fields.append(("note", version_note(cite)))
         fields.append(("urldate", cite["date"]))
     kind = "book" if cite["type"] == "book" else "incollection"
     body = ",\n".join(f"  {k} = {{{_bib_escape(v) if k != 'url' else v}}}" for k, v in fields if v)
     return f"@{kind}{{{bibtex_key(config, page, cite['year'])},\n{body}\n}}"
 
 
+def version_note(cite: dict[str, Any]) -> str:
+    """"Version of <date> (<id>); latest version at <url>", as far as the fields are known."""
+    note = f"Version of {cite['date']}"
+    if cite.get("version"):
+        note += f" ({cite['version']})"
+    if cite.get("latest-url") and cite.get("latest-url") != cite["url"]:
+        note += f"; latest version at {cite['latest-url']}"
+    return note
+
+
 def plain_citation(cite: dict[str, Any]) -> str:
     """A plain-text citation in author–date style."""
     authors = ", ".join(cite["authors"]) or "Anonymous"
-    version = f" Version of {cite['date']}." if cite["date"] else ""
+    version = (f" Version of {cite['date']}" + (f" ({cite['version']})" if cite.get("version")
+                                                else "") + ".") if cite["date"] else ""
     url = f" {cite['url']}" if cite["url"] else ""
+    if cite.get("latest-url") and cite["url"] and cite["latest-url"] != cite["url"]:
+        url += f" (latest version: {cite['latest-url']})"
     if cite["type"] == "book":
         return f"{authors} ({cite['year']}). {cite['title']}.{version}{url}"
     num = f"Chapter {cite['chapter-number']}: " if cite["chapter-number"] and \
@@ -162,6 +192,8 @@ def json_ld(config: BookConfig, cite: dict[str, Any]) -> str:
                 "author": authors, "isPartOf": book, "dateModified": cite["date"]}
         if cite["url"]:
             data["url"] = cite["url"]
+        if cite.get("version"):
+            data["version"] = cite["version"]
         if cite["chapter-number"]:
             data["position"] = cite["chapter-number"]
     text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False,
@@ -197,7 +229,8 @@ def figure_bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any],
     fields = [("title", f"Figure {number}: {short}"), ("author", " and ".join(cite["authors"])),
               ("howpublished", where), ("year", cite["year"]), ("url", url),
               ("note", f"Data version {data_version}"
-                       + (f"; version of {cite['date']}" if cite["date"] else ""))]
+                       + (f"; {version_note(cite)[0].lower()}{version_note(cite)[1:]}"
+                          if cite["date"] else ""))]
     body = ",\n".join(f"  {k} = {{{_bib_escape(v) if k != 'url' else v}}}"
                       for k, v in fields if v)
     key = f"{bibtex_key(config, page, cite['year'])}-{label}-{data_version}"
@@ -205,18 +238,21 @@ def figure_bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any],
 
 
 def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None,
-                changes: dict[str, str]) -> dict:
-    """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates."""
+                changes: dict[str, str], version: str | None = None) -> dict:
+    """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates, the
+    version id and the address of the Versions page."""
     date = page_date(config, page, book_version)
-    cite = page_citation(config, page, date)
+    cite = page_citation(config, page, date, version)
     bib = bibtex(config, page, cite)
     return {
         "meta_tags": meta_tags(config, cite),
         "json_ld": json_ld(config, cite),
         "cite_block": cite_block(cite, bib),
-        "canonical": cite["url"],
+        "canonical": cite["latest-url"],
         "page_url": cite["url"],
         "version_date": date,
+        "version": version,
+        "versions_url": f"{config.site_url}/versions.html" if config.site_url else None,
         "figure_bibtex": lambda label, number, caption, version: figure_bibtex(
             config, page, cite, label, number, caption, version),
         "data_changed": lambda tables: data_changed(changes, tables),

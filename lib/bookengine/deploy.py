@@ -1,11 +1,20 @@
 """`make deploy`: put the published site on a branch of a git remote as one new commit.
 
 Only a complete, checked build is deployed: `site` must be the link a successful publish leaves
-into `.book/builds/`, and the link check must find nothing wrong. The commit is built in a
-temporary git directory with the site as its work tree, so the project's own repository, work
-tree and index are never touched. Its message names the data version (the newest date the book
-records and a short hash over the data folder's tables), and its author, committer and date are
-fixed and taken from that version, so deploying the same site twice gives the same commit.
+into `.book/builds/`, the link check must find nothing wrong, and the build must match its
+manifest. The branch holds the latest build at its root and every version ever deployed at
+`v/<version>/` (see `bookengine.versions`): the new version's folder is a copy of the build whose
+pages also carry `<meta name="robots" content="noindex">`, written once; the folders of earlier
+versions are read from the branch and kept byte for byte. The per-version records
+(`versions/<version>.json`) and the files that belong to the branch rather than to a build
+(`versions.json`, `versions.html`, `feed.xml`, `sitemap.xml`; see `bookengine.branch`) are
+written beside them, and the assembled tree is link-checked before the commit.
+
+The commit is built in a temporary git directory, so the project's own repository, work tree and
+index are never touched. Its message names the version and the data version (the newest date the
+book records and a short hash over the data folder's tables), and its author, committer and date
+are fixed and taken from that version, so deploying the same version twice makes no new commit
+and the same inputs give the same commit anywhere.
 
 The remote is the `remote` argument, else `$BOOK_DEPLOY_REMOTE`, else the project's
 `git config book.deployRemote`; it may be a URL, a path, or the name of a remote of the
@@ -14,18 +23,24 @@ project's repository.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from bookengine import branch
 from bookengine.cache import STATE_DIR
 from bookengine.citation import version_date
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.history import data_hash
 from bookengine.manifest import summary, verify
+from bookengine.notfound import site_path
 from bookengine.publish import check_site
+from bookengine.versions import read_record
 
 REMOTE_ENV = "BOOK_DEPLOY_REMOTE"
 REMOTE_CONFIG = "book.deployRemote"
@@ -61,7 +76,7 @@ def deployable_site(config: BookConfig) -> Path:
     if not (target / "index.html").is_file():
         raise DeployError(f"{shown}/ has no index.html: the build is incomplete; "
                           "run `make publish` first")
-    problems = check_site(target)
+    problems = check_site(target, site_path(config))
     if problems:
         listed = "\n".join(problems[:_SHOWN_PROBLEMS])
         more = len(problems) - _SHOWN_PROBLEMS
@@ -109,35 +124,113 @@ def resolve_remote(root: Path, remote: str | None) -> str:
     return chosen
 
 
-def commit_message(date: str, digest: str) -> str:
-    """The deploy commit's message, naming the data version."""
-    return (f"Publish site for data version {date} ({digest})\n\n"
+def commit_message(date: str, digest: str, version: str) -> str:
+    """The deploy commit's message, naming the version and the data version."""
+    return (f"Publish version {version} (data version {date}, {digest})\n\n"
+            f"Version: {version}, kept at v/{version}/.\n"
             f"Data version: {date}; data tables sha256 {digest}.\n")
 
 
-def publish_commit(site: Path, remote: str, branch: str, date: str, message: str) -> str | None:
-    """Commit the files of `site` on top of `branch` of `remote` and push; None if unchanged."""
-    ref = f"refs/heads/{branch}"
+NOINDEX = '<meta name="robots" content="noindex">'
+RESERVED = ("v", branch.RECORDS, *branch.FILES)
+"""Names at the branch root that belong to the branch, not to a build."""
+
+
+def versioned_copy(site: Path, dest: Path) -> None:
+    """Copy the build to `dest`, each page also carrying `noindex` (its canonical link already
+    names the latest page)."""
+    shutil.copytree(site, dest)
+    for page in dest.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if NOINDEX not in text and "<head>" in text:
+            page.write_text(text.replace("<head>", f"<head>\n{NOINDEX}", 1), encoding="utf-8")
+
+
+def assemble(tree: Path, site: Path, record: dict[str, Any], config: BookConfig) -> None:
+    """Lay out the branch in `tree`, which holds the kept `v/` and `versions/` of the branch:
+    the build at the root, the new version's folder and record if new, and the branch files."""
+    clash = sorted(n for n in RESERVED if (site / n).exists())
+    if clash:
+        raise DeployError(f"the site has {', '.join(clash)} at its root, where the deploy "
+                          "branch keeps its versions; rename them in the book")
+    for item in site.iterdir():
+        (shutil.copytree if item.is_dir() else shutil.copyfile)(item, tree / item.name)
+    records_dir = tree / branch.RECORDS
+    records_dir.mkdir(exist_ok=True)
+    records = []
+    for path in sorted(records_dir.glob("*.json")):
+        try:
+            records.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise DeployError(f"{branch.RECORDS}/{path.name} on the branch is not JSON: "
+                              f"{exc}") from exc
+    current = next((r for r in records if r.get("id") == record["id"]), None)
+    if current is None:
+        if (tree / "v" / record["id"]).exists():
+            raise DeployError(f"v/{record['id']}/ is on the branch without its record")
+        versioned_copy(site, tree / "v" / record["id"])
+        current = {**record, "sequence": max((r.get("sequence", 0) for r in records),
+                                             default=0) + 1}
+        records.append(current)
+        (records_dir / f"{record['id']}.json").write_text(
+            json.dumps(current, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8")
+    elif current["sequence"] < max(r.get("sequence", 0) for r in records):
+        # A version deployed before and deployed again is the latest (its record is kept).
+        current["sequence"] = max(r.get("sequence", 0) for r in records) + 1
+    title, lang = config.title, str(config.extra.get("lang", "en"))
+    (tree / "versions.json").write_text(branch.versions_json(records, config.site_url),
+                                        encoding="utf-8")
+    (tree / "versions.html").write_text(branch.versions_page(records, title, lang),
+                                        encoding="utf-8")
+    if config.site_url:
+        authors = [a.name for a in config.authors]
+        (tree / "feed.xml").write_text(branch.feed(records, config.site_url, title, authors),
+                                       encoding="utf-8")
+        (tree / "sitemap.xml").write_text(branch.sitemap(current, config.site_url),
+                                          encoding="utf-8")
+    if not (tree / ".nojekyll").exists():
+        (tree / ".nojekyll").write_text("", encoding="utf-8")
+    problems = check_site(tree, site_path(config))
+    if problems:
+        listed = "\n".join(problems[:_SHOWN_PROBLEMS])
+        raise DeployError(f"the assembled branch fails its link check ({len(problems)} "
+                          f"problem(s)):\n{listed}")
+
+
+def publish_commit(site: Path, remote: str, branch_name: str, date: str, message: str,
+                   record: dict[str, Any], config: BookConfig) -> str | None:
+    """Commit the branch laid out for `site` on top of `branch_name` of `remote` and push;
+    None if the branch already holds exactly that tree."""
+    ref = f"refs/heads/{branch_name}"
     with tempfile.TemporaryDirectory(prefix="deploy-") as tmp:
         gitdir = Path(tmp) / "deploy.git"
+        tree_dir = Path(tmp) / "tree"
+        tree_dir.mkdir()
         _git(["init", "-q", "--bare", str(gitdir)])
+        _git(["--git-dir", str(gitdir), "config", "core.autocrlf", "false"])
         stamp = f"{date}T00:00:00+0000"
-        env = {**_clean_env(), "GIT_DIR": str(gitdir), "GIT_WORK_TREE": str(site),
+        env = {**_clean_env(), "GIT_DIR": str(gitdir), "GIT_WORK_TREE": str(tree_dir),
                "GIT_INDEX_FILE": str(Path(tmp) / "index"),
                "GIT_AUTHOR_NAME": DEPLOY_NAME, "GIT_AUTHOR_EMAIL": DEPLOY_EMAIL,
                "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_NAME": DEPLOY_NAME,
                "GIT_COMMITTER_EMAIL": DEPLOY_EMAIL, "GIT_COMMITTER_DATE": stamp}
-        _git(["add", "--all", "--force", "."], env=env, cwd=site)
-        if not (site / ".nojekyll").exists():
-            blob = _git(["hash-object", "-w", "--stdin"], env=env).stdout.strip()
-            _git(["update-index", "--add", "--cacheinfo", f"100644,{blob},.nojekyll"], env=env)
-        tree = _git(["write-tree"], env=env).stdout.strip()
         listed = _git(["ls-remote", remote, ref], env=env).stdout.split()
         parent = listed[0] if listed else None
         if parent:
             _git(["fetch", "-q", remote, ref], env=env)
-            if _git(["rev-parse", f"{parent}^{{tree}}"], env=env).stdout.strip() == tree:
-                return None
+            kept = [n for n in ("v", branch.RECORDS) if _git(
+                ["cat-file", "-e", f"{parent}:{n}"], env=env, check=False).returncode == 0]
+            for name in kept:
+                _git(["read-tree", f"--prefix={name}/", f"{parent}:{name}"], env=env)
+            if kept:
+                _git(["checkout-index", "--all", "--force"], env=env, cwd=tree_dir)
+                (Path(tmp) / "index").unlink()
+        assemble(tree_dir, site, record, config)
+        _git(["add", "--all", "--force", "."], env=env, cwd=tree_dir)
+        tree = _git(["write-tree"], env=env).stdout.strip()
+        if parent and _git(["rev-parse", f"{parent}^{{tree}}"], env=env).stdout.strip() == tree:
+            return None
         args = ["commit-tree", tree, "--no-gpg-sign", "-m", message]
         if parent:
             args += ["-p", parent]
@@ -151,10 +244,14 @@ def deploy(book: Path, remote: str | None, branch: str = "gh-pages") -> int:
     try:
         config = load_config(book)
         site = deployable_site(config)
+        record = read_record(site)
+        if record is None:
+            raise DeployError(f"{config.output_dir}/ has no version record (it was built before "
+                              "versions were kept); run `make publish` to rebuild it")
         url = resolve_remote(config.root, remote)
         date, digest = data_version(config)
-        message = commit_message(date, digest)
-        commit = publish_commit(site, url, branch, date, message)
+        message = commit_message(date, digest, record["id"])
+        commit = publish_commit(site, url, branch, date, message, record, config)
     except (DeployError, ConfigError) as exc:
         print(f"Deploy refused: {exc}", file=sys.stderr)
         return 1

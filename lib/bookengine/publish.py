@@ -81,8 +81,11 @@ def clean_old_builds(root: Path, output_dir: str, keep: int = 1) -> None:
                         key=lambda p: p.stat().st_mtime, reverse=True) if builds.is_dir() else []
     for old in candidates[keep:]:
         shutil.rmtree(old, ignore_errors=True)
-    for stale in builds.glob(f"*{SUFFIX}") if builds.is_dir() else []:
-        if not (builds / stale.name[: -len(SUFFIX)]).is_dir():
+    records = [(s, SUFFIX) for s in builds.glob(f"*{SUFFIX}")] if builds.is_dir() else []
+    records += [(s, ".version.json") for s in builds.glob("*.version.json")] \
+        if builds.is_dir() else []
+    for stale, suffix in records:
+        if not (builds / stale.name[: -len(suffix)]).is_dir():
             with contextlib.suppress(OSError):
                 stale.unlink()
     for stray in root.glob(f".{output_dir}.link-*"):
@@ -133,8 +136,13 @@ class _LinkParser(HTMLParser):
             self.links.append((attr, url, line))
 
 
-def check_site(build: Path) -> list[str]:
-    """Every internal link and anchor resolves and no page loads anything from another host."""
+def check_site(build: Path, site_path: str | None = None) -> list[str]:
+    """Every internal link and anchor resolves and no page loads anything from another host.
+
+    `site_path` is the path the site is served under (`/book/` for a site-url ending in `/book`):
+    links that start with it resolve from the build's root (pages that work at any depth, such
+    as the 404 page, use them); any other link starting with `/` leaves the site.
+    """
     pages: dict[Path, _LinkParser] = {}
     for page in sorted(build.rglob("*.html")):
         parser = _LinkParser()
@@ -147,7 +155,10 @@ def check_site(build: Path) -> list[str]:
             problems.append(f"{rel}:{line}: loads {url} from another host")
         for _attr, url, line in parser.links:
             parts = urlsplit(url)
-            target = page if not parts.path else (page.parent / unquote(parts.path))
+            path = parts.path
+            if site_path and path.startswith(site_path):
+                path = os.path.relpath(build / path[len(site_path):], page.parent)
+            target = page if not path else (page.parent / unquote(path))
             target = Path(os.path.normpath(target))
             if build.resolve() not in target.resolve().parents and target.resolve() != build:
                 problems.append(f"{rel}:{line}: link {url} leaves the site")

@@ -23,8 +23,11 @@ INDEX = "check-index.json"
 VERSION = 1
 
 
-def _page_record(rel: str, data: bytes) -> dict:
-    """What a page holds and links to; each link resolved to a site path, or its problem."""
+def _page_record(rel: str, data: bytes, site_path: str | None = None) -> dict:
+    """What a page holds and links to; each link resolved to a site path, or its problem.
+
+    A link starting with `site_path` (the path the site is served under) resolves from the
+    build's root."""
     parser = _LinkParser()
     parser.feed(data.decode("utf-8"))
     links = []
@@ -33,6 +36,8 @@ def _page_record(rel: str, data: bytes) -> dict:
         parts = urlsplit(url)
         if not parts.path:
             target = rel
+        elif site_path and parts.path.startswith(site_path):
+            target = posixpath.normpath(unquote(parts.path[len(site_path):]) or ".")
         else:
             target = posixpath.normpath(posixpath.join(here, unquote(parts.path)))
         leaves = target == ".." or target.startswith("../") or target.startswith("/")
@@ -41,13 +46,14 @@ def _page_record(rel: str, data: bytes) -> dict:
             "external": [[url, line] for url, line in parser.external_loads]}
 
 
-def check_build(build: Path, state: Path) -> list[str]:
+def check_build(build: Path, state: Path, site_path: str | None = None) -> list[str]:
     """Every problem in the build at `build`, in `check_site`'s words; the parse of each page is
     reused from `state/check-index.json` when the page's bytes are unchanged."""
     index_path = state / INDEX
     try:
         stored = json.loads(index_path.read_text(encoding="utf-8"))
-        known = stored["pages"] if stored.get("version") == VERSION else {}
+        known = stored["pages"] if (stored.get("version") == VERSION
+                                    and stored.get("site_path") == site_path) else {}
     except (OSError, ValueError, KeyError):
         known = {}
     files: set[str] = set()
@@ -63,7 +69,7 @@ def check_build(build: Path, state: Path) -> list[str]:
         digest = hashlib.sha256(data).hexdigest()
         record = known.get(rel)
         if record is None or record.get("sha256") != digest:
-            record = {"sha256": digest, **_page_record(rel, data)}
+            record = {"sha256": digest, **_page_record(rel, data, site_path)}
         pages[rel] = record
     problems: list[str] = []
     ids = {rel: set(record["ids"]) for rel, record in pages.items()}
@@ -87,6 +93,7 @@ def check_build(build: Path, state: Path) -> list[str]:
         for url in re.findall(r"url\(\s*['\"]?(https?:)?//", text):
             problems.append(f"{css}: loads from another host ({url})")
     tmp = index_path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"version": VERSION, "pages": pages}), encoding="utf-8")
+    tmp.write_text(json.dumps({"version": VERSION, "site_path": site_path, "pages": pages}),
+                   encoding="utf-8")
     os.replace(tmp, index_path)
     return problems

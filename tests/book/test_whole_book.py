@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from bookengine.config import load_config
+from bookengine.notfound import site_path
 from bookengine.numbering import output_href
 from bookengine.publish import check_site
 
@@ -19,7 +20,8 @@ def test_every_listed_page_is_published(built_project: Path) -> None:
 
 
 def test_links_anchors_and_hosts(built_project: Path) -> None:
-    assert check_site(built_project / "site") == []
+    # The 404 page loads its assets from the site's path (`/book/…`), which the check resolves.
+    assert check_site(built_project / "site", site_path(load_config(built_project))) == []
 
 
 def test_every_figure_has_caption_alt_source_and_files(built_project: Path) -> None:
@@ -86,3 +88,20 @@ def test_wide_log_axes_can_switch_to_linear(built_project: Path) -> None:
                             channel not in payload["switch"]:
                         missing.append(f"{payload['label']} {channel}")
     assert sorted(set(missing)) == []
+
+
+def test_how_to_cite_examples_are_the_home_pages_citation(built_project: Path) -> None:
+    """The appendix builds its example citations itself; they must be what the home page's
+    "Cite this book" block gives, versioned address and version id included."""
+    import html
+
+    site = built_project / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    appendix = (site / "appendices" / "how-to-cite.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", appendix))
+    plain = html.unescape(re.search(r'<p class="cite-plain">(.*?)</p>', home).group(1))
+    bib = html.unescape(re.search(r'<details class="cite-bibtex">.*?<code class="bibtex">(.*?)'
+                                  r"</code>", home, re.S).group(1))
+    version = re.search(r"/v/(\d{4}-\d{2}-\d{2}-[0-9a-f]{6})/", plain).group(1)
+    assert plain in text and bib in text
+    assert "{book-version}" not in appendix and f"This version is {version}" in text

@@ -67,7 +67,17 @@ def test_deploy_publishes_the_site_as_one_commit(published, tmp_path, capsys):
     assert len(commits) == 1
     files = set(git("--git-dir", str(remote), "ls-tree", "-r", "--name-only", "gh-pages")
                 .split())
-    assert files == site_files(published) | {".nojekyll"}
+    # The latest site at the root, the same version under v/<version>/, and the branch files.
+    root = {f for f in files if not f.startswith(("v/", "versions/"))}
+    assert root == site_files(published) | {".nojekyll", "versions.json", "versions.html",
+                                            "feed.xml", "sitemap.xml"}
+    versions = {f.split("/")[1] for f in files if f.startswith("v/")}
+    assert len(versions) == 1
+    version = versions.pop()
+    assert version.startswith(BOOK_DATE + "-")
+    assert {f[len(f"v/{version}/"):] for f in files if f.startswith("v/")} == \
+        site_files(published)
+    assert files >= {f"versions/{version}.json"}
     index = git("--git-dir", str(remote), "show", "gh-pages:index.html")
     assert index == (published / "site" / "index.html").read_text("utf-8")
 
@@ -130,7 +140,7 @@ def test_no_site_is_refused_without_a_commit(minibook, tmp_path, capsys):
 def test_a_broken_site_is_refused_without_a_commit(published, tmp_path, capsys):
     remote = bare(tmp_path)
     site = (published / "site").resolve()
-    pages = sorted(p for p in site.rglob("*.html") if p.name != "index.html")
+    pages = sorted(p for p in site.rglob("*.html") if p.name not in ("index.html", "404.html"))
     pages[0].unlink()
     assert deploy(published, remote=str(remote)) == 1
     err = capsys.readouterr().err
@@ -155,4 +165,15 @@ def test_a_truncated_page_is_refused_without_a_commit(published, tmp_path, capsy
     assert deploy(published, remote=str(remote)) == 1
     err = capsys.readouterr().err
     assert "no longer matches" in err and "chapters/beta.html" in err
+    assert branch_commits(remote) == []
+
+
+def test_a_build_without_a_version_record_is_refused(published, tmp_path, capsys):
+    remote = bare(tmp_path)
+    site = (published / "site").resolve()
+    record = site.parent / (site.name + ".version.json")
+    assert record.is_file()
+    record.unlink()
+    assert deploy(published, remote=str(remote)) == 1
+    assert "no version record" in capsys.readouterr().err
     assert branch_commits(remote) == []
