@@ -437,7 +437,7 @@ class _Conversions:
                                               self.notes[doc.rel], files)
             html_text = run_pandoc(markdown, page_config(self.config, doc), doc.rel, self.dir)
             self.texts.append(html_text)
-            body, toc = add_heading_anchors(history.fill_placeholder(html_text, self.config))
+            body, toc = add_heading_anchors(html_text)
         except SourceError as exc:
             return str(exc)
         except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
@@ -473,8 +473,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     A page whose output key (everything its HTML and figure files are made from) is the one the
     live build recorded is not laid out again: its files are hard links to the live build's.
     """
-    for page in pages:  # the page's own version id, known only now
-        page.body = versions.fill_token(page.body, version)
+    for page in pages:  # known only once every page has run: the version and its record
+        page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):

@@ -19,7 +19,7 @@ MIN_PLOT_SHARE = 0.6
 #: chart, its frame or the window.
 MEASURE = """(label) => {
   const frame = document.querySelector(`.chart-frame[data-figure="${label}"]`);
-  const svg = frame.querySelector('.chart svg');
+  const svg = frame.querySelector('.chart .chart-live svg') || frame.querySelector('.chart svg');
   const sb = svg.getBoundingClientRect();
   const fb = frame.getBoundingClientRect();
   let plot = 0;

@@ -91,7 +91,7 @@ def test_this_book_still_requires_alt_text(minibook: Path) -> None:
     (minibook / "_quarto.yml").write_text(config)
     build(minibook, log=lambda line: None)  # Quarto's default: alt text is optional
     alpha_html = (minibook / "site" / "chapters" / "alpha.html").read_text()
-    assert 'alt=""' in alpha_html
+    assert 'role="figure" aria-label=""' in alpha_html  # built, with no alt text
 
 
 def test_unknown_cell_option_and_closed_key_suggest(minibook: Path) -> None:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from bookengine.localserver import QuietHandler, serving
 from inference_debate import data
-from inference_debate.data.catalogue import code_span
+from inference_debate.data.catalogue import code_span, escape_cell
 from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refresh
 
 from tests.library import newer_releases as newer
@@ -347,7 +347,7 @@ def test_newer_releases_of_every_source_refresh_and_name_their_new_entries(proje
     assert sorted(awaiting["model_id"]) == sorted(derived)
     text = data.names_awaiting_curation_markdown()
     for model_id, (name, _) in derived.items():
-        assert code_span(model_id) in text and name in text
+        assert code_span(model_id) in text and escape_cell(name) in text  # shown as typed
 
 
 def test_a_curated_name_always_wins(project, releases, server):

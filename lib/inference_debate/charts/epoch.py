@@ -85,7 +85,7 @@ def price_trends_chart() -> alt.LayerChart:
     x_scale = alt.Scale(type="log")
     # On a narrow screen the row names give way to the plot: cut short, whole in the tooltip.
     y = alt.Y("row:N", title=None, sort=list(table["row"]),
-              axis=alt.Axis(labelLimit={"expr": "width < 420 ? 110 : 300"}))
+              axis=alt.Axis(labelLimit={"expr": "width < 420 ? 85 : 300"}))
     tooltip = [alt.Tooltip("row:N", title="benchmark"), alt.Tooltip("kind:N", title="what"),
                alt.Tooltip("factor:Q", title="× cheaper per year", format=",.3~r"),
                alt.Tooltip("low:Q", title="90% interval from", format=",.3~r"),
