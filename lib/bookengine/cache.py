@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
+from bookengine.manifest import sha256_file
 
 STATE_DIR = ".book"
 ENGINE_DIR = Path(__file__).resolve().parent
@@ -22,13 +23,8 @@ IGNORED_PARTS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".r
                  "node_modules"}
 
 
-def file_hash(path: Path) -> str:
-    """sha256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+file_hash = sha256_file
+"""sha256 of a file's bytes, hex (one function for the cache, manifests and the no-op check)."""
 
 
 def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",),

@@ -21,7 +21,8 @@ def manifest_path(build: Path) -> Path:
     return build.parent / (build.name + SUFFIX)
 
 
-def _digest(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """sha256 of a file's bytes, hex (standard library only: the no-op check imports it)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
@@ -35,7 +36,7 @@ def _files(build: Path) -> list[Path]:
 
 def write_manifest(build: Path) -> Path:
     """Record every file of a completed build; return the manifest's path."""
-    entries = {p.relative_to(build).as_posix(): {"size": p.stat().st_size, "sha256": _digest(p)}
+    entries = {p.relative_to(build).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
                for p in _files(build)}
     path = manifest_path(build)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -58,7 +59,7 @@ def verify(build: Path) -> list[str]:
             problems.append(f"{rel}: missing")
         elif path.stat().st_size != entry["size"]:
             problems.append(f"{rel}: {path.stat().st_size} bytes, {entry['size']} when built")
-        elif _digest(path) != entry["sha256"]:
+        elif sha256_file(path) != entry["sha256"]:
             problems.append(f"{rel}: content changed since the build")
     problems.extend(f"{rel}: not part of the build" for rel in sorted(set(present) - set(recorded)))
     return problems

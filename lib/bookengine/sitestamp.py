@@ -18,28 +18,19 @@ files).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
 from pathlib import Path
 
 from bookengine import manifest
+from bookengine.manifest import sha256_file
 
 STAMP_FILE = "site-stamp.json"
 RACY_SECONDS = 2.0
 IGNORED_DIRS = {".git", ".venv", ".book", "__pycache__", ".pytest_cache", ".ruff_cache",
                 "node_modules"}
 VERSION = 1
-
-
-def sha256_file(path: Path) -> str:
-    """sha256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def tree_files(base: Path, suffixes: tuple[str, ...], exclude: Path | None = None) -> list[Path]:

@@ -13,7 +13,6 @@ payloads read as typed.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from bookengine.build import build
 from bookengine.config import load_config
 from bookengine.localserver import serving
 from bookengine.numbering import output_href
+from inference_debate.guards.statements import edit_rows
 from inference_debate.refresh import refresh
 
 from tests.browser.conftest import wait_for_charts
@@ -45,18 +45,6 @@ HANDLERS = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
     .map(a => el.tagName + ' ' + a.name + '=' + a.value))"""
 
 
-def _edit_csv(path: Path, edit) -> None:
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    fields = list(rows[0])
-    for row in rows:
-        edit(row)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 def _plant(book: Path) -> None:
     data = book / "data"
     first_claim = next(csv.DictReader((data / "claims.csv").open()))["claim_id"]
@@ -65,16 +53,16 @@ def _plant(book: Path) -> None:
         if row["claim_id"] == first_claim:
             row["claim"] = f"Claim {PAYLOADS[0]} {PAYLOADS[1]}"
 
-    _edit_csv(data / "claims.csv", claim)
+    edit_rows(data, "claims", claim)
 
     def model(row):
         for name, payload in zip(PLOTTED_MODELS, PAYLOADS, strict=True):
             if row["display_name"] == name:
                 row["display_name"] = f"{name} {payload}"
 
-    _edit_csv(data / "models.csv", model)
-    _edit_csv(data / "changelog.csv", lambda row: row.update(note=f"note {PAYLOADS[2]}"))
-    _edit_csv(data / "assumptions.csv", lambda row: row.update(
+    edit_rows(data, "models", model)
+    edit_rows(data, "changelog", lambda row: row.update(note=f"note {PAYLOADS[2]}"))
+    edit_rows(data, "assumptions", lambda row: row.update(
         basis=f"{row['basis']} {PAYLOADS[0]}"))
     sources = yaml.safe_load((data / "sources.yml").read_text(encoding="utf-8"))
     entries = sources["sources"] if isinstance(sources, dict) and "sources" in sources else sources

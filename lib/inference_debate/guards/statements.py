@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,8 @@ from inference_debate.models import epoch
 # --- helpers for falsifiers: they edit the CSV files of a copied data folder --------------------
 
 
-def _edit_rows(folder: Path, table: str, edit) -> None:
+def edit_rows(folder: Path, table: str, edit: Callable[[dict], None]) -> None:
+    """Rewrite `<folder>/<table>.csv`, applying `edit` to each row (a dict, changed in place)."""
     path = folder / f"{table}.csv"
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     fields = list(rows[0])
@@ -44,7 +46,7 @@ def _trends_inside_range(folder: Path) -> None:
     def inside(row: dict) -> None:
         row.update(yearly_reduction_factor="6", ci90_low="5.5", ci90_high="6.5")
 
-    _edit_rows(folder, "epoch_price_trends", inside)
+    edit_rows(folder, "epoch_price_trends", inside)
 
 
 @guard("epoch-trends-mostly-faster", "chapters/epoch.qmd",
@@ -66,7 +68,7 @@ def _later_run_dearer(folder: Path) -> None:
         if row["model"] == "GPT-5.2":
             row["usd_per_million_output_tokens"] = "40.00"
 
-    _edit_rows(folder, "api_prices", dearer)
+    edit_rows(folder, "api_prices", dearer)
 
 
 @guard("epoch-frontiermath-below-range", "chapters/epoch.qmd",
@@ -90,7 +92,7 @@ def _narrow_intervals(folder: Path) -> None:
         factor = float(row["yearly_reduction_factor"])
         row.update(ci90_low=f"{factor * 0.9:.6g}", ci90_high=f"{factor * 1.1:.6g}")
 
-    _edit_rows(folder, "epoch_price_trends", narrow)
+    edit_rows(folder, "epoch_price_trends", narrow)
 
 
 @guard("epoch-some-intervals-wide", "chapters/epoch.qmd", "Some intervals are very wide",
@@ -110,7 +112,7 @@ def _slow_task_growth(folder: Path) -> None:
         if row["method"] == "from_2023_on":
             row.update(doubling_days="2000", ci_low_days="1500", ci_high_days="2500")
 
-    _edit_rows(folder, "metr_doubling_times", slow)
+    edit_rows(folder, "metr_doubling_times", slow)
 
 
 @guard("synthesis-lines-rise-and-fall", "chapters/synthesis.qmd",
