@@ -28,6 +28,7 @@ from bookengine import (
     history,
     lifeline,
     manifest,
+    mermaid,
     notfound,
     search,
     sitecheck,
@@ -187,6 +188,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
                 "rebuilding it")
         mark = time.perf_counter()
         pages = conversions.finish(docs, results, log)
+        _draw_mermaid(config, pages, log)
         report.stages["convert"] = time.perf_counter() - mark
     finally:
         conversions.close()
@@ -463,6 +465,21 @@ class _Conversions:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _draw_mermaid(config: BookConfig, pages: list[ConvertedPage],
+                  log: Callable[[str], None]) -> None:
+    """Put a static drawing of each Mermaid diagram into its page (see `bookengine.mermaid`)."""
+    wanted = [source for page in pages for source in mermaid.sources(page.body)]
+    drawer = mermaid.MermaidDrawer(config.root / STATE_DIR / "mermaid")
+    if wanted:
+        notes: list[str] = []
+        drawn = drawer.draw(wanted, notes)
+        for note in notes:
+            log(f"note: {note}")
+        for page in pages:
+            page.body = mermaid.with_drawings(page.body, drawn)
+    generations.prune(drawer.dir, drawer.used, "*.svg")
 
 
 def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,

@@ -163,9 +163,6 @@ class _Page:
         where = self.doc.where(cell.line)
         if cell.lang in DIAGRAM_LANGS:
             body = diagram_markdown(cell, where)
-            if cell.lang == "mermaid":
-                self.notes.append(f"{where}: Mermaid diagrams are drawn in the browser; "
-                                  "readers without JavaScript see the diagram's source")
             return self.float_markdown(cell, opts, [body]) if cell.label else body
         parts: list[str] = []
         if opts.get("echo") in (True, "fenced"):

@@ -201,7 +201,7 @@ class Layout:
 
 def uses_mermaid(body: str) -> bool:
     """True when a page holds a Mermaid diagram to draw."""
-    return '<pre class="mermaid">' in body
+    return '<pre class="mermaid"' in body
 
 
 def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str],

@@ -77,9 +77,24 @@ def test_folded_code_opens_on_click(quarto_site, watched) -> None:
 def test_mermaid_draws_from_the_site_itself(quarto_site, watched) -> None:
     page = watched.page
     page.goto(quarto_site.url("diagrams.html"))
-    page.wait_for_selector("pre.mermaid svg", timeout=20_000)
-    text = page.locator("pre.mermaid svg").text_content()
-    assert "Write" in text and "Build" in text
+    page.wait_for_selector(".mermaid-static svg[id^=mermaid-live]", timeout=20_000)
+    live = page.locator(".mermaid-static svg")
+    assert live.count() == 1, "the live drawing replaces the static one"
+    assert "Write" in live.text_content() and "Build" in live.text_content()
+    assert page.locator("pre.mermaid").is_hidden(), "the source stays hidden"
     assert all(url.startswith(quarto_site.base) or url.startswith("data:")
                for url in watched.requests), watched.requests
     assert watched.errors == []
+
+
+def test_mermaid_is_drawn_without_javascript(quarto_site, browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(quarto_site.url("diagrams.html"))
+        drawing = page.locator(".mermaid-static svg")
+        assert drawing.is_visible() and drawing.bounding_box()["width"] > 100
+        assert "Write" in drawing.text_content() and "Build" in drawing.text_content()
+        assert page.locator("pre.mermaid").is_hidden(), "no raw diagram source is shown"
+    finally:
+        context.close()

@@ -358,7 +358,15 @@
   function drawMermaid() {
     if (!window.mermaid || !document.querySelector("pre.mermaid")) { return; }
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: isDark() ? "dark" : "default" });
-    window.mermaid.run({ querySelector: "pre.mermaid" });
+    document.querySelectorAll("pre.mermaid").forEach(function (pre, i) {
+      var drawing = pre.parentNode.classList.contains("mermaid-diagram") ? pre.nextElementSibling : null;
+      if (!drawing) { window.mermaid.run({ nodes: [pre] }); return; }
+      /* drawn at publish: redraw live (theme, links) in place of the static drawing */
+      window.mermaid.render("mermaid-live-" + i, pre.textContent).then(function (r) {
+        drawing.innerHTML = r.svg;
+        if (r.bindFunctions) { r.bindFunctions(drawing); }
+      }, function () { /* the static drawing stays */ });
+    });
   }
   document.addEventListener("DOMContentLoaded", function () { setupTabsets(); drawMermaid(); });
 })();
