@@ -98,9 +98,29 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
             parts.append(page.markdown_block(block))
         else:
             parts.append(page.cell_block(block))
-    meta = json.dumps({"book-xref": numbers.xref}, ensure_ascii=False)
-    header = f"---\n{meta}\n---\n\n" if numbers.xref else ""
+    fields: dict[str, Any] = {"book-xref": numbers.xref} if numbers.xref else {}
+    location = reference_location(config, doc, notes)
+    if location != "document":
+        fields["book-reference-location"] = location
+    meta = json.dumps(fields, ensure_ascii=False)
+    header = f"---\n{meta}\n---\n\n" if fields else ""
     return header + "\n\n".join(p for p in parts if p), page.figures
+
+
+def reference_location(config: BookConfig, doc: Document, notes: list[str]) -> str:
+    """Where a page's footnotes go, as Quarto's `reference-location` says: `document` (the end
+    of the page), `margin` or `block`; `section` is shown as `document`, with a note."""
+    value = "document"
+    fmt = doc.front.get("format")
+    page_html = fmt.get("html") if isinstance(fmt, dict) else None
+    for source in (config.metadata, config.html, doc.front,
+                   page_html if isinstance(page_html, dict) else {}):
+        value = str(source.get("reference-location", value))
+    if value == "section":
+        notes.append(f"{doc.rel}:1: `reference-location: section` is not acted on; the "
+                     "footnotes are at the end of the page")
+        return "document"
+    return value if value in ("margin", "block") else "document"
 
 
 class _Page:

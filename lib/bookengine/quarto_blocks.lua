@@ -328,12 +328,58 @@ local function top_blocks(blocks, divs)
   return out
 end
 
+-- `reference-location: margin` or `block`: each footnote right after the block that cites it
+-- (in the margin, or below the block), numbered through the page as pandoc numbers them.
+local note_count = 0
+
+local function placed_notes(blocks, class)
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if b.t == "Div" then
+      b.content = placed_notes(b.content, class)
+      table.insert(out, b)
+    else
+      local notes = {}
+      b = pandoc.walk_block(b, {Note = function(note)
+        note_count = note_count + 1
+        local n = tostring(note_count)
+        table.insert(notes, {n = n, content = note.content})
+        return pandoc.RawInline("html", '<a href="#fn' .. n .. '" class="footnote-ref" id="fnref'
+          .. n .. '" role="doc-noteref"><sup>' .. n .. '</sup></a>')
+      end})
+      table.insert(out, b)
+      if #notes > 0 then
+        local items = {}
+        for _, note in ipairs(notes) do
+          local content = note.content
+          local mark = pandoc.RawInline("html", "<sup>" .. note.n .. "</sup>\u{A0}")
+          if content[1] and (content[1].t == "Para" or content[1].t == "Plain") then
+            content[1].content:insert(1, mark)
+          else
+            content:insert(1, pandoc.Plain({mark}))
+          end
+          table.insert(items, pandoc.Div(content, pandoc.Attr("fn" .. note.n, {"footnote"},
+                                                               {role = "doc-footnote"})))
+        end
+        table.insert(out, pandoc.Div(items, pandoc.Attr("", {class, "footnotes-placed"})))
+      end
+    end
+  end
+  return out
+end
+
 function Pandoc(doc)
   local meta = doc.meta["book-xref"]
   if meta then
     for k, v in pairs(meta) do xref[k] = v end
   end
   doc.meta["book-xref"] = nil
+  local location = pandoc.utils.stringify(doc.meta["book-reference-location"] or "")
+  doc.meta["book-reference-location"] = nil
+  if location == "margin" or location == "block" then
+    doc.blocks = placed_notes(doc.blocks, location == "margin" and "column-margin" or
+                                          "footnote-block")
+  end
   -- Figures, tables and listings can sit inside any block (a div, a list): walk them all.
   doc.blocks = top_blocks(doc.blocks, true)
   doc = doc:walk({

@@ -140,6 +140,13 @@ ROWS = (
     Row("`.column-margin`, `.column-page`, `.aside`", "page columns", "same (CSS)",
         "blocks.html",
         (r'<div class="column-margin">', r'<div class="aside">', r'<div class="column-page">')),
+    Row("`reference-location: margin` or `block`",
+        "each footnote beside (margin) or below (block) the block that cites it",
+        "same; `section` is shown as `document`, with a note", "blocks.html",
+        (r'footnote beside it\.<a href="#fn1" class="footnote-ref" id="fnref1" '
+         r'role="doc-noteref"><sup>1</sup></a></p>\s*<div class="column-margin footnotes-placed">'
+         r'\s*<div id="fn1" class="footnote" role="doc-footnote">\s*<p><sup>1</sup>.The footnote',),
+        (r'<section[^>]*class="footnotes',)),
     Row("`.content-visible`, `.content-hidden`", "by `when-format`/`unless-format`", "same",
         "blocks.html",
         (r"Visible in HTML", r"Shown because this is HTML"),

@@ -48,3 +48,30 @@ def test_print_in_a_figure_cell_does_not_crash(minibook: Path) -> None:
     build(minibook, log=lambda line: None)
     page = _page(minibook, "chapters/alpha.html")
     assert 'id="fig-growth"' in page and "debug output" in page
+
+
+def test_footnotes_follow_reference_location(minibook: Path) -> None:
+    (minibook / "chapters" / "gamma.qmd").write_text(
+        "---\nformat:\n  html:\n    reference-location: block\n---\n\n# Gamma {#sec-gamma}\n\n"
+        "::: {.callout-note}\nInside a callout.[^in]\n:::\n\n"
+        "First paragraph.[^a] Same paragraph.^[An inline note.]\n\nSecond paragraph.\n\n"
+        "[^a]: The first note.\n[^in]: The callout's note.\n")
+    beta = minibook / "chapters" / "beta.qmd"
+    beta.write_text("---\nreference-location: section\n---\n\n" + beta.read_text()
+                    + "\n\nA claim.[^s]\n\n[^s]: A sectioned note.\n")
+    lines: list[str] = []
+    build(minibook, log=lines.append)
+    gamma = _page(minibook, "chapters/gamma.html")
+    # each note right after the block that cites it, numbered through the page
+    callout = gamma.index("Inside a callout.")
+    first = gamma.index("First paragraph.")
+    second = gamma.index("Second paragraph.")
+    assert callout < gamma.index('id="fn1"') < first < gamma.index('id="fn2"') \
+        < gamma.index('id="fn3"') < second
+    assert "The callout&#39;s note." in gamma or "The callout’s note." in gamma
+    assert gamma.count('class="footnote-block footnotes-placed"') == 2
+    assert 'class="footnotes' not in gamma and "column-margin" not in gamma
+    beta_page = _page(minibook, "chapters/beta.html")
+    assert 'class="footnotes footnotes-end-of-document"' in beta_page
+    assert any("chapters/beta.qmd:1: `reference-location: section` is not acted on" in line
+               for line in lines), lines
