@@ -34,10 +34,11 @@ from pathlib import Path
 
 from bookengine.config import load_config
 from bookengine.numbering import output_href
+from bookengine.state import STATE_DIR, BookState
 
-SKIP = shutil.ignore_patterns(".book", "site", ".venv", ".bench-venv", ".git", "__pycache__",
-                              "*.egg-info", ".pytest_cache", ".ruff_cache", "tests", "book.pdf",
-                              "_build")
+SKIPPED = (STATE_DIR, ".venv", ".bench-venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache",
+           ".ruff_cache", "tests", "book.pdf", "_build")
+SKIP = shutil.ignore_patterns(*SKIPPED, "site")
 REPO = Path(__file__).resolve().parents[2]
 BENCHBOOK = REPO / "tests" / "fixtures" / "benchbook"
 JB1_REQUIREMENTS = BENCHBOOK / "requirements-jupyter-book.txt"
@@ -79,10 +80,11 @@ def _timed(run: Callable[[], tuple[float, float, str]], prepare: Callable[[int],
 
 def _cold(book: Path) -> Callable[[int], None]:
     def prepare(i: int) -> None:
-        shutil.rmtree(book / ".book", ignore_errors=True)
+        shutil.rmtree(BookState(book).dir, ignore_errors=True)
         shutil.rmtree(book / "_build", ignore_errors=True)
-        if (book / "site").is_symlink():
-            (book / "site").unlink()
+        site = load_config(book).output_path
+        if site.is_symlink():
+            site.unlink()
     return prepare
 
 
@@ -127,9 +129,11 @@ def bench_book(book: Path, runs: int, browser: bool) -> Path:
     config = load_config(book)
     tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
     copy = tmp / "book"
-    shutil.copytree(config.root, copy, ignore=SKIP)
-    data = sorted((copy / "data").glob("*.csv"))
-    data_path = next((p for p in data if p.name != "changelog.csv"), data[0]) if data else None
+    shutil.copytree(config.root, copy, ignore=shutil.ignore_patterns(*SKIPPED, config.output_dir))
+    config = load_config(copy)
+    data = sorted((copy / config.data_dir).glob("*.csv")) if config.data_dir else []
+    changelog = copy / config.changelog if config.changelog else None
+    data_path = next((p for p in data if p != changelog), None)
     chapter = copy / config.chapters[min(1, len(config.chapters) - 1)]
     table = Table(f"The book ({config.title}), whole processes, median of {runs}:")
     run = lambda: _publish(copy)  # noqa: E731
@@ -147,7 +151,7 @@ def bench_book(book: Path, runs: int, browser: bool) -> Path:
     if browser:
         _first_paint(copy, config, table, runs)
     table.print()
-    return copy / "site"
+    return config.output_path
 
 
 def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
@@ -161,7 +165,7 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
     except Exception as exc:  # noqa: BLE001 - the timing is skipped, and says why
         table.add("navigation → charts (Chromium)", 0, target_text=f"skipped: {exc}")
         return
-    site = copy / "site"
+    site = config.output_path
     hrefs = [output_href(rel) for rel in config.pages]
     counts = {h: (site / h).read_text(encoding="utf-8").count('class="chart-frame"')
               for h in hrefs}

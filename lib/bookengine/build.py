@@ -35,7 +35,7 @@ from bookengine import (
     sitestamp,
     versions,
 )
-from bookengine.cache import ENGINE_DIR, STATE_DIR, Cache, Decision, Fingerprint, file_hash
+from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.convert import (
     ConvertedPage,
@@ -58,6 +58,7 @@ from bookengine.publish import (
 )
 from bookengine.qmd import Document, SourceError, parse
 from bookengine.resources import page_resources
+from bookengine.state import BookState
 from bookengine.vendor import vendored
 
 ASSETS = Path(__file__).parent / "assets"
@@ -139,7 +140,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         report = BuildReport()
-        renderer = StaticRenderer(config.root / STATE_DIR / "render",
+        renderer = StaticRenderer(BookState(config.root).render,
                                   workers=max(1, (os.cpu_count() or 1) // 2))
         try:
             if _publish(config, docs, numbers, targets, report, renderer, jobs, log):
@@ -159,7 +160,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
     try:
         def ready(doc: Document, result: ExecResult) -> None:
             """A page's result is in: start its drawings and its conversion."""
-            _start_renders(renderer, result)
+            _start_renders(renderer, result, BookState(config.root).assets)
             conversions.start(doc, result)
 
         mark = time.perf_counter()
@@ -167,7 +168,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             """Some page will execute: start a render worker and, once per installation, the
             Vega bundle, while the kernels run."""
             renderer.warm()
-            _vega_bundle(renderer)
+            _vega_bundle(renderer, BookState(config.root).assets)
 
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
                                  on_stale=stale)
@@ -198,7 +199,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         output_keys = _write_site(config, pages, build_dir, renderer, version)
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        problems = sitecheck.check_build(build_dir, config.root / STATE_DIR,
+        problems = sitecheck.check_build(build_dir, BookState(config.root).check_index,
                                          notfound.site_path(config))
         report.stages["check"] = time.perf_counter() - mark
         if problems:
@@ -211,9 +212,9 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             raise BuildError([str(exc)]) from exc
         raise
     switch_site(config.root, config.output_dir, build_dir)
-    (config.root / STATE_DIR / "site-key").write_text(f"{key} {build_dir.name}\n")
+    BookState(config.root).site_key.write_text(f"{key} {build_dir.name}\n")
     _write_stamp(config, docs, records, build_dir.name)
-    _write_json(config.root / STATE_DIR / OUTPUT_KEYS,
+    _write_json(BookState(config.root).output_keys,
                 {"build": build_dir.name, "keys": output_keys})
     clean_old_builds(config.root, config.output_dir)
     return True
@@ -267,8 +268,8 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
     """Record the live build for the no-op check, if every file still holds what the build used
     (a file edited during the build leaves no stamp, so the next publish looks properly)."""
     root = config.root
-    state = root / STATE_DIR
-    (state / sitestamp.STAMP_FILE).unlink(missing_ok=True)
+    state = BookState(root)
+    state.stamp.unlink(missing_ok=True)
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
     by_path = {r["path"]: r for r in records}
@@ -293,7 +294,7 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
         files.append(sitestamp.entry(root, lock))
     trees = [sitestamp.tree_record(root, base, (".py",)) for base in code]
     trees.append(sitestamp.tree_record(root, ENGINE_DIR, ENGINE_SUFFIXES))
-    sitestamp.write(state, root, site=config.output_dir, build=build_name,
+    sitestamp.write(state.stamp, root, site=config.output_dir, build=build_name,
                     pages=[d.rel for d in docs], files=files, trees=trees)
 
 
@@ -311,7 +312,7 @@ def _record_history(config: BookConfig, docs: list[Document], results: dict[str,
 def _site_is_current(config: BookConfig, key: str) -> bool:
     """True when the live site was built from exactly these inputs."""
     try:
-        stored_key, build_name = (config.root / STATE_DIR / "site-key").read_text().split()
+        stored_key, build_name = BookState(config.root).site_key.read_text().split()
     except (OSError, ValueError):
         return False
     site = config.output_path
@@ -403,13 +404,13 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     return results
 
 
-def _start_renders(renderer: StaticRenderer, result: ExecResult) -> None:
+def _start_renders(renderer: StaticRenderer, result: ExecResult, fallback: Path) -> None:
     """Start the static drawings of a page's charts (and the Vega bundle, if missing)."""
     for outputs in result.outputs.values():
         spec = chart_spec(outputs)
         if spec is not None:
             renderer.submit(spec)
-            _vega_bundle(renderer)
+            _vega_bundle(renderer, fallback)
 
 
 class _Conversions:
@@ -422,7 +423,7 @@ class _Conversions:
         self.numbers = {doc.rel: num for doc, num in zip(docs, numbers, strict=True)}
         self.targets = targets
         self.notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
-        self.dir = config.root / STATE_DIR / "convert"
+        self.dir = BookState(config.root).convert
         self.texts: list[str] = []
         self.futures: dict[str, Future] = {}
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
@@ -471,7 +472,7 @@ def _draw_mermaid(config: BookConfig, pages: list[ConvertedPage],
                   log: Callable[[str], None]) -> None:
     """Put a static drawing of each Mermaid diagram into its page (see `bookengine.mermaid`)."""
     wanted = [source for page in pages for source in mermaid.sources(page.body)]
-    drawer = mermaid.MermaidDrawer(config.root / STATE_DIR / "mermaid")
+    drawer = mermaid.MermaidDrawer(BookState(config.root).mermaid)
     if wanted:
         notes: list[str] = []
         drawn = drawer.draw(wanted, notes)
@@ -498,7 +499,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         shutil.copyfile(asset, out / "assets" / asset.name)
     figures = [fig for page in pages for fig in page.figures]
     if figures:
-        _link_or_copy(_vega_bundle(renderer, wait=True), out / "assets" / "vega.js")
+        bundle = _vega_bundle(renderer, BookState(config.root).assets, wait=True)
+        _link_or_copy(bundle, out / "assets" / "vega.js")
     if any(uses_mermaid(p.body) for p in pages):
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
@@ -523,9 +525,6 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     search.write_index(pages, out / "search-index.json")
     notfound.write_page(config, layout, out, version_date)
     return keys
-
-
-OUTPUT_KEYS = "output-keys.json"
 
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
@@ -561,7 +560,7 @@ def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[
 def _live_output_keys(config: BookConfig) -> tuple[Path | None, dict[str, str]]:
     """The live build and the output keys it recorded (none if it recorded none)."""
     try:
-        stored = json.loads((config.root / STATE_DIR / OUTPUT_KEYS).read_text(encoding="utf-8"))
+        stored = json.loads(BookState(config.root).output_keys.read_text(encoding="utf-8"))
         live = config.output_path.resolve()
     except (OSError, ValueError):
         return None, {}
@@ -619,15 +618,15 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[s
     dest.write_text(html, encoding="utf-8")
 
 
-def _vega_bundle(renderer: StaticRenderer, wait: bool = False) -> Path:
+def _vega_bundle(renderer: StaticRenderer, fallback: Path, wait: bool = False) -> Path:
     """The self-hosted Vega, Vega-Lite and vega-embed bundle, made once per installed vl-convert
     (in a render worker, while kernels run) and kept beside the Python environment, where
-    `make clean` leaves it; under `.book/assets` when that is not writable."""
+    `make clean` leaves it; in `fallback` (the state folder) when that is not writable."""
     import vl_convert
 
     version = vl_convert.__version__
     shared = Path(sys.prefix) / "share" / "bookengine"
-    base = shared if os.access(sys.prefix, os.W_OK) else renderer.dir.parent / "assets"
+    base = shared if os.access(sys.prefix, os.W_OK) else fallback
     path = base / f"vega-bundle-{version}.js"
     if path.is_file():
         return path

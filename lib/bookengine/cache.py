@@ -16,8 +16,8 @@ from pathlib import Path
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
 from bookengine.manifest import sha256_file
+from bookengine.state import STATE_DIR, BookState
 
-STATE_DIR = ".book"
 ENGINE_DIR = Path(__file__).resolve().parent
 IGNORED_PARTS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
                  "node_modules"}
@@ -89,7 +89,7 @@ class Cache:
 
     def __init__(self, config: BookConfig):
         self.config = config
-        self.dir = config.root / STATE_DIR / "cache"
+        self.dir = BookState(config.root).cache
 
     def entry_path(self, rel: str) -> Path:
         return self.dir / (rel.replace("/", "__") + ".json")

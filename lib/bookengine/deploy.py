@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from bookengine import branch
-from bookengine.cache import STATE_DIR
 from bookengine.citation import version_date
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.history import data_hash
 from bookengine.manifest import summary, verify
 from bookengine.notfound import site_path
 from bookengine.publish import check_site
+from bookengine.state import STATE_DIR, BookState
 from bookengine.versions import read_record
 
 REMOTE_ENV = "BOOK_DEPLOY_REMOTE"
@@ -69,7 +69,7 @@ def deployable_site(config: BookConfig) -> Path:
         raise DeployError(f"{shown}/ is not a published build (a publish makes it a link into "
                           f"{STATE_DIR}/builds/); run `make publish` first")
     target = site.resolve()
-    builds = (config.root / STATE_DIR / "builds").resolve()
+    builds = BookState(config.root).builds.resolve()
     if builds not in target.parents or not target.is_dir():
         raise DeployError(f"{shown} does not point at a build in {STATE_DIR}/builds/ "
                           "(a publish failed or was interrupted); run `make publish` first")

@@ -18,8 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bookengine.cache import STATE_DIR
 from bookengine.manifest import SUFFIX, summary, verify
+from bookengine.state import BookState
 
 
 class PublishError(Exception):
@@ -29,9 +29,9 @@ class PublishError(Exception):
 @contextlib.contextmanager
 def build_lock(root: Path, log: Callable[[str], None] = print) -> Iterator[None]:
     """Serialise builds of one book: a second build says that it waits, then waits."""
-    state = root / STATE_DIR
-    state.mkdir(exist_ok=True)
-    with open(state / "lock", "a+") as fh:
+    state = BookState(root)
+    state.dir.mkdir(exist_ok=True)
+    with open(state.lock, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -51,7 +51,7 @@ def build_lock(root: Path, log: Callable[[str], None] = print) -> Iterator[None]
 
 def new_build_dir(root: Path) -> Path:
     """A fresh, empty directory for the next build."""
-    builds = root / STATE_DIR / "builds"
+    builds = BookState(root).builds
     builds.mkdir(parents=True, exist_ok=True)
     path = builds / f"build-{time.time_ns()}-{os.getpid()}"
     path.mkdir()
@@ -63,7 +63,7 @@ def switch_site(root: Path, output_dir: str, build: Path) -> None:
     site = root / output_dir
     if site.exists() and not site.is_symlink():
         # A plain directory from elsewhere: keep it as an old build rather than delete it.
-        legacy = root / STATE_DIR / "builds" / f"legacy-{time.time_ns()}"
+        legacy = BookState(root).builds / f"legacy-{time.time_ns()}"
         site.rename(legacy)
     tmp = root / f".{output_dir}.link-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
@@ -74,7 +74,7 @@ def switch_site(root: Path, output_dir: str, build: Path) -> None:
 
 def clean_old_builds(root: Path, output_dir: str, keep: int = 1) -> None:
     """Remove builds other than the live one and the `keep` newest others, and stray links."""
-    builds = root / STATE_DIR / "builds"
+    builds = BookState(root).builds
     site = root / output_dir
     live = site.resolve() if site.is_symlink() else None
     candidates = sorted((p for p in builds.iterdir() if p.is_dir() and p.resolve() != live),

@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 
 from bookengine.publish import _LinkParser
 
-INDEX = "check-index.json"
 VERSION = 1
 
 
@@ -46,10 +45,9 @@ def _page_record(rel: str, data: bytes, site_path: str | None = None) -> dict:
             "external": [[url, line] for url, line in parser.external_loads]}
 
 
-def check_build(build: Path, state: Path, site_path: str | None = None) -> list[str]:
+def check_build(build: Path, index_path: Path, site_path: str | None = None) -> list[str]:
     """Every problem in the build at `build`, in `check_site`'s words; the parse of each page is
-    reused from `state/check-index.json` when the page's bytes are unchanged."""
-    index_path = state / INDEX
+    reused from the index at `index_path` when the page's bytes are unchanged."""
     try:
         stored = json.loads(index_path.read_text(encoding="utf-8"))
         known = stored["pages"] if (stored.get("version") == VERSION

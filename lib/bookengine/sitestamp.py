@@ -25,10 +25,10 @@ from pathlib import Path
 
 from bookengine import manifest
 from bookengine.manifest import sha256_file
+from bookengine.state import STATE_DIR, BookState
 
-STAMP_FILE = "site-stamp.json"
 RACY_SECONDS = 2.0
-IGNORED_DIRS = {".git", ".venv", ".book", "__pycache__", ".pytest_cache", ".ruff_cache",
+IGNORED_DIRS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
                 "node_modules"}
 VERSION = 1
 
@@ -83,16 +83,16 @@ def files_unchanged(root: Path, entries: list[dict], since_ns: int | None = None
     return True
 
 
-def write(state_dir: Path, root: Path, *, site: str, build: str, pages: list[str],
+def write(path: Path, root: Path, *, site: str, build: str, pages: list[str],
           files: list[dict], trees: list[dict]) -> None:
     """Record what the live build `build` (linked from `site`) was made from."""
     unique = list({rec["path"]: rec for rec in files}.values())
     stamp = {"version": VERSION, "site": site, "build": build, "pages": pages,
              "files": unique, "trees": trees, "written": time.time_ns()}
-    state_dir.mkdir(parents=True, exist_ok=True)
-    tmp = state_dir / f"{STAMP_FILE}.tmp{os.getpid()}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     tmp.write_text(json.dumps(stamp), encoding="utf-8")
-    os.replace(tmp, state_dir / STAMP_FILE)
+    os.replace(tmp, path)
 
 
 def tree_record(root: Path, base: Path, suffixes: tuple[str, ...],
@@ -103,11 +103,11 @@ def tree_record(root: Path, base: Path, suffixes: tuple[str, ...],
             "files": [os.path.relpath(p, root) for p in tree_files(base, suffixes, exclude)]}
 
 
-def current_pages(root: Path | str, state: str = ".book") -> list[str] | None:
+def current_pages(root: Path | str) -> list[str] | None:
     """The pages of the live site when nothing it was made from has changed, else None."""
     root = Path(root).resolve()
     try:
-        stamp = json.loads((root / state / STAMP_FILE).read_text(encoding="utf-8"))
+        stamp = json.loads(BookState(root).stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if stamp.get("version") != VERSION:

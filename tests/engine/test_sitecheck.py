@@ -39,16 +39,16 @@ def make_build(base: Path) -> Path:
 
 def test_same_verdict_as_the_full_check(tmp_path: Path) -> None:
     build = make_build(tmp_path)
-    state = tmp_path / "state"
-    state.mkdir()
-    assert sitecheck.check_build(build, state) == check_site(build) == []
+    index = tmp_path / "state" / "check-index.json"
+    index.parent.mkdir()
+    assert sitecheck.check_build(build, index) == check_site(build) == []
 
     # An unchanged page (index, b) now links to an anchor that the changed page dropped.
     write(build, "chapters/a.html", "A", '<h2 id="sec-renamed">A</h2>'
           '<a href="../../outside.html">out</a><script src="https://cdn.example/x.js"></script>'
           '<img src="../figures/chapters/gone.svg" alt="">')
     full = check_site(build)
-    incremental = sitecheck.check_build(build, state)
+    incremental = sitecheck.check_build(build, index)
     assert sorted(incremental) == sorted(full)
     assert any(p.startswith("index.html:") and "no #sec-a there" in p for p in incremental)
     assert any(p.startswith("chapters/b.html:") and "no #sec-a there" in p for p in incremental)
@@ -59,24 +59,23 @@ def test_same_verdict_as_the_full_check(tmp_path: Path) -> None:
     # A removed page breaks the links into it, though the pages that link are unchanged.
     write(build, "chapters/a.html", "A", '<h2 id="sec-a">A</h2>')
     (build / "chapters" / "b.html").unlink()
-    incremental = sitecheck.check_build(build, state)
+    incremental = sitecheck.check_build(build, index)
     assert sorted(incremental) == sorted(check_site(build))
     assert incremental == [] or all("b.html" in p for p in incremental)
     write(build, "chapters/a.html", "A", '<h2 id="sec-a">A</h2><a href="b.html">B</a>')
-    assert any("b.html: no such file" in p for p in sitecheck.check_build(build, state))
+    assert any("b.html: no such file" in p for p in sitecheck.check_build(build, index))
 
 
 def test_unchanged_pages_are_not_parsed_again(tmp_path: Path) -> None:
     """A page whose bytes are unchanged is judged from its stored record: a link planted in the
     record shows up, and disappears once the page itself changes and is parsed afresh."""
     build = make_build(tmp_path)
-    state = tmp_path / "state"
-    state.mkdir()
-    assert sitecheck.check_build(build, state) == []
-    index = state / sitecheck.INDEX
+    index = tmp_path / "state" / "check-index.json"
+    index.parent.mkdir()
+    assert sitecheck.check_build(build, index) == []
     stored = json.loads(index.read_text())
     stored["pages"]["index.html"]["links"].append(["planted.html", 7, "planted.html", ""])
     index.write_text(json.dumps(stored))
-    assert sitecheck.check_build(build, state) == ["index.html:7: link planted.html: no such file"]
+    assert sitecheck.check_build(build, index) == ["index.html:7: link planted.html: no such file"]
     write(build, "index.html", "Home again", '<a href="chapters/a.html#sec-a">A</a>')
-    assert sitecheck.check_build(build, state) == []
+    assert sitecheck.check_build(build, index) == []

@@ -1,0 +1,77 @@
+"""The engine's state folder, `.book/` beside `_quarto.yml`, and what it holds: the one module
+that names these paths. Everything in it can be deleted (`make clean`); the next publish then
+executes every page again.
+
+    .book/
+      cache/             execution results, one JSON file a page (`bookengine.cache`)
+      convert/           pandoc's HTML, by Markdown hash
+      render/            static SVGs of charts, by spec hash (`figures.StaticRenderer`)
+      mermaid/           static SVGs of Mermaid diagrams, by source hash (`bookengine.mermaid`)
+      assets/            the Vega bundle, when the Python environment is not writable
+      builds/<build>/    every complete build; the output folder is a link to the live one
+      builds/<build>.manifest.json   path, size and sha256 of each file of that build
+      lock               held by the build running now (its process id inside)
+      site-key           the live build's input key and name (`build._site_is_current`)
+      output-keys.json   each live page's output key (unchanged pages are hard links)
+      site-stamp.json    the files the live site was made from (the fast no-op check)
+      check-index.json   each page's links and ids, by content hash (`bookengine.sitecheck`)
+
+Imports only the standard library: the no-op check reads it before anything heavy loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STATE_DIR = ".book"
+
+
+class BookState:
+    """The paths inside one book's state folder."""
+
+    def __init__(self, root: Path | str):
+        self.dir = Path(root) / STATE_DIR
+
+    @property
+    def cache(self) -> Path:
+        return self.dir / "cache"
+
+    @property
+    def convert(self) -> Path:
+        return self.dir / "convert"
+
+    @property
+    def render(self) -> Path:
+        return self.dir / "render"
+
+    @property
+    def mermaid(self) -> Path:
+        return self.dir / "mermaid"
+
+    @property
+    def assets(self) -> Path:
+        return self.dir / "assets"
+
+    @property
+    def builds(self) -> Path:
+        return self.dir / "builds"
+
+    @property
+    def lock(self) -> Path:
+        return self.dir / "lock"
+
+    @property
+    def site_key(self) -> Path:
+        return self.dir / "site-key"
+
+    @property
+    def output_keys(self) -> Path:
+        return self.dir / "output-keys.json"
+
+    @property
+    def stamp(self) -> Path:
+        return self.dir / "site-stamp.json"
+
+    @property
+    def check_index(self) -> Path:
+        return self.dir / "check-index.json"
