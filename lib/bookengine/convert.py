@@ -35,13 +35,13 @@ from bookengine.outputs import (
 )
 from bookengine.qmd import (
     DIAGRAM_LANGS,
-    FENCE_RE,
     HEADING_RE,
     INLINE_RE,
     Cell,
     Document,
     Markdown,
     SourceError,
+    fence_scan,
 )
 from bookengine.resources import rewrite_source_links
 from bookengine.shortcodes import read_variables, replace_inline
@@ -141,18 +141,9 @@ class _Page:
         lines = block.text.split("\n")
         counter = iter(inl.index for inl in block.inlines)
         out: list[str] = []
-        in_fence = ""
-        for offset, line in enumerate(lines):
+        for offset, line, kind, _ in fence_scan(lines):
             lineno = block.line + offset
-            fence = FENCE_RE.match(line)
-            if fence:
-                if not in_fence:
-                    in_fence = fence.group("ticks")
-                elif not fence.group("info"):
-                    in_fence = ""
-                out.append(line)
-                continue
-            if not in_fence:
+            if kind == "text":
                 line = INLINE_RE.sub(
                     lambda m: _inline_html(self.result.inlines.get(next(counter), "")), line)
                 line = replace_inline(line, doc.where(lineno), self.meta, self.variables,

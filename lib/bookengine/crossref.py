@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bookengine.qmd import FENCE_RE, Document
+from bookengine.qmd import Document, fence_scan
 
 FLOATS = ("fig", "tbl", "lst")
 THEOREMS = ("thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "sol", "rem", "alg")
@@ -74,22 +74,14 @@ def scan(doc: Document) -> list[Label]:
     for block in doc.blocks:
         if not hasattr(block, "text"):
             continue
-        in_fence = ""
-        for offset, line in enumerate(block.text.split("\n")):
+        for offset, line, kind, fence in fence_scan(block.text.split("\n")):
             lineno = block.line + offset
-            fence = FENCE_RE.match(line)
-            if fence:
-                ticks = fence.group("ticks")
-                if not in_fence:
-                    in_fence = ticks
-                    _, _, attrs = fence.group("info").partition("#")
-                    m = re.match(r"(lst-[\w-]*\w)", attrs)
-                    if m:
-                        found.append((lineno, 0, Label(m.group(1), "lst", lineno)))
-                elif not fence.group("info") and len(ticks) >= len(in_fence):
-                    in_fence = ""
-                continue
-            if in_fence:
+            if kind == "open" and fence:
+                _, _, attrs = fence.group("info").partition("#")
+                m = re.match(r"(lst-[\w-]*\w)", attrs)
+                if m:
+                    found.append((lineno, 0, Label(m.group(1), "lst", lineno)))
+            if kind != "text":
                 continue
             for m in IMAGE_ID_RE.finditer(line):
                 parent = _enclosing_float(doc, lineno, _kind(m.group("id")))
@@ -138,17 +130,8 @@ def resolve(text: str, lookup: Callable[[str], tuple[str, str, str] | None],
     `lookup(id)` gives `(title, number, href)` or None for an unknown label (an error).
     """
     out: list[str] = []
-    in_fence = ""
-    for offset, line in enumerate(text.split("\n")):
-        fence = FENCE_RE.match(line)
-        if fence:
-            if not in_fence:
-                in_fence = fence.group("ticks")
-            elif not fence.group("info"):
-                in_fence = ""
-            out.append(line)
-            continue
-        if in_fence or "@" not in line:
+    for offset, line, kind, _ in fence_scan(text.split("\n")):
+        if kind != "text" or "@" not in line:
             out.append(line)
             continue
         out.append(_resolve_line(line, offset, lookup, error))

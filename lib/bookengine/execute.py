@@ -24,6 +24,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from bookengine import lifeline
 from bookengine.forkserver import ForkedKernelManager
+from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.qmd import Cell, Document, Markdown
 
 INLINE_MIME = "application/x-book-inline+json"
@@ -213,7 +214,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
         return result
     for nb_cell, role in zip(nb.cells, roles, strict=True):
         if role[0] == "cell":
-            result.outputs[role[1].index] = _outputs(nb_cell)
+            result.outputs[role[1].index] = cell_outputs(nb_cell.outputs)
             size = _output_bytes(result.outputs[role[1].index])
             if size > MAX_OUTPUT_BYTES:
                 result.failure = CellFailure(
@@ -231,32 +232,6 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
                 if OPENED_MIME in o.get("data", {}):
                     result.opened = list(o["data"][OPENED_MIME])
     return result
-
-
-def _outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """A cell's outputs in document order, each a dict with a `type`:
-
-    `stream` (`name` stdout or stderr, `text`), `display_data` / `execute_result` (`data`: MIME
-    type → value, `metadata`), or `error` (`ename`, `evalue`, `traceback` without colour codes;
-    only from cells with `error: true`). Consecutive stream outputs of one name are joined.
-    """
-    outputs: list[dict[str, Any]] = []
-    for o in nb_cell.outputs:
-        kind = o.get("output_type")
-        if kind == "stream":
-            name = o.get("name", "stdout")
-            if outputs and outputs[-1]["type"] == "stream" and outputs[-1]["name"] == name:
-                outputs[-1]["text"] += o.get("text", "")
-            else:
-                outputs.append({"type": "stream", "name": name, "text": o.get("text", "")})
-        elif kind in ("display_data", "execute_result"):
-            outputs.append({"type": kind, "data": dict(o.get("data", {})),
-                            "metadata": dict(o.get("metadata", {}))})
-        elif kind == "error":
-            outputs.append({"type": "error", "ename": o.get("ename", ""),
-                            "evalue": o.get("evalue", ""),
-                            "traceback": [_strip_ansi(t) for t in o.get("traceback", [])]})
-    return outputs
 
 
 def _output_bytes(outputs: list[dict[str, Any]]) -> int:
@@ -290,7 +265,7 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
             text += ("\n(a chart may plot at most 5,000 rows; to allow more for one figure, list "
                      "its label under `book-engine: large-charts:` in _quarto.yml)")
         if role[0] == "cell":
-            tb = "\n".join(_strip_ansi(t) for t in err.get("traceback", [])[-6:])
+            tb = "\n".join(strip_ansi(t) for t in err.get("traceback", [])[-6:])
             return CellFailure(role[1].line, f"cell starting at line {role[1].line}",
                                f"{text}\n{tb}".strip())
         if role[0] == "inline":
@@ -298,10 +273,3 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
         return CellFailure(1, "the engine's set-up cell", text)
     message = str(exc).strip().splitlines()
     return CellFailure(1, "execution", (message[-1] if message else type(exc).__name__))
-
-
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
-

@@ -24,22 +24,36 @@ def _read(path: Path, rel: str) -> nbformat.NotebookNode:
         raise SourceError(rel, 1, f"not a readable Jupyter notebook: {exc}") from exc
 
 
-def stored_outputs(nb_cell: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """A notebook cell's stored outputs in the shape the engine's executor returns."""
+def cell_outputs(raw: list[Any]) -> list[dict[str, Any]]:
+    """A cell's Jupyter outputs (executed now or stored in a notebook) in document order, each a
+    dict with a `type`:
+
+    `stream` (`name` stdout or stderr, `text`), `display_data` / `execute_result` (`data`: MIME
+    type → value, `metadata`), or `error` (`ename`, `evalue`, `traceback` without colour codes).
+    Consecutive stream outputs of one name are joined.
+    """
     outputs: list[dict[str, Any]] = []
-    for o in nb_cell.get("outputs", []):
+    for o in raw:
         kind = o.get("output_type")
         if kind == "stream":
-            outputs.append({"type": "stream", "name": o.get("name", "stdout"),
-                            "text": o.get("text", "")})
+            name = o.get("name", "stdout")
+            if outputs and outputs[-1]["type"] == "stream" and outputs[-1]["name"] == name:
+                outputs[-1]["text"] += o.get("text", "")
+            else:
+                outputs.append({"type": "stream", "name": name, "text": o.get("text", "")})
         elif kind in ("display_data", "execute_result"):
             outputs.append({"type": kind, "data": dict(o.get("data", {})),
                             "metadata": dict(o.get("metadata", {}))})
         elif kind == "error":
             outputs.append({"type": "error", "ename": o.get("ename", ""),
                             "evalue": o.get("evalue", ""),
-                            "traceback": list(o.get("traceback", []))})
+                            "traceback": [strip_ansi(t) for t in o.get("traceback", [])]})
     return outputs
+
+
+def strip_ansi(text: str) -> str:
+    """Text without terminal colour codes (as in IPython's tracebacks)."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> tuple[str, dict[int, list[dict[str, Any]]]]:
@@ -59,7 +73,7 @@ def notebook_text(nb: nbformat.NotebookNode) -> tuple[str, dict[int, list[dict[s
             longest = max((len(m) for m in re.findall(r"`{3,}", source)), default=0)
             ticks = "`" * max(3, longest + 1)
             parts.append(f"{ticks}{{python}}\n{source}\n{ticks}")
-            stored[code_index] = stored_outputs(cell)
+            stored[code_index] = cell_outputs(cell.get("outputs", []))
             code_index += 1
     return "\n\n".join(parts) + "\n", stored
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from typing import Any
 
+from bookengine.notebooks import strip_ansi
 from bookengine.qmd import Cell, SourceError
 
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg",
@@ -69,7 +70,7 @@ def output_markdown(out: dict[str, Any], opts: dict[str, Any], where: str,
         return fenced_output(out.get("text", ""), "cell-output-stdout")
     if kind == "error":
         text = "\n".join(out.get("traceback") or [f"{out.get('ename')}: {out.get('evalue')}"])
-        return fenced_output(_strip_ansi(text), "cell-output-error")
+        return fenced_output(strip_ansi(text), "cell-output-error")
     data = out.get("data") if isinstance(out.get("data"), dict) else {}
     if "text/markdown" in data:
         return joined(data["text/markdown"])
@@ -99,10 +100,6 @@ def joined(value: Any) -> str:
 def _clean_html(text: str) -> str:
     """Cell HTML without pandas' `<style scoped>` block (the page's CSS styles tables)."""
     return re.sub(r"<style scoped>.*?</style>", "", text, flags=re.S)
-
-
-def _strip_ansi(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def fenced_output(text: Any, cls: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,29 @@ import yaml
 from bookengine import quarto_schema
 
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
+
+
+def fence_scan(lines: Iterable[str]) -> Iterator[tuple[int, str, str, re.Match[str] | None]]:
+    """Each line with its offset, its kind — `text`, `open` (a code fence opening; the match
+    holds its info string), `close` or `code` (inside a fenced block) — and its fence match.
+
+    A fence closes on the same character, at least as long, with no info string."""
+    opened = ""
+    for offset, line in enumerate(lines):
+        fence = FENCE_RE.match(line)
+        ticks = fence.group("ticks") if fence else ""
+        if not opened:
+            if fence:
+                opened = ticks
+                yield offset, line, "open", fence
+            else:
+                yield offset, line, "text", None
+        elif fence and not fence.group("info") and ticks[0] == opened[0] \
+                and len(ticks) >= len(opened):
+            opened = ""
+            yield offset, line, "close", fence
+        else:
+            yield offset, line, "code", None
 INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
 OTHER_INLINE_RE = re.compile(r"`\{(r|julia|ojs)\}\s")
 HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
