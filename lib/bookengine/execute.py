@@ -21,9 +21,11 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from traitlets import Type
 
 from bookengine import lifeline
 from bookengine.forkserver import ForkedKernelManager
+from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.qmd import Cell, Document, Markdown
 
@@ -40,6 +42,8 @@ class BookKernelManager(AsyncKernelManager):
 
     Asynchronous, so that nbclient's cell timeout fires even while a cell never yields.
     """
+
+    client_factory = Type(klass=QuickReadyClient)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file]

@@ -4,8 +4,9 @@ Starting a kernel from a fresh interpreter costs a second or more before a page'
 (importing ipykernel, IPython and whatever the pages use). For the length of one build, a server
 process imports ipykernel and the book's `book-engine.preload` modules (third-party packages
 only: a project module imported here would hide its file reads from the page's audit hook), then
-forks one child per kernel. Jupyter launches a tiny launcher process, which asks the server for a
-kernel and lives exactly as long as it; the child exits when its launcher is gone.
+forks one child per kernel. Jupyter launches a tiny launcher process (`bookengine.forklaunch`),
+which asks the server for a kernel and lives exactly as long as it; the child exits when its
+launcher is gone.
 """
 
 from __future__ import annotations
@@ -24,18 +25,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Unicode
+from traitlets import Type, Unicode
 
 from bookengine import lifeline
+from bookengine.forklaunch import recv_all
+from bookengine.kernelclient import QuickReadyClient
 
 START_TIMEOUT = 60.0
-
-
-def _recv_all(conn: socket.socket) -> bytes:
-    chunks = []
-    while chunk := conn.recv(65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def serve(socket_path: str, preload: list[str]) -> None:
@@ -45,7 +41,8 @@ def serve(socket_path: str, preload: list[str]) -> None:
         os.environ.setdefault(var, "1")  # no BLAS threads alive at fork time
     import ipykernel.kernelapp  # noqa: F401
 
-    for name in preload:
+    # What every kernel's start-up would import on its own (the debugger alone costs 0.2 s).
+    for name in ("ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", *preload):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
@@ -55,7 +52,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
     os.replace(socket_path + ".tmp", socket_path)
     while True:
         conn, _ = server.accept()
-        request = json.loads(_recv_all(conn) or b"{}")
+        request = json.loads(recv_all(conn) or b"{}")
         if request.get("stop"):
             conn.close()
             break
@@ -100,40 +97,14 @@ def _run_kernel(request: dict) -> None:
         os._exit(0)
 
 
-def launch(socket_path: str, connection_file: str) -> int:
-    """The process Jupyter starts: ask the server for a kernel and live as long as it does."""
-    lifeline.tie_to_parent(int(os.environ.get("BOOK_PARENT_PID") or os.getppid()))
-    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    client.connect(socket_path)
-    client.sendall(json.dumps({"connection_file": connection_file, "cwd": os.getcwd(),
-                               "env": dict(os.environ), "launcher": os.getpid()}).encode())
-    client.shutdown(socket.SHUT_WR)
-    pid = json.loads(_recv_all(client))["pid"]
-    client.close()
-
-    def forward(signum: int, _frame) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
-        if signum == signal.SIGTERM:
-            sys.exit(0)
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    while True:
-        time.sleep(0.2)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return 0
-
-
 class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels come from a running fork server."""
 
     socket_path = Unicode("")
+    client_factory = Type(klass=QuickReadyClient)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [sys.executable, "-m", "bookengine.forkserver", "launch", self.socket_path,
+        return [sys.executable, "-m", "bookengine.forklaunch", self.socket_path,
                 self.connection_file]
 
 
@@ -167,5 +138,3 @@ def running(preload: list[str]) -> Iterator[str | None]:
 if __name__ == "__main__":
     if sys.argv[1] == "serve":
         serve(sys.argv[2], sys.argv[3:])
-    elif sys.argv[1] == "launch":
-        sys.exit(launch(sys.argv[2], sys.argv[3]))

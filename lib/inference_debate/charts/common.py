@@ -97,19 +97,29 @@ def wrap_title(title: str | list[str], width: int = TITLE_LINE) -> str | list[st
     return lines
 
 
+def _fields(node: object) -> dict | None:
+    """The settable fields of a chart object or of a plain dict in one; None for anything else."""
+    if isinstance(node, alt.SchemaBase):
+        return node._kwds
+    return node if isinstance(node, dict) else None
+
+
 def _wrap_axis_titles(node: object) -> None:
-    if isinstance(node, dict):
-        encoding = node.get("encoding")
-        if isinstance(encoding, dict):
-            for channel in ("x", "y"):
-                enc = encoding.get(channel)
-                if isinstance(enc, dict) and "title" in enc:
-                    enc["title"] = wrap_title(enc["title"])
-        for value in node.values():
+    """Wrap long x and y titles in place, through layers, concatenations and facets."""
+    fields = _fields(node)
+    if fields is None:
+        if isinstance(node, list | tuple):
+            for item in node:
+                _wrap_axis_titles(item)
+        return
+    encoding = _fields(fields.get("encoding"))
+    for channel in ("x", "y") if encoding else ():
+        enc = _fields(encoding.get(channel))
+        if enc is not None and isinstance(enc.get("title"), str):
+            enc["title"] = wrap_title(enc["title"])
+    for value in fields.values():
+        if value is not alt.Undefined and not isinstance(value, pd.DataFrame):
             _wrap_axis_titles(value)
-    elif isinstance(node, list):
-        for item in node:
-            _wrap_axis_titles(item)
 
 
 def provenance(
@@ -174,7 +184,8 @@ def finish(
             raise ValueError(f"switch takes 'x' or 'y', not {channel!r}")
     meta = {"provenance": provenance(kind, tables, rows, sources),
             "switch_scales": list(switch)}
-    spec = chart.properties(width=width, height=height, usermeta=meta).configure(
-        **THEME).to_dict()
-    _wrap_axis_titles(spec)
-    return type(chart).from_dict(spec)
+    finished = chart.properties(width=width, height=height, usermeta=meta).configure(**THEME)
+    # On the chart objects, not a dict read back with `from_dict`: that re-validates every
+    # part against the schema (half a second a chart); the display validates the whole once.
+    _wrap_axis_titles(finished)
+    return finished
