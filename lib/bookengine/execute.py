@@ -141,10 +141,20 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
     roles: list[tuple] = [("bootstrap",)]
     nb.cells.append(nbformat.v4.new_code_cell(
         BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path)))))
+    pending: list = []  # inline expressions since the last code cell: one notebook cell for all
+
+    def flush_inlines() -> None:
+        if pending:
+            nb.cells.append(nbformat.v4.new_code_cell(
+                "\n".join(f"__book_inline(({inline.expr}\n))" for inline in pending)))
+            roles.append(("inlines", list(pending)))
+            pending.clear()
+
     for block in doc.blocks:
         if isinstance(block, Cell):
             if not block.executes:  # eval: false, stored outputs, diagrams
                 continue
+            flush_inlines()
             large = block.label in large_charts
             if large:
                 nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(None)"))
@@ -159,9 +169,8 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
                 nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(5000)"))
                 roles.append(("engine",))
         elif isinstance(block, Markdown):
-            for inline in block.inlines:
-                nb.cells.append(nbformat.v4.new_code_cell(f"__book_inline(({inline.expr}\n))"))
-                roles.append(("inline", inline))
+            pending.extend(block.inlines)
+    flush_inlines()
     nb.cells.append(nbformat.v4.new_code_cell(REPORT))
     roles.append(("report",))
     return nb, roles
@@ -200,7 +209,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             try:
                 client.execute(env=env)
             except CellTimeoutError:
-                result.failure = _timed_out(roles[running[0]], timeout)
+                result.failure = _timed_out(nb.cells[running[0]], roles[running[0]], timeout)
             except (CellExecutionError, DeadKernelError) as exc:
                 result.failure = _locate_failure(nb, roles, exc)
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails the page
@@ -227,10 +236,10 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
                     f"{MAX_OUTPUT_BYTES / 1e6:.0f} MB per cell (plot or print less)")
                 result.outputs = {}
                 return result
-        elif role[0] == "inline":
-            texts = [o["data"][INLINE_MIME]["text"] for o in nb_cell.outputs
-                     if o.get("output_type") == "display_data" and INLINE_MIME in o.get("data", {})]
-            result.inlines[role[1].index] = texts[0] if texts else ""
+        elif role[0] == "inlines":
+            texts = _inline_texts(nb_cell)
+            for k, inline in enumerate(role[1]):
+                result.inlines[inline.index] = texts[k] if k < len(texts) else ""
         elif role[0] == "report":
             for o in nb_cell.outputs:
                 if OPENED_MIME in o.get("data", {}):
@@ -247,15 +256,27 @@ def _output_bytes(outputs: list[dict[str, Any]]) -> int:
     return total
 
 
-def _timed_out(role: tuple, timeout: int) -> CellFailure:
+def _inline_texts(nb_cell: nbformat.NotebookNode) -> list[str]:
+    """The values an inline-expression cell has shown so far, in order."""
+    return [o["data"][INLINE_MIME]["text"] for o in nb_cell.get("outputs", [])
+            if o.get("output_type") == "display_data" and INLINE_MIME in o.get("data", {})]
+
+
+def _running_inline(nb_cell: nbformat.NotebookNode, inlines: list) -> Any:
+    """The inline expression of a batch that was running: the one after the last value shown."""
+    return inlines[min(len(_inline_texts(nb_cell)), len(inlines) - 1)]
+
+
+def _timed_out(nb_cell: nbformat.NotebookNode, role: tuple, timeout: int) -> CellFailure:
     """The failure of the cell (or inline expression) that was running at the time limit."""
     if role[0] == "cell":
-        what = f"cell starting at line {role[1].line}"
-    elif role[0] == "inline":
-        what = f"inline expression `{role[1].expr}`"
+        line, what = role[1].line, f"cell starting at line {role[1].line}"
+    elif role[0] == "inlines":
+        inline = _running_inline(nb_cell, role[1])
+        line, what = inline.line, f"inline expression `{inline.expr}`"
     else:
         return CellFailure(1, "the engine's own cell", f"timed out after {timeout} s")
-    return CellFailure(role[1].line, what, f"timed out after {timeout} s")
+    return CellFailure(line, what, f"timed out after {timeout} s")
 
 
 def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
@@ -272,8 +293,9 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
             tb = "\n".join(strip_ansi(t) for t in err.get("traceback", [])[-6:])
             return CellFailure(role[1].line, f"cell starting at line {role[1].line}",
                                f"{text}\n{tb}".strip())
-        if role[0] == "inline":
-            return CellFailure(role[1].line, f"inline expression `{role[1].expr}`", text)
+        if role[0] == "inlines":
+            inline = _running_inline(nb_cell, role[1])
+            return CellFailure(inline.line, f"inline expression `{inline.expr}`", text)
         return CellFailure(1, "the engine's set-up cell", text)
     message = str(exc).strip().splitlines()
     return CellFailure(1, "execution", (message[-1] if message else type(exc).__name__))

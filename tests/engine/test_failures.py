@@ -137,3 +137,29 @@ def _final_hash(book: Path) -> str:
         build(copy, log=lambda line: None)
         _finals[book] = tree_hash(copy / "site")
     return _finals[book]
+
+
+def test_a_failing_inline_expression_among_many_is_named_with_its_line(minibook: Path) -> None:
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma {#sec-gamma}\n\nFirst `{python} 1 + 1`, then `{python} 2 + 2`.\n\n"
+                     "A later paragraph: `{python} 3 + 3` and\n`{python} missing_name * 2`, "
+                     "then `{python} 5 + 5`.\n")
+    with pytest.raises(BuildError) as err:
+        quiet_build(minibook)
+    assert "chapters/gamma.qmd:6: inline expression `missing_name * 2` failed" in str(err.value)
+    assert "NameError" in str(err.value)
+
+
+def test_a_slow_inline_expression_is_named_at_the_time_limit(minibook: Path) -> None:
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n", "book-engine:\n  timeout: 3\n"))
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("# Gamma {#sec-gamma}\n\nQuick `{python} 1 + 1`.\n\n"
+                     "Slow `{python} __import__('time').sleep(60)` and `{python} 2 + 2`.\n")
+    started = time.monotonic()
+    with pytest.raises(BuildError) as err:
+        quiet_build(minibook)
+    assert time.monotonic() - started < 30
+    assert ("chapters/gamma.qmd:5: inline expression `__import__('time').sleep(60)` failed"
+            in str(err.value)), str(err.value)
+    assert "timed out after 3 s" in str(err.value)
