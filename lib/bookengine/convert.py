@@ -102,9 +102,12 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     location = reference_location(config, doc, notes)
     if location != "document":
         fields["book-reference-location"] = location
-    meta = json.dumps(fields, ensure_ascii=False)
+    text = "\n\n".join(p for p in parts if p)
+    if "when-meta" in text or "unless-meta" in text:  # `.content-visible when-meta="key"`
+        fields["book-meta"] = page.meta
+    meta = json.dumps(fields, ensure_ascii=False, default=str)
     header = f"---\n{meta}\n---\n\n" if fields else ""
-    return header + "\n\n".join(p for p in parts if p), page.figures
+    return header + text, page.figures
 
 
 def reference_location(config: BookConfig, doc: Document, notes: list[str]) -> str:

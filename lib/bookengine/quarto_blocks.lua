@@ -130,6 +130,28 @@ local function format_matches(value)
   return false
 end
 
+-- `when-meta` / `unless-meta`: true when the page's metadata (the project's, then its front
+-- matter) holds `true` at the dotted path; nil when the attribute is absent.
+local page_meta = {}
+
+local function meta_matches(path)
+  if not path then return nil end
+  local node = page_meta
+  for key in path:gmatch("[^%.]+") do
+    if type(node) ~= "table" then return false end
+    node = node[key]
+  end
+  return node == true
+end
+
+-- The conditions an element states, without the absent ones.
+local function conditions(a, b)
+  local out = {}
+  if a ~= nil then table.insert(out, a) end
+  if b ~= nil then table.insert(out, b) end
+  return out
+end
+
 local function render_callout(div, kind)
   local title = div.attributes["title"]
   local body = div.content
@@ -245,13 +267,17 @@ render_div = function(div)
   local prefix = prefix_of(id)
   local attrs = div.attributes
   if div.classes:includes("content-visible") or div.classes:includes("content-hidden") then
+    local whens = conditions(format_matches(attrs["when-format"]), meta_matches(attrs["when-meta"]))
+    local unlesses = conditions(format_matches(attrs["unless-format"]),
+                                meta_matches(attrs["unless-meta"]))
+    local any_when, all_when, any_unless, all_unless = false, true, false, true
+    for _, r in pairs(whens) do any_when = any_when or r; all_when = all_when and r end
+    for _, r in pairs(unlesses) do any_unless = any_unless or r; all_unless = all_unless and r end
     local shown
-    local when, unless = format_matches(attrs["when-format"]),
-      format_matches(attrs["unless-format"])
     if div.classes:includes("content-visible") then
-      shown = (when == nil or when) and not unless
+      shown = all_when and not any_unless
     else
-      shown = not ((when == nil and unless == nil) or when or (unless == false))
+      shown = not ((next(whens) == nil and next(unlesses) == nil) or any_when or not all_unless)
     end
     return shown and walk_blocks(div.content) or {}
   end
@@ -328,6 +354,24 @@ local function top_blocks(blocks, divs)
   return out
 end
 
+-- Pandoc metadata as plain Lua values: booleans stay booleans, text becomes strings.
+local function plain(value)
+  if value == nil then return nil end
+  local t = pandoc.utils.type(value)
+  if t == "boolean" then return value end
+  if t == "table" or t == "Meta" then
+    local out = {}
+    for k, v in pairs(value) do out[k] = plain(v) end
+    return out
+  end
+  if t == "List" then
+    local out = {}
+    for i, v in ipairs(value) do out[i] = plain(v) end
+    return out
+  end
+  return pandoc.utils.stringify(value)
+end
+
 -- `reference-location: margin` or `block`: each footnote right after the block that cites it
 -- (in the margin, or below the block), numbered through the page as pandoc numbers them.
 local note_count = 0
@@ -374,6 +418,8 @@ function Pandoc(doc)
     for k, v in pairs(meta) do xref[k] = v end
   end
   doc.meta["book-xref"] = nil
+  page_meta = plain(doc.meta["book-meta"]) or {}
+  doc.meta["book-meta"] = nil
   local location = pandoc.utils.stringify(doc.meta["book-reference-location"] or "")
   doc.meta["book-reference-location"] = nil
   if location == "margin" or location == "block" then
