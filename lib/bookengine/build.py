@@ -200,7 +200,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, BookState(config.root).check_index,
-                                         notfound.site_path(config))
+                                         notfound.site_path(config), volatile=version)
         report.stages["check"] = time.perf_counter() - mark
         if problems:
             raise PublishError("the new build failed its checks:\n" + "\n".join(problems))

@@ -45,9 +45,16 @@ def _page_record(rel: str, data: bytes, site_path: str | None = None) -> dict:
             "external": [[url, line] for url, line in parser.external_loads]}
 
 
-def check_build(build: Path, index_path: Path, site_path: str | None = None) -> list[str]:
+def check_build(build: Path, index_path: Path, site_path: str | None = None,
+                volatile: str | None = None) -> list[str]:
     """Every problem in the build at `build`, in `check_site`'s words; the parse of each page is
-    reused from the index at `index_path` when the page's bytes are unchanged."""
+    reused from the index at `index_path` when the page's bytes are unchanged.
+
+    `volatile` is a text that changes in every page with every build but names nothing the check
+    resolves (the version id, which appears only in citations and absolute addresses): a page
+    that differs from its record only there keeps its record.
+    """
+    mask = volatile.encode("utf-8") if volatile else None
     try:
         stored = json.loads(index_path.read_text(encoding="utf-8"))
         known = stored["pages"] if (stored.get("version") == VERSION
@@ -64,7 +71,8 @@ def check_build(build: Path, index_path: Path, site_path: str | None = None) -> 
     pages: dict[str, dict] = {}
     for rel in sorted(f for f in files if f.endswith(".html")):
         data = (build / rel).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data.replace(mask, b"\0" * len(mask)) if mask else data
+                                ).hexdigest()
         record = known.get(rel)
         if record is None or record.get("sha256") != digest:
             record = {"sha256": digest, **_page_record(rel, data, site_path)}

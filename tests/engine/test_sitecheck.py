@@ -79,3 +79,27 @@ def test_unchanged_pages_are_not_parsed_again(tmp_path: Path) -> None:
     assert sitecheck.check_build(build, index) == ["index.html:7: link planted.html: no such file"]
     write(build, "index.html", "Home again", '<a href="chapters/a.html#sec-a">A</a>')
     assert sitecheck.check_build(build, index) == []
+
+
+def test_a_page_that_differs_only_in_the_version_id_keeps_its_record(tmp_path: Path) -> None:
+    """Every page names the build's version id; a new id alone does not make a page be parsed
+    again, while any other change does."""
+    build = make_build(tmp_path)
+    index = tmp_path / "state" / "check-index.json"
+    index.parent.mkdir()
+
+    def cite(version: str, extra: str = "") -> None:
+        write(build, "index.html", "Home", '<a href="chapters/a.html#sec-a">A</a>'
+              f'<p>Version {version}: https://example.org/v/{version}/index.html</p>{extra}')
+
+    cite("2026-11-01-aaaaaa")
+    assert sitecheck.check_build(build, index, volatile="2026-11-01-aaaaaa") == []
+    stored = json.loads(index.read_text())
+    stored["pages"]["index.html"]["links"].append(["planted.html", 7, "planted.html", ""])
+    index.write_text(json.dumps(stored))
+    cite("2026-11-23-bbbbbb")
+    assert sitecheck.check_build(build, index, volatile="2026-11-23-bbbbbb") == [
+        "index.html:7: link planted.html: no such file"], "the record was kept"
+    cite("2026-11-23-cccccc", extra="<p>and a new sentence</p>")
+    assert sitecheck.check_build(build, index, volatile="2026-11-23-cccccc") == [], (
+        "a page changed elsewhere is parsed afresh")
