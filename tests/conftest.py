@@ -43,6 +43,13 @@ def _no_project_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUARTO_PROJECT_DIR", raising=False)
 
 
+def quiet_build(book: Path):
+    """Build `book` without printing its progress."""
+    from bookengine.build import build
+
+    return build(book, log=lambda line: None)
+
+
 def browser_required() -> bool:
     return bool(os.environ.get("BOOK_REQUIRE_BROWSER") or os.environ.get("CI"))
 

@@ -156,11 +156,12 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
              targets: dict[str, Target], report: BuildReport, renderer: StaticRenderer,
              jobs: int | None, log: Callable[[str], None]) -> bool:
     """Execute, convert, write and check; switch the site. False when the site was current."""
+    state = BookState(config.root)
     conversions = _Conversions(config, docs, numbers, targets)
     try:
         def ready(doc: Document, result: ExecResult) -> None:
             """A page's result is in: start its drawings and its conversion."""
-            _start_renders(renderer, result, BookState(config.root).assets)
+            _start_renders(renderer, result, state.assets)
             conversions.start(doc, result)
 
         mark = time.perf_counter()
@@ -168,7 +169,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             """Some page will execute: start a render worker and, once per installation, the
             Vega bundle, while the kernels run."""
             renderer.warm()
-            _vega_bundle(renderer, BookState(config.root).assets)
+            _vega_bundle(renderer, state.assets)
 
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
                                  on_stale=stale)
@@ -199,7 +200,7 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         output_keys = _write_site(config, pages, build_dir, renderer, version)
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        problems = sitecheck.check_build(build_dir, BookState(config.root).check_index,
+        problems = sitecheck.check_build(build_dir, state.check_index,
                                          notfound.site_path(config), volatile=version)
         report.stages["check"] = time.perf_counter() - mark
         if problems:
@@ -212,9 +213,9 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             raise BuildError([str(exc)]) from exc
         raise
     switch_site(config.root, config.output_dir, build_dir)
-    BookState(config.root).site_key.write_text(f"{key} {build_dir.name}\n")
+    state.site_key.write_text(f"{key} {build_dir.name}\n")
     _write_stamp(config, docs, records, build_dir.name)
-    _write_json(BookState(config.root).output_keys,
+    _write_json(state.output_keys,
                 {"build": build_dir.name, "keys": output_keys})
     clean_old_builds(config.root, config.output_dir)
     return True

@@ -16,11 +16,10 @@ from pathlib import Path
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
 from bookengine.manifest import sha256_file
-from bookengine.state import STATE_DIR, BookState
+from bookengine.sitestamp import IGNORED_DIRS
+from bookengine.state import BookState
 
 ENGINE_DIR = Path(__file__).resolve().parent
-IGNORED_PARTS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
-                 "node_modules"}
 
 
 file_hash = sha256_file
@@ -42,7 +41,7 @@ def tree_hash(paths: list[Path], suffixes: tuple[str, ...] = (".py",),
         elif base.is_dir():
             files.extend((f"{i}/{p.relative_to(base).as_posix()}", p) for p in base.rglob("*")
                          if p.is_file() and p.suffix in suffixes
-                         and not IGNORED_PARTS.intersection(p.parts)
+                         and not IGNORED_DIRS.intersection(p.parts)
                          and (exclude is None or exclude not in p.resolve().parents))
     for name, f in sorted(files):
         digest.update(name.encode())
@@ -131,7 +130,7 @@ class Cache:
                     rel_path = p.resolve().relative_to(root)
                 except ValueError:
                     continue
-            if IGNORED_PARTS.intersection(rel_path.parts) or rel_path.parts[:1] == (
+            if IGNORED_DIRS.intersection(rel_path.parts) or rel_path.parts[:1] == (
                     self.config.output_dir,) or str(rel_path) == rel:
                 continue
             full = (root / rel_path)

@@ -267,16 +267,23 @@ def _running_inline(nb_cell: nbformat.NotebookNode, inlines: list) -> Any:
     return inlines[min(len(_inline_texts(nb_cell)), len(inlines) - 1)]
 
 
+def _source_of(nb_cell: nbformat.NotebookNode, role: tuple) -> tuple[int, str] | None:
+    """The source line and name of what a notebook cell was running: a page's cell or one of
+    its inline expressions; None for the engine's own cells."""
+    if role[0] == "cell":
+        return role[1].line, f"cell starting at line {role[1].line}"
+    if role[0] == "inlines":
+        inline = _running_inline(nb_cell, role[1])
+        return inline.line, f"inline expression `{inline.expr}`"
+    return None
+
+
 def _timed_out(nb_cell: nbformat.NotebookNode, role: tuple, timeout: int) -> CellFailure:
     """The failure of the cell (or inline expression) that was running at the time limit."""
-    if role[0] == "cell":
-        line, what = role[1].line, f"cell starting at line {role[1].line}"
-    elif role[0] == "inlines":
-        inline = _running_inline(nb_cell, role[1])
-        line, what = inline.line, f"inline expression `{inline.expr}`"
-    else:
+    source = _source_of(nb_cell, role)
+    if source is None:
         return CellFailure(1, "the engine's own cell", f"timed out after {timeout} s")
-    return CellFailure(line, what, f"timed out after {timeout} s")
+    return CellFailure(*source, f"timed out after {timeout} s")
 
 
 def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
@@ -289,13 +296,12 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
         if err.get("ename") == "MaxRowsError":
             text += ("\n(a chart may plot at most 5,000 rows; to allow more for one figure, list "
                      "its label under `book-engine: large-charts:` in _quarto.yml)")
+        source = _source_of(nb_cell, role)
+        if source is None:
+            return CellFailure(1, "the engine's set-up cell", text)
         if role[0] == "cell":
             tb = "\n".join(strip_ansi(t) for t in err.get("traceback", [])[-6:])
-            return CellFailure(role[1].line, f"cell starting at line {role[1].line}",
-                               f"{text}\n{tb}".strip())
-        if role[0] == "inlines":
-            inline = _running_inline(nb_cell, role[1])
-            return CellFailure(inline.line, f"inline expression `{inline.expr}`", text)
-        return CellFailure(1, "the engine's set-up cell", text)
+            text = f"{text}\n{tb}".strip()
+        return CellFailure(*source, text)
     message = str(exc).strip().splitlines()
     return CellFailure(1, "execution", (message[-1] if message else type(exc).__name__))

@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bookengine.pdf import PdfError, find_chromium
 from bookengine.vendor import manifest, vendored
 
 PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
@@ -81,8 +82,9 @@ class MermaidDrawer:
 
     def _draw_with_chromium(self, missing: list[str], keys: dict[str, str],
                             notes: list[str]) -> None:
-        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-        if chromium is None:
+        try:
+            chromium = find_chromium()
+        except PdfError:
             notes.append("Chromium is not installed, so Mermaid diagrams are drawn in the browser "
                          "only, with no static drawing for print and readers without JavaScript "
                          "(Debian: apt-get install chromium)")

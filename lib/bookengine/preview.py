@@ -15,8 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bookengine.build import BuildError, build
-from bookengine.cache import IGNORED_PARTS
 from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.sitestamp import IGNORED_DIRS
 
 STATUS_PATH = "/__preview/status"
 SETTLE_SECONDS = 0.4
@@ -55,7 +55,7 @@ def snapshot(root: Path, output_dir: str = "site") -> dict[str, float]:
     out: dict[str, float] = {}
     for path in root.rglob("*"):
         rel = path.relative_to(root)
-        if IGNORED_PARTS.intersection(rel.parts) or rel.parts[0] == output_dir:
+        if IGNORED_DIRS.intersection(rel.parts) or rel.parts[0] == output_dir:
             continue
         if path.suffix in WATCHED_SUFFIXES and path.is_file():
             try:

@@ -13,11 +13,7 @@ import pytest
 from bookengine.build import BuildError, build
 from bookengine.config import ConfigError, load_config
 
-from tests.conftest import REPO, tree_hash
-
-
-def quiet_build(book: Path):
-    return build(book, log=lambda line: None)
+from tests.conftest import REPO, quiet_build, tree_hash
 
 
 def test_failing_cell_names_file_and_line_and_keeps_site(minibook: Path) -> None:

@@ -8,10 +8,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import BuildError
 from bookengine.preview import PreviewServer
 
-from tests.conftest import tree_hash
+from tests.conftest import quiet_build, tree_hash
 
 BIG_CHART = """# Gamma {{#sec-gamma}}
 
@@ -27,24 +27,20 @@ alt.Chart(frame).mark_point().encode(x="x:Q", y="y:Q")
 """
 
 
-def _quiet(book: Path):
-    return build(book, log=lambda line: None)
-
-
 def test_rows_per_chart_follow_altair_unless_the_chart_opts_out(minibook: Path) -> None:
-    _quiet(minibook)
+    quiet_build(minibook)
     before = tree_hash(minibook / "site")
     gamma = minibook / "chapters" / "gamma.qmd"
     gamma.write_text(BIG_CHART.format(rows=6000))
     with pytest.raises(BuildError) as err:
-        _quiet(minibook)
+        quiet_build(minibook)
     assert "chapters/gamma.qmd:3" in str(err.value) and "MaxRowsError" in str(err.value)
     assert "large-charts" in str(err.value)
     assert tree_hash(minibook / "site") == before
     config = minibook / "_quarto.yml"
     config.write_text(config.read_text().replace("book-engine:\n",
                                                  "book-engine:\n  large-charts: [fig-big]\n"))
-    _quiet(minibook)
+    quiet_build(minibook)
     assert 'id="fig-big"' in (minibook / "site" / "chapters" / "gamma.html").read_text()
 
 
@@ -52,7 +48,7 @@ def test_a_cell_output_over_10_mb_is_refused(minibook: Path) -> None:
     gamma = minibook / "chapters" / "gamma.qmd"
     gamma.write_text("# Gamma\n\nText.\n\n```{python}\nprint('x' * 11_000_000)\n```\n")
     with pytest.raises(BuildError, match=r"(?s)chapters/gamma.qmd:5: .*limit is 10 MB per cell"):
-        _quiet(minibook)
+        quiet_build(minibook)
 
 
 def test_a_page_over_300_kb_gzipped_is_refused(minibook: Path) -> None:
@@ -63,7 +59,7 @@ def test_a_page_over_300_kb_gzipped_is_refused(minibook: Path) -> None:
     gamma.write_text(BIG_CHART.format(rows=60_000).replace(
         "i % 97", "(i * 7919) % 100003 / 7.0"))
     with pytest.raises(BuildError) as err:
-        _quiet(minibook)
+        quiet_build(minibook)
     message = str(err.value)
     assert "chapters/gamma.qmd:4" in message and "over the limit of 300 KB" in message
     assert "fig-big" in message

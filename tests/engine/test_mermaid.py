@@ -3,18 +3,17 @@ clear note (with the diagram left to the browser) when Chromium is missing or a 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from bookengine import mermaid
 
+from tests.browser.conftest import chromium_path
 from tests.conftest import browser_required
 
 
 @pytest.fixture(autouse=True)
 def chromium() -> None:
     """Missing Chromium fails in CI and skips elsewhere, as for the browser tests."""
-    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+    if chromium_path() is None:
         if browser_required():
             pytest.fail("Debian's chromium is required to draw Mermaid diagrams")
         pytest.skip("chromium is not installed")
