@@ -10,11 +10,11 @@ import html
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bookengine import pandocserver
 from bookengine.config import BookConfig
 from bookengine.crossref import equation_markdown
 from bookengine.execute import ExecResult
@@ -334,6 +334,7 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
         digest.update(pandoc_path().encode())
         digest.update(Path(__file__).read_bytes())  # a change to this conversion code
         digest.update(BLOCKS_FILTER.read_bytes())
+        digest.update(pandocserver.SCRIPT.read_bytes())
         key_path = cache_dir / f"{digest.hexdigest()[:32]}.html"
         if key_path.is_file():
             return key_path.read_text(encoding="utf-8")
@@ -347,28 +348,31 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
 
 
 def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
-    args = [pandoc_path(), "--from", PANDOC_FORMAT, "--to", "html5", "--wrap=none", "--mathml",
-            "--metadata", "link-citations=true", f"--lua-filter={BLOCKS_FILTER}"]
+    """The command line's `pandoc --from PANDOC_FORMAT --to html5 --wrap=none --mathml
+    --metadata link-citations=true --lua-filter=quarto_blocks.lua [--citeproc ...]`, run in this
+    process's pandoc server (`bookengine.pandocserver`)."""
     has_refs_div = re.search(r"^:::+\s*\{#refs\b", markdown, re.M)
     cites = bool(config.bibliography) and bool(
         CITE_RE.search(CODE_SPAN_RE.sub("", FENCED_RE.sub("", markdown))))
-    # citeproc costs a page 0.15 s: only pages that cite, or place the bibliography, run it
-    if config.bibliography and (cites or has_refs_div):
-        args += ["--citeproc"] + [f"--bibliography={config.root / b}" for b in config.bibliography]
-        if config.csl:
-            args.append(f"--csl={config.root / config.csl}")
     if cites and not has_refs_div:
         markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
-    proc = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, check=False)
-    warnings = proc.stderr.decode("utf-8", "replace").strip()
-    if proc.returncode != 0:
-        raise SourceError(rel, 1, f"pandoc failed: {warnings}")
-    if warnings:
-        missing = re.findall(r"Citeproc: citation (\S+) not found", warnings)
-        if missing:
-            raise SourceError(rel, line_of(config.root / rel, "@" + missing[0]),
-                              f"citation @{missing[0]} is not in the bibliography")
-    return rewrite_source_links(proc.stdout.decode("utf-8"))
+    request: dict[str, Any] = {
+        "markdown": markdown, "from": PANDOC_FORMAT, "metadata": {"link-citations": True},
+        "filters": [str(BLOCKS_FILTER)],
+        # citeproc costs a page 0.05 s: only pages that cite, or place the bibliography, run it
+        "citeproc": bool(config.bibliography and (cites or has_refs_div)),
+        "bibliography": [str(config.root / b) for b in config.bibliography]}
+    if config.csl:
+        request["csl"] = str(config.root / config.csl)
+    try:
+        html_text, warnings = pandocserver.server(pandoc_path()).convert(request)
+    except pandocserver.PandocFailed as exc:
+        raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
+    missing = re.findall(r"Citeproc: citation (\S+) not found", "\n".join(warnings))
+    if missing:
+        raise SourceError(rel, line_of(config.root / rel, "@" + missing[0]),
+                          f"citation @{missing[0]} is not in the bibliography")
+    return rewrite_source_links(html_text + "\n")
 
 
 def line_of(path: Path, needle: str) -> int:

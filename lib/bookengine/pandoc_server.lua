@@ -1,0 +1,54 @@
+-- Run by `pandoc lua`: converts one page after another for `bookengine.pandocserver`, so a build
+-- starts pandoc (and loads its citation styles) once, not once a page.
+--
+-- Each request and each reply is a line holding a byte count, then that many bytes of JSON.
+-- A request: {markdown, from, filters, citeproc, bibliography, csl, metadata}. The conversion is
+-- the command line's `pandoc --from FROM --to html5 --wrap=none --mathml --metadata K=V
+-- --lua-filter F ... [--citeproc --bibliography B --csl C]`: metadata set after reading, then the
+-- filters, then citeproc. A reply: {html} or {error}, with the warnings pandoc logged meanwhile.
+
+local function reply(value)
+  local body = pandoc.json.encode(value)
+  io.stdout:write(#body, "\n", body)
+  io.stdout:flush()
+end
+
+local function meta_list(paths)
+  local list = pandoc.MetaList{}
+  for _, path in ipairs(paths) do list:insert(pandoc.MetaString(path)) end
+  return list
+end
+
+local function convert(request)
+  local doc = pandoc.read(request.markdown, request.from)
+  for key, value in pairs(request.metadata or {}) do doc.meta[key] = value end
+  for _, filter in ipairs(request.filters or {}) do
+    doc = pandoc.utils.run_lua_filter(doc, filter)
+  end
+  if request.citeproc then
+    doc.meta.bibliography = meta_list(request.bibliography or {})
+    if request.csl then doc.meta.csl = pandoc.MetaString(request.csl) end
+    doc = pandoc.utils.citeproc(doc)
+  end
+  return pandoc.write(doc, "html5", {wrap_text = "wrap-none", html_math_method = "mathml"})
+end
+
+while true do
+  local count = io.stdin:read("l")
+  if not count then break end
+  local request = pandoc.json.decode(io.stdin:read(tonumber(count)), false)
+  local logged = #PANDOC_STATE.log
+  local ok, result = pcall(convert, request)
+  local warnings = {}
+  for i = logged + 1, #PANDOC_STATE.log do
+    local message = pandoc.json.decode(pandoc.json.encode(PANDOC_STATE.log[i]), false)
+    if message.verbosity == "WARNING" or message.verbosity == "ERROR" then
+      table.insert(warnings, message.pretty)
+    end
+  end
+  if ok then
+    reply({html = result, warnings = warnings})
+  else
+    reply({error = tostring(result), warnings = warnings})
+  end
+end

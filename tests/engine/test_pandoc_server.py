@@ -1,0 +1,93 @@
+"""The pandoc server converts exactly as the pandoc command line does, and survives its process
+dying."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bookengine import pandocserver
+from bookengine.config import load_config
+from bookengine.convert import BLOCKS_FILTER, PANDOC_FORMAT, _pandoc, pandoc_path
+from bookengine.qmd import SourceError
+
+PAGE = """---
+{"book-xref": {"fig-a": {"title": "Figure", "number": "2.1"}}}
+---
+
+# A heading {#sec-a}
+
+Text with a citation [@doe-2024, p. 3], a footnote[^1], "smart quotes" and $x^2$.
+
+[^1]: The note, with *emphasis*.
+
+::: {.callout-warning title="Mind this"}
+A warning with a [link](https://example.org).
+:::
+
+::: {#fig-a}
+![A picture](pic.png){fig-alt="Alt text"}
+
+A caption.
+:::
+
+```python
+def f(x):
+    return x + 1
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+Term
+: Definition.
+"""
+
+
+def _command_line(markdown: str, bibliography: Path) -> str:
+    """What `pandoc` itself prints for the same conversion."""
+    args = [pandoc_path(), "--from", PANDOC_FORMAT, "--to", "html5", "--wrap=none", "--mathml",
+            "--metadata", "link-citations=true", f"--lua-filter={BLOCKS_FILTER}", "--citeproc",
+            f"--bibliography={bibliography}"]
+    proc = subprocess.run(args, input=markdown.encode(), capture_output=True, check=True)
+    return proc.stdout.decode()
+
+
+def test_the_server_converts_as_the_command_line_does(minibook: Path) -> None:
+    config = load_config(minibook)
+    served = _pandoc(PAGE, config, "index.qmd")
+    expected = _command_line(
+        PAGE + "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n",
+        minibook / "references.bib")
+    assert 'class="callout' in served and "<math" in served and "Doe" in served
+    assert served == expected
+
+
+def test_a_missing_citation_names_its_line(minibook: Path) -> None:
+    config = load_config(minibook)
+    with pytest.raises(SourceError, match=r"index.qmd:\d+: citation @nobody-1999 is not in"):
+        (minibook / "index.qmd").write_text("# Index\n\nAs [@nobody-1999] said.\n")
+        _pandoc("# Index\n\nAs [@nobody-1999] said.\n", config, "index.qmd")
+
+
+def test_a_pandoc_error_is_the_pages_error(minibook: Path) -> None:
+    config = load_config(minibook)
+    with pytest.raises(SourceError, match=r"chapters/alpha.qmd:1: pandoc failed: .*YAML"):
+        _pandoc("---\ntitle: [unclosed\n---\n\nText.\n", config, "chapters/alpha.qmd")
+    # The server is still there for the next page.
+    assert "<p>Fine.</p>" in _pandoc("Fine.\n", config, "chapters/beta.qmd")
+
+
+def test_a_killed_server_is_started_again(minibook: Path) -> None:
+    config = load_config(minibook)
+    assert "<p>One.</p>" in _pandoc("One.\n", config, "index.qmd")
+    server = pandocserver.server(pandoc_path())
+    assert server._proc is not None
+    os.kill(server._proc.pid, signal.SIGKILL)
+    server._proc.wait()
+    assert "<p>Two.</p>" in _pandoc("Two.\n", config, "index.qmd")
