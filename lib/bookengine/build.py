@@ -147,6 +147,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
                 renderer.prune()
         finally:
             renderer.close()
+            forkserver.stop_early()  # started for a build that, after all, ran no kernel
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
@@ -375,10 +376,13 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
 
     failures: dict[str, str] = {}
     needs_kernel = [d for d in stale if d.cells or d.inlines]
-    # The fork server costs one import of the preload modules up front: worth it only when
-    # each worker would otherwise start several kernels of its own.
-    preload = list(config.preload) if len(needs_kernel) > 2 * jobs else []
-    with forkserver.running(preload) if preload else contextlib.nullcontext() as fork_socket, \
+    # The fork server costs one import of the preload modules up front: worth it when the
+    # command line started it early (it imported while the engine did), or when each worker
+    # would otherwise start several kernels of its own.
+    forked = bool(needs_kernel) and (forkserver.started_early() or (
+        bool(config.preload) and len(needs_kernel) > 2 * jobs))
+    preload = list(config.preload)
+    with forkserver.running(preload) if forked else contextlib.nullcontext() as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for future in as_completed([pool.submit(run, doc) for doc in stale]):
             doc, source_hash, result = future.result()

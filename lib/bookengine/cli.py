@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "publish":
         if _nothing_changed(book):
             return 0
+        _start_fork_server(book)
         from bookengine.build import BuildError, build
+        from bookengine.forkserver import stop_early
 
         try:
             report = build(book, jobs=args.jobs)
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             return 1
+        finally:
+            stop_early()
         print(report.summary().splitlines()[-1])
         return 0
     if args.command == "preview":
@@ -65,6 +69,19 @@ def _live_site(book: Path) -> str:
     except ConfigError:
         return "The published site is unchanged."  # no build was attempted
     return live_site_report(config.root, config.output_dir)
+
+
+def _start_fork_server(book: Path) -> None:
+    """Something changed, so kernels will most likely run: start their fork server now, to
+    import ipykernel and the book's preload modules while this process imports the engine."""
+    from bookengine import forkserver
+    from bookengine.config import ConfigError, load_config
+
+    try:
+        config = load_config(book)
+    except ConfigError:
+        return  # the build reports it
+    forkserver.start_early(list(config.preload))
 
 
 def _nothing_changed(book: Path) -> bool:

@@ -21,10 +21,9 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from traitlets import Type
+from traitlets import Type, Unicode
 
 from bookengine import lifeline
-from bookengine.forkserver import ForkedKernelManager
 from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.qmd import Cell, Document, Markdown
@@ -47,6 +46,16 @@ class BookKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file]
+
+
+class ForkedKernelManager(BookKernelManager):
+    """A kernel forked from a running fork server (`bookengine.forkserver`)."""
+
+    socket_path = Unicode("")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        return [sys.executable, "-m", "bookengine.forklaunch", self.socket_path,
+                self.connection_file]
 
 BOOTSTRAP = r"""
 import os as __os, sys as __sys

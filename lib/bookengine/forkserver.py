@@ -4,9 +4,10 @@ Starting a kernel from a fresh interpreter costs a second or more before a page'
 (importing ipykernel, IPython and whatever the pages use). For the length of one build, a server
 process imports ipykernel and the book's `book-engine.preload` modules (third-party packages
 only: a project module imported here would hide its file reads from the page's audit hook), then
-forks one child per kernel. Jupyter launches a tiny launcher process (`bookengine.forklaunch`),
-which asks the server for a kernel and lives exactly as long as it; the child exits when its
-launcher is gone.
+forks one child per kernel. The command line starts it before its own imports (`start_early`),
+so that the two import at once. Jupyter launches a tiny launcher process
+(`bookengine.forklaunch`), which asks the server for a kernel and lives exactly as long as it;
+the child exits when its launcher is gone.
 """
 
 from __future__ import annotations
@@ -24,12 +25,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Type, Unicode
-
 from bookengine import lifeline
 from bookengine.forklaunch import recv_all
-from bookengine.kernelclient import QuickReadyClient
 
 START_TIMEOUT = 60.0
 
@@ -64,6 +61,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
         conn.sendall(json.dumps({"pid": pid}).encode())
         conn.close()
     server.close()
+    os._exit(0)  # nothing to clean up: a normal interpreter exit would cost the build 0.4 s
 
 
 def _run_kernel(request: dict) -> None:
@@ -97,42 +95,82 @@ def _run_kernel(request: dict) -> None:
         os._exit(0)
 
 
-class ForkedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels come from a running fork server."""
+class ForkServer:
+    """A fork server process started now; `socket` waits until it listens."""
 
-    socket_path = Unicode("")
-    client_factory = Type(klass=QuickReadyClient)
+    def __init__(self, preload: list[str]):
+        self.preload = list(preload)
+        self._tmp = lifeline.temp_dir("fork")
+        self.path = str(Path(self._tmp.name) / "server.sock")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bookengine.forkserver", "serve", self.path, *self.preload],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, env={**os.environ, "BOOK_PARENT_PID": str(os.getpid())})
 
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [sys.executable, "-m", "bookengine.forklaunch", self.socket_path,
-                self.connection_file]
+    def socket(self) -> str | None:
+        """The server's socket once it listens; None if it died or did not start in time."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while (not os.path.exists(self.path) and self.proc.poll() is None
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
+        return self.path if os.path.exists(self.path) else None
+
+    def stop(self) -> None:
+        """Ask the server to stop (or, if it is still importing, end it), wait for it, and remove
+        its folder."""
+        try:
+            stop = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            stop.connect(self.path)
+            stop.sendall(b'{"stop": true}')
+            stop.close()
+        except OSError:
+            self.proc.kill()  # not listening yet: nothing of it is in use
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._tmp.cleanup()
+
+
+_EARLY: ForkServer | None = None
+
+
+def start_early(preload: list[str]) -> None:
+    """Start this process's next fork server now, so that it imports while the engine does:
+    `running` adopts it. Call `stop_early` when the build ends, used or not."""
+    global _EARLY
+    if _EARLY is None:
+        _EARLY = ForkServer(preload)
+
+
+def started_early() -> bool:
+    """True when a server started by `start_early` waits to be used."""
+    return _EARLY is not None
+
+
+def stop_early() -> None:
+    """Stop a server started early that no build used."""
+    global _EARLY
+    server, _EARLY = _EARLY, None
+    if server is not None:
+        server.stop()
 
 
 @contextlib.contextmanager
 def running(preload: list[str]) -> Iterator[str | None]:
-    """Run a fork server for the duration of a block; yield its socket (None if it failed)."""
-    with lifeline.temp_dir("fork") as tmp:
-        path = str(Path(tmp) / "server.sock")
-        proc = subprocess.Popen([sys.executable, "-m", "bookengine.forkserver", "serve", path,
-                                 *preload], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True,
-                                env={**os.environ, "BOOK_PARENT_PID": str(os.getpid())})
-        deadline = time.monotonic() + START_TIMEOUT
-        while not os.path.exists(path) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        try:
-            yield path if os.path.exists(path) else None
-        finally:
-            with contextlib.suppress(OSError):
-                stop = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                stop.connect(path)
-                stop.sendall(b'{"stop": true}')
-                stop.close()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    """Run a fork server for the duration of a block (the one started early, if its preload is
+    the same); yield its socket (None if it failed)."""
+    global _EARLY
+    server, _EARLY = _EARLY, None
+    if server is not None and server.preload != list(preload):
+        server.stop()
+        server = None
+    server = server or ForkServer(preload)
+    try:
+        yield server.socket()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

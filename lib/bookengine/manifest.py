@@ -10,9 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 SUFFIX = ".manifest.json"
+RACY_SECONDS = 2.0
+"""A file written this close to when it was recorded is always hashed: the filesystem's clock
+may not have ticked between two writes (2 s: FAT's granularity)."""
+FINE_RACY_SECONDS = 0.05
+"""The same, on a filesystem whose times have sub-second parts (a clock tick is at most 10 ms)."""
+
+
+def settled_before(recorded_ns: int, mtimes: list[int]) -> int:
+    """Files recorded at `recorded_ns` with a modification time before the returned time can be
+    trusted by size and time. The margin is `RACY_SECONDS`, or `FINE_RACY_SECONDS` when the
+    filesystem keeps sub-second times (some recorded time is not a whole second)."""
+    fine = any(m % 1_000_000_000 for m in mtimes)
+    return recorded_ns - int((FINE_RACY_SECONDS if fine else RACY_SECONDS) * 1e9)
 _SHOWN = 5
 
 
@@ -31,34 +45,55 @@ def sha256_file(path: Path) -> str:
 
 
 def _files(build: Path) -> list[Path]:
-    return sorted(p for p in build.rglob("*") if p.is_file() or p.is_symlink())
+    found: list[Path] = []
+    for dirpath, _dirnames, filenames in os.walk(build):
+        found.extend(Path(dirpath, name) for name in filenames)
+    return sorted(found)
 
 
 def write_manifest(build: Path) -> Path:
     """Record every file of a completed build; return the manifest's path."""
-    entries = {p.relative_to(build).as_posix(): {"size": p.stat().st_size, "sha256": sha256_file(p)}
-               for p in _files(build)}
+    entries = {}
+    for p in _files(build):
+        st = p.stat()  # before the hash: a write in between shows as a changed time
+        entries[p.relative_to(build).as_posix()] = {"size": st.st_size, "mtime": st.st_mtime_ns,
+                                                    "sha256": sha256_file(p)}
     path = manifest_path(build)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"files": entries}, sort_keys=True, indent=0), encoding="utf-8")
+    tmp.write_text(json.dumps({"files": entries, "written": time.time_ns()}, sort_keys=True,
+                              indent=0), encoding="utf-8")
     os.replace(tmp, path)
     return path
 
 
-def verify(build: Path) -> list[str]:
-    """Every way the build differs from its manifest (empty when it matches exactly)."""
+def verify(build: Path, trust_times: bool = False) -> list[str]:
+    """Every way the build differs from its manifest (empty when it matches exactly).
+
+    Every file is hashed, unless `trust_times`: then a file whose size and modification time are
+    those recorded (and not within `RACY_SECONDS` of the manifest's writing) counts as unchanged,
+    as in the no-op check's own stamp; any other file is hashed.
+    """
     try:
-        recorded = json.loads(manifest_path(build).read_text(encoding="utf-8"))["files"]
+        manifest = json.loads(manifest_path(build).read_text(encoding="utf-8"))
+        recorded = manifest["files"]
     except (OSError, ValueError, KeyError):
         return [f"{build.name} has no readable manifest (the build never completed)"]
+    settled = settled_before(int(manifest.get("written", 0)),
+                             [int(e.get("mtime", 0)) for e in recorded.values()])
     problems: list[str] = []
-    present = {p.relative_to(build).as_posix(): p for p in _files(build)} if build.is_dir() else {}
+    base = len(str(build)) + 1
+    present = {str(p)[base:]: p for p in _files(build)} if build.is_dir() else {}
     for rel, entry in sorted(recorded.items()):
         path = present.get(rel)
         if path is None:
             problems.append(f"{rel}: missing")
-        elif path.stat().st_size != entry["size"]:
-            problems.append(f"{rel}: {path.stat().st_size} bytes, {entry['size']} when built")
+            continue
+        st = path.stat()
+        if st.st_size != entry["size"]:
+            problems.append(f"{rel}: {st.st_size} bytes, {entry['size']} when built")
+        elif (trust_times and st.st_mtime_ns == entry.get("mtime")
+              and st.st_mtime_ns < settled):
+            continue
         elif sha256_file(path) != entry["sha256"]:
             problems.append(f"{rel}: content changed since the build")
     problems.extend(f"{rel}: not part of the build" for rel in sorted(set(present) - set(recorded)))

@@ -7,8 +7,8 @@ list of every code tree (so an added module counts as a change). The next publis
 files: when every size and time matches, and the live `site` is the recorded build, nothing has
 changed and the build ends there, without importing Jupyter, pandoc, Altair or jinja2. A file
 whose time moved but whose size did not is hashed and compared (a `git checkout` or `touch`
-costs a hash, not a rebuild); a file written within `RACY_SECONDS` of the stamp is always hashed,
-as the filesystem's clock may not have ticked between two writes.
+costs a hash, not a rebuild); a file written just before the stamp is always hashed, as the
+filesystem's clock may not have ticked between two writes (`manifest.settled_before`).
 
 This module imports only the standard library (and `manifest`); `files_unchanged` is the
 building block for checking any list of recorded files (for example a published build's own
@@ -27,7 +27,6 @@ from bookengine import manifest
 from bookengine.manifest import sha256_file
 from bookengine.state import STATE_DIR, BookState
 
-RACY_SECONDS = 2.0
 IGNORED_DIRS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
                 "node_modules"}
 VERSION = 1
@@ -61,10 +60,11 @@ def entry(root: Path, path: Path, digest: str | None = None) -> dict:
 def files_unchanged(root: Path, entries: list[dict], since_ns: int | None = None) -> bool:
     """True when every recorded file still has its recorded content.
 
-    Size and time equal means unchanged (unless written within `RACY_SECONDS` of `since_ns`);
+    Size and time equal means unchanged (unless written just before `since_ns`);
     a different size means changed; otherwise the file is hashed and compared.
     """
-    racy = since_ns - int(RACY_SECONDS * 1e9) if since_ns is not None else None
+    racy = (manifest.settled_before(since_ns, [int(r["mtime"]) for r in entries])
+            if since_ns is not None else None)
     for rec in entries:
         path = root / rec["path"]
         try:
@@ -120,9 +120,9 @@ def current_pages(root: Path | str) -> list[str] | None:
                                                    if _is_config(r["path"])})
                 and all(_tree_unchanged(root, t) for t in stamp["trees"])
                 and files_unchanged(root, stamp["files"], stamp.get("written"))
-                # and the live build is whole: a damaged one goes to the full build, which
-                # says so and rebuilds it
-                and not manifest.verify(site.resolve())):
+                # and the live build is whole (by size and time, as above): a damaged one goes
+                # to the full build, which hashes every file, says so and rebuilds it
+                and not manifest.verify(site.resolve(), trust_times=True)):
             return list(stamp["pages"])
     return None
 

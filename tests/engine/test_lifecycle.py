@@ -103,3 +103,62 @@ def test_second_publish_says_it_waits(minibook: Path) -> None:
     assert first.returncode == 0 and second.returncode == 0
     assert f"waiting for another build of this book to finish (process {first.pid})" in (
         second.stdout)
+
+
+PARENT_PAGE = """# Parent {#sec-parent}
+
+```{python}
+import os, psutil
+parent = " ".join(psutil.Process(os.getppid()).cmdline())
+```
+
+Kernel parent: `{python} "fork server" if "bookengine.forkserver" in parent else parent`.
+"""
+
+
+def _book_temp_dirs(owner: int) -> list[Path]:
+    return [p for p in Path(tempfile.gettempdir()).iterdir()
+            if p.name.startswith((f"book-kernel-{owner}-", f"book-fork-{owner}-"))]
+
+
+def test_the_command_line_forks_kernels_from_a_server_started_early(minibook: Path) -> None:
+    """`publish` starts the fork server before its own imports; the kernels come from it, even
+    with no preload list, and it is gone, folder and all, when the publish ends."""
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(PARENT_PAGE)
+    proc = subprocess.run([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    html = (minibook / "site" / "chapters" / "gamma.html").read_text()
+    assert "Kernel parent: fork server." in html
+
+
+def test_a_publish_that_runs_no_kernel_stops_the_early_server(minibook: Path) -> None:
+    build(minibook, log=lambda line: None)
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace('"A Small Test Book"', '"A Retitled Book"'))
+    proc = subprocess.Popen([sys.executable, "-m", "bookengine", "publish", str(minibook)],
+                            cwd=REPO, stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    assert "0 executed" in out
+    assert "A Retitled Book" in (minibook / "site" / "index.html").read_text()
+    assert not _book_temp_dirs(proc.pid)
+    assert not _engine_processes(proc.pid)
+
+
+def test_a_fork_server_still_importing_is_stopped_at_once(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopping a server before it listens ends it; it does not wait out the stop timeout."""
+    from bookengine.forkserver import ForkServer
+
+    (tmp_path / "slow_module.py").write_text("import time\ntime.sleep(60)\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    server = ForkServer(["slow_module"])
+    time.sleep(1)
+    assert server.proc.poll() is None and not os.path.exists(server.path)
+    started = time.monotonic()
+    server.stop()
+    assert server.proc.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 4  # the stop timeout is 5 s
+    assert not Path(server.path).parent.exists()

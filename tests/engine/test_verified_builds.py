@@ -61,3 +61,49 @@ def test_a_damaged_live_build_is_rebuilt_not_reported_as_current(minibook: Path)
     assert verify((minibook / "site").resolve()) == []
     quiet = _publish(minibook)  # and now, nothing to do
     assert "rebuilding" not in quiet.stdout
+
+
+def test_a_same_size_change_inside_the_live_build_leaves_the_noop(minibook: Path) -> None:
+    """The no-op trusts a built file's size and time, so a change that keeps the size (and so
+    moves the time) is hashed, found, and rebuilt."""
+    assert _publish(minibook).returncode == 0
+    page = (minibook / "site" / "chapters" / "alpha.html").resolve()
+    text = page.read_text()
+    page.write_text(text.replace("<p>", "<b>", 1).replace("</p>", "</b>", 1))
+    assert len(page.read_text()) == len(text)
+    again = _publish(minibook)
+    assert "nothing changed" not in again.stdout
+    assert "chapters/alpha.html: content changed" in again.stdout
+    assert verify((minibook / "site").resolve()) == []
+
+
+def test_trusting_times_skips_only_settled_unchanged_files(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from bookengine.manifest import settled_before, write_manifest
+
+    build_dir = tmp_path / "b1"
+    build_dir.mkdir()
+    page = build_dir / "page.html"
+    page.write_text("<p>one</p>")
+    old = time.time_ns() - 10 * 10**9
+    os.utime(page, ns=(old, old))
+    write_manifest(build_dir)
+    # Same size, content changed, time put back: found by hashing, not by size and time.
+    page.write_text("<p>two</p>")
+    os.utime(page, ns=(old, old))
+    assert verify(build_dir) == ["page.html: content changed since the build"]
+    assert verify(build_dir, trust_times=True) == []
+    # A file written just before its manifest is always hashed.
+    fresh = tmp_path / "b2"
+    fresh.mkdir()
+    (fresh / "page.html").write_text("<p>one</p>")
+    write_manifest(fresh)
+    mtime = (fresh / "page.html").stat().st_mtime_ns
+    (fresh / "page.html").write_text("<p>two</p>")
+    os.utime(fresh / "page.html", ns=(mtime, mtime))
+    assert verify(fresh, trust_times=True) == ["page.html: content changed since the build"]
+    # The margin follows the filesystem's granularity.
+    assert settled_before(10 * 10**9, [3 * 10**9, 4 * 10**9]) == 8 * 10**9
+    assert settled_before(10 * 10**9, [3 * 10**9 + 1, 4 * 10**9]) == 10 * 10**9 - 5 * 10**7
