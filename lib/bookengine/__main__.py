@@ -1,7 +1,5 @@
 """`python -m bookengine …`."""
 
-import sys
+from bookengine.cli import exit_now, main
 
-from bookengine.cli import main
-
-sys.exit(main())
+exit_now(main())

@@ -297,7 +297,8 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
     trees = [sitestamp.tree_record(root, base, (".py",)) for base in code]
     trees.append(sitestamp.tree_record(root, ENGINE_DIR, ENGINE_SUFFIXES))
     sitestamp.write(state.stamp, root, site=config.output_dir, build=build_name,
-                    pages=[d.rel for d in docs], files=files, trees=trees)
+                    pages=[d.rel for d in docs], files=files, trees=trees,
+                    preload=list(config.preload))
 
 
 def _record_history(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],

@@ -36,6 +36,10 @@ MAX_OUTPUT_BYTES = 10_000_000
 """The largest output one cell may produce (its MIME data, summed)."""
 
 
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+"""IPython options of every page's kernel: no history database (`In` and `Out` still work)."""
+
+
 class BookKernelManager(AsyncKernelManager):
     """An IPython kernel that ends with its build (see `bookengine.kernel`).
 
@@ -45,7 +49,13 @@ class BookKernelManager(AsyncKernelManager):
     client_factory = Type(klass=QuickReadyClient)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file]
+        return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file,
+                *KERNEL_OPTIONS]
+
+    async def _async_wait(self, pollinterval: float = 0.01) -> None:
+        """Jupyter's wait for the kernel's exit, looking every 0.01 s, not every 0.1 s (a page's
+        kernel is shut down at the end of every page)."""
+        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
 
 
 class ForkedKernelManager(BookKernelManager):
@@ -55,7 +65,7 @@ class ForkedKernelManager(BookKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         return [sys.executable, "-m", "bookengine.forklaunch", self.socket_path,
-                self.connection_file]
+                self.connection_file, *KERNEL_OPTIONS]
 
 BOOTSTRAP = r"""
 import os as __os, sys as __sys

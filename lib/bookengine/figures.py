@@ -278,6 +278,12 @@ def _worker_pool(workers: int) -> Any:
     return _POOLS[workers]
 
 
+def shutdown_workers() -> None:
+    """End this process's render workers (each a process with vl-convert loaded)."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
+
+
 def _start_worker() -> None:
     """In a render worker: load vl-convert once."""
     import vl_convert  # noqa: F401

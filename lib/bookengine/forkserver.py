@@ -29,6 +29,10 @@ from bookengine import lifeline
 from bookengine.forklaunch import recv_all
 
 START_TIMEOUT = 60.0
+KERNEL_MODULES = ("ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                  "IPython.core.completerlib", "IPython.core.debugger",
+                  "IPython.extensions.storemagic", "tornado.platform.asyncio", "faulthandler")
+"""Modules an IPython kernel imports as it starts: imported once, in the server."""
 
 
 def serve(socket_path: str, preload: list[str]) -> None:
@@ -39,7 +43,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
     import ipykernel.kernelapp  # noqa: F401
 
     # What every kernel's start-up would import on its own (the debugger alone costs 0.2 s).
-    for name in ("ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", *preload):
+    for name in (*KERNEL_MODULES, *preload):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
@@ -89,7 +93,7 @@ def _run_kernel(request: dict) -> None:
 
         sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
         app = IPKernelApp.instance()
-        app.initialize(["-f", request["connection_file"]])
+        app.initialize(["-f", request["connection_file"], *request.get("options", [])])
         app.start()
     finally:
         os._exit(0)

@@ -12,18 +12,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import re
-import shutil
 import signal
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 POLL_SECONDS = 0.25
 PR_SET_PDEATHSIG = 1
 TEMP_PREFIXES = ("book-kernel-", "book-fork-")
-_OWNER_RE = re.compile(r"^book-(?:kernel|fork)-(\d+)-")
+_OWNER_PATTERN = r"^book-(?:kernel|fork)-(\d+)-"
 
 
 def _die(kill_group: bool) -> None:
@@ -50,9 +46,11 @@ def tie_to_parent(parent_pid: int, kill_group: bool = False) -> None:
     threading.Thread(target=watch, name="book-lifeline", daemon=True).start()
 
 
-def temp_dir(kind: str) -> tempfile.TemporaryDirectory:
+def temp_dir(kind: str) -> contextlib.AbstractContextManager[str]:
     """A temporary folder named after its owner (`book-<kind>-<pid>-…`), so that a later run
     can tell it is orphaned."""
+    import tempfile  # here, not above: kernel launchers import this module and must start fast
+
     return tempfile.TemporaryDirectory(prefix=f"book-{kind}-{os.getpid()}-")
 
 
@@ -66,13 +64,19 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_orphaned_temp_dirs(base: str | None = None) -> list[Path]:
+# `Path` is imported inside: launchers import this module and must start fast.
+def remove_orphaned_temp_dirs(base: str | None = None) -> list[Path]:  # noqa: F821
     """Remove the engine's temporary folders whose owner process is dead; return them."""
+    import re
+    import shutil
+    import tempfile
+    from pathlib import Path
+
     removed = []
     base_dir = Path(base or tempfile.gettempdir())
     with contextlib.suppress(OSError):
         for entry in base_dir.iterdir():
-            match = _OWNER_RE.match(entry.name)
+            match = re.match(_OWNER_PATTERN, entry.name)
             if match and entry.is_dir() and not _alive(int(match.group(1))):
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry)

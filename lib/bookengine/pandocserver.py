@@ -99,6 +99,7 @@ def server(pandoc: str) -> PandocServer:
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
+    """End every pandoc server of this process."""
     for running in list(_SERVERS.values()):
         running.close()

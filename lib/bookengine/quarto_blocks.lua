@@ -441,5 +441,17 @@ function Pandoc(doc)
   doc = doc:walk({
     Blocks = function(blocks) return pandoc.Blocks(top_blocks(blocks, false)) end,
   })
+  -- A cell's output is plain text: written here as pandoc writes an unhighlighted block, so
+  -- that the HTML writer does not look its classes up as language names (a search through
+  -- every syntax pandoc knows, most of a second).
+  doc = doc:walk({
+    CodeBlock = function(b)
+      if b.classes:includes("cell-output") and b.identifier == "" and #b.attributes == 0 then
+        local html = pandoc.write(pandoc.Pandoc({pandoc.CodeBlock(b.text)}), "html5")
+        return raw((html:gsub("^<pre>", '<pre class="' .. esc(table.concat(b.classes, " "))
+                                          .. '">', 1)))
+      end
+    end,
+  })
   return doc
 end

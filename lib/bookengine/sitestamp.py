@@ -84,11 +84,13 @@ def files_unchanged(root: Path, entries: list[dict], since_ns: int | None = None
 
 
 def write(path: Path, root: Path, *, site: str, build: str, pages: list[str],
-          files: list[dict], trees: list[dict]) -> None:
-    """Record what the live build `build` (linked from `site`) was made from."""
+          files: list[dict], trees: list[dict], preload: list[str] | None = None) -> None:
+    """Record what the live build `build` (linked from `site`) was made from, and the fork
+    server's preload list it used (so the next publish can start the server at once)."""
     unique = list({rec["path"]: rec for rec in files}.values())
     stamp = {"version": VERSION, "site": site, "build": build, "pages": pages,
-             "files": unique, "trees": trees, "written": time.time_ns()}
+             "files": unique, "trees": trees, "preload": preload or [],
+             "written": time.time_ns()}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     tmp.write_text(json.dumps(stamp), encoding="utf-8")
@@ -101,6 +103,16 @@ def tree_record(root: Path, base: Path, suffixes: tuple[str, ...],
     return {"base": os.path.relpath(base, root), "suffixes": list(suffixes),
             "exclude": os.path.relpath(exclude, root) if exclude else None,
             "files": [os.path.relpath(p, root) for p in tree_files(base, suffixes, exclude)]}
+
+
+def recorded_preload(root: Path | str) -> list[str] | None:
+    """The preload list the last build recorded (None without a readable stamp)."""
+    try:
+        stamp = json.loads(BookState(Path(root)).stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    preload = stamp.get("preload")
+    return [str(m) for m in preload] if isinstance(preload, list) else None
 
 
 def current_pages(root: Path | str) -> list[str] | None:

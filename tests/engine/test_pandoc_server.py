@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from bookengine import pandocserver
 from bookengine.config import load_config
 from bookengine.convert import BLOCKS_FILTER, PANDOC_FORMAT, _pandoc, pandoc_path
