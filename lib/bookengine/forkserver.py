@@ -13,6 +13,7 @@ the child exits when its launcher is gone.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -46,6 +47,9 @@ def serve(socket_path: str, preload: list[str]) -> None:
     for name in (*KERNEL_MODULES, *preload):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    # Every object imported so far lives as long as the server: kept out of the collector's
+    # sight, a kernel's collections neither walk it nor copy its memory pages.
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(socket_path + ".tmp")
