@@ -246,7 +246,12 @@ def _one_kernel(page: Path, runs: int) -> float:
         with tempfile.TemporaryDirectory(prefix="book-bench-kernel-") as sockets:
             km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/k")
             started = time.perf_counter()
-            NotebookClient(nb, km=km, resources={"metadata": {"path": str(page.parent)}}).execute()
+            try:
+                NotebookClient(nb, km=km,
+                               resources={"metadata": {"path": str(page.parent)}}).execute()
+            finally:
+                if km.has_kernel:
+                    km.shutdown_kernel()
             seconds.append(time.perf_counter() - started)
     return statistics.median(seconds)
 
