@@ -357,7 +357,10 @@ def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
     if cites and not has_refs_div:
         markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
     request: dict[str, Any] = {
-        "markdown": markdown, "from": PANDOC_FORMAT, "metadata": {"link-citations": True},
+        # Tabs as the command line reads them (tab stop 4, no --preserve-tabs): it expands them
+        # before reading; the server gets the text as is.
+        "markdown": markdown.expandtabs(4), "from": PANDOC_FORMAT,
+        "metadata": {"link-citations": True},
         "filters": [str(BLOCKS_FILTER)],
         # citeproc costs a page 0.05 s: only pages that cite, or place the bibliography, run it
         "citeproc": bool(config.bibliography and (cites or has_refs_div)),

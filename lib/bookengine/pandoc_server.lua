@@ -1,11 +1,12 @@
 -- Run by `pandoc lua`: converts one page after another for `bookengine.pandocserver`, so a build
--- starts pandoc (and loads its citation styles) once, not once a page.
+-- starts pandoc once, not once a page.
 --
 -- Each request and each reply is a line holding a byte count, then that many bytes of JSON.
 -- A request: {markdown, from, filters, citeproc, bibliography, csl, metadata}. The conversion is
 -- the command line's `pandoc --from FROM --to html5 --wrap=none --mathml --metadata K=V
 -- --lua-filter F ... [--citeproc --bibliography B --csl C]`: metadata set after reading, then the
--- filters, then citeproc. A reply: {html} or {error}, with the warnings pandoc logged meanwhile.
+-- filters, then citeproc. The caller expands tabs, as the command line does before reading. A
+-- reply: {html} or {error}, with the warnings pandoc logged meanwhile.
 
 local function reply(value)
   local body = pandoc.json.encode(value)

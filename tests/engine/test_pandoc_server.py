@@ -45,6 +45,10 @@ def f(x):
 
 Term
 : Definition.
+
+``` {.cell-output .cell-output-stdout}
+x < 1 & "y"	'z'
+```
 """
 
 
@@ -64,6 +68,7 @@ def test_the_server_converts_as_the_command_line_does(minibook: Path) -> None:
         PAGE + "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n",
         minibook / "references.bib")
     assert 'class="callout' in served and "<math" in served and "Doe" in served
+    assert '<pre class="cell-output cell-output-stdout"><code>x &lt; 1' in served
     assert served == expected
 
 
