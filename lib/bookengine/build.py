@@ -147,7 +147,6 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
                 renderer.prune()
         finally:
             renderer.close()
-            forkserver.stop_early()  # started for a build that, after all, ran no kernel
     report.seconds = time.perf_counter() - started
     report.site = config.output_path
     return report
@@ -382,8 +381,10 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     # would otherwise start several kernels of its own.
     forked = bool(needs_kernel) and (forkserver.started_early() or (
         bool(config.preload) and len(needs_kernel) > 2 * jobs))
-    preload = list(config.preload)
-    with forkserver.running(preload) if forked else contextlib.nullcontext() as fork_socket, \
+    if not forked:
+        forkserver.stop_early()  # started for a build that, after all, runs no kernel
+    server = forkserver.running(list(config.preload)) if forked else contextlib.nullcontext()
+    with server as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for future in as_completed([pool.submit(run, doc) for doc in stale]):
             doc, source_hash, result = future.result()

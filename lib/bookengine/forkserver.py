@@ -108,8 +108,9 @@ class ForkServer:
 
     def __init__(self, preload: list[str]):
         self.preload = list(preload)
-        self._tmp = lifeline.temp_dir("fork")
-        self.path = str(Path(self._tmp.name) / "server.sock")
+        self._folder = contextlib.ExitStack()
+        self.path = str(Path(self._folder.enter_context(lifeline.temp_dir("fork")))
+                        / "server.sock")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bookengine.forkserver", "serve", self.path, *self.preload],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -138,7 +139,7 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        self._tmp.cleanup()
+        self._folder.close()
 
 
 _EARLY: ForkServer | None = None
@@ -146,7 +147,7 @@ _EARLY: ForkServer | None = None
 
 def start_early(preload: list[str]) -> None:
     """Start this process's next fork server now, so that it imports while the engine does:
-    `running` adopts it. Call `stop_early` when the build ends, used or not."""
+    `running` adopts it; `stop_early` ends it if no build does."""
     global _EARLY
     if _EARLY is None:
         _EARLY = ForkServer(preload)

@@ -19,6 +19,7 @@ RACY_SECONDS = 2.0
 may not have ticked between two writes (2 s: FAT's granularity)."""
 FINE_RACY_SECONDS = 0.05
 """The same, on a filesystem whose times have sub-second parts (a clock tick is at most 10 ms)."""
+_SHOWN = 5
 
 
 def settled_before(recorded_ns: int, mtimes: list[int]) -> int:
@@ -27,7 +28,6 @@ def settled_before(recorded_ns: int, mtimes: list[int]) -> int:
     filesystem keeps sub-second times (some recorded time is not a whole second)."""
     fine = any(m % 1_000_000_000 for m in mtimes)
     return recorded_ns - int((FINE_RACY_SECONDS if fine else RACY_SECONDS) * 1e9)
-_SHOWN = 5
 
 
 def manifest_path(build: Path) -> Path:
@@ -44,20 +44,23 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _files(build: Path) -> list[Path]:
-    found: list[Path] = []
+def _files(build: Path) -> dict[str, Path]:
+    """Every file of a build, by its path relative to the build (with "/"), in sorted order."""
+    found: dict[str, Path] = {}
     for dirpath, _dirnames, filenames in os.walk(build):
-        found.extend(Path(dirpath, name) for name in filenames)
-    return sorted(found)
+        rel_dir = os.path.relpath(dirpath, build)
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            found[rel.replace(os.sep, "/")] = Path(dirpath, name)
+    return dict(sorted(found.items()))
 
 
 def write_manifest(build: Path) -> Path:
     """Record every file of a completed build; return the manifest's path."""
     entries = {}
-    for p in _files(build):
+    for rel, p in _files(build).items():
         st = p.stat()  # before the hash: a write in between shows as a changed time
-        entries[p.relative_to(build).as_posix()] = {"size": st.st_size, "mtime": st.st_mtime_ns,
-                                                    "sha256": sha256_file(p)}
+        entries[rel] = {"size": st.st_size, "mtime": st.st_mtime_ns, "sha256": sha256_file(p)}
     path = manifest_path(build)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"files": entries, "written": time.time_ns()}, sort_keys=True,
@@ -70,8 +73,8 @@ def verify(build: Path, trust_times: bool = False) -> list[str]:
     """Every way the build differs from its manifest (empty when it matches exactly).
 
     Every file is hashed, unless `trust_times`: then a file whose size and modification time are
-    those recorded (and not within `RACY_SECONDS` of the manifest's writing) counts as unchanged,
-    as in the no-op check's own stamp; any other file is hashed.
+    those recorded (and not written just before the manifest: `settled_before`) counts as
+    unchanged, as in the no-op check's own stamp; any other file is hashed.
     """
     try:
         manifest = json.loads(manifest_path(build).read_text(encoding="utf-8"))
@@ -81,8 +84,7 @@ def verify(build: Path, trust_times: bool = False) -> list[str]:
     settled = settled_before(int(manifest.get("written", 0)),
                              [int(e.get("mtime", 0)) for e in recorded.values()])
     problems: list[str] = []
-    base = len(str(build)) + 1
-    present = {str(p)[base:]: p for p in _files(build)} if build.is_dir() else {}
+    present = _files(build) if build.is_dir() else {}
     for rel, entry in sorted(recorded.items()):
         path = present.get(rel)
         if path is None:

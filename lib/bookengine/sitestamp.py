@@ -105,24 +105,26 @@ def tree_record(root: Path, base: Path, suffixes: tuple[str, ...],
             "files": [os.path.relpath(p, root) for p in tree_files(base, suffixes, exclude)]}
 
 
-def recorded_preload(root: Path | str) -> list[str] | None:
-    """The preload list the last build recorded (None without a readable stamp)."""
+def read(root: Path | str) -> dict | None:
+    """The stamp the last publish wrote (None when there is none it can read)."""
     try:
         stamp = json.loads(BookState(Path(root)).stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    preload = stamp.get("preload")
+    return stamp if isinstance(stamp, dict) and stamp.get("version") == VERSION else None
+
+
+def recorded_preload(stamp: dict | None) -> list[str] | None:
+    """The fork server's preload list a stamp recorded (None without one)."""
+    preload = (stamp or {}).get("preload")
     return [str(m) for m in preload] if isinstance(preload, list) else None
 
 
-def current_pages(root: Path | str) -> list[str] | None:
-    """The pages of the live site when nothing it was made from has changed, else None."""
+def current_pages(root: Path | str, stamp: dict | None) -> list[str] | None:
+    """The pages of the live site when nothing it was made from has changed since `stamp` (as
+    `read` returns it) was written, else None."""
     root = Path(root).resolve()
-    try:
-        stamp = json.loads(BookState(root).stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if stamp.get("version") != VERSION:
+    if stamp is None:
         return None
     site = root / stamp["site"]
     with contextlib.suppress(OSError):
