@@ -162,3 +162,25 @@ def test_a_fork_server_still_importing_is_stopped_at_once(tmp_path: Path,
     assert server.proc.returncode == -signal.SIGKILL
     assert time.monotonic() - started < 4  # the stop timeout is 5 s
     assert not Path(server.path).parent.exists()
+
+
+def test_kernel_channels_retry_a_refused_connection_quickly(tmp_path: Path) -> None:
+    """The client connects before the new kernel binds its sockets; each of its channels must
+    try again after a few milliseconds, not after ZeroMQ's default 0.1 s."""
+    import zmq
+    from bookengine.kernelclient import RECONNECT_MS, QuickReadyClient
+
+    client = QuickReadyClient(transport="ipc", ip=str(tmp_path / "k"), shell_port=1,
+                              iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
+    sockets = [client.connect_shell(), client.connect_iopub(), client.connect_stdin(),
+               client.connect_control()]
+    try:
+        plain = zmq.Context()
+        assert plain.socket(zmq.DEALER).getsockopt(zmq.RECONNECT_IVL) == 100  # ZeroMQ's default
+        plain.destroy(linger=0)
+        for sock in sockets:
+            assert sock.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MS
+    finally:
+        for sock in sockets:
+            sock.close(linger=0)
+        client.context.term()
