@@ -5,8 +5,10 @@ Every build is timed as a whole process (`python -m bookengine publish`), median
 (3), on a throw-away copy of the book:
 
 * the book itself: cold publish (no `.book/`, no `site`), no-op publish, one data file changed,
-  one chapter edited; then, in Chromium, the first paint and the moment every chart is
-  interactive on the chapter with the most charts; then page and JavaScript weights;
+  one chapter edited; then, in Chromium, on the chapter with the most charts: the first paint,
+  the moments the charts in the first screen and every chart are interactive, and the longest
+  task that holds up the reader's input after the first paint; then page and JavaScript
+  weights;
 * the small benchmark book (`tests/fixtures/benchbook`: three chapters, two Altair charts
   reading CSVs) cold and with one CSV changed, against Jupyter Book 1 on the same content,
   installed from the fixture's pinned requirements into `.bench-venv` (never into the project's
@@ -155,7 +157,8 @@ def bench_book(book: Path, runs: int, browser: bool) -> Path:
 
 
 def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
-    """Navigation to the chapter with the most charts: first paint and every chart interactive."""
+    """Navigation to the chapter with the most charts: first paint, charts interactive, longest
+    task."""
     try:
         from playwright.sync_api import sync_playwright
 
@@ -172,18 +175,18 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
     href = max(hrefs, key=lambda h: counts[h])
     if not counts[href]:
         return
-    paint, ready = [], []
+    paint, in_view, ready, longest = [], [], [], []
     with serving(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True,
                                     args=["--no-sandbox", "--disable-gpu"])
         for _ in range(runs):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(_LONG_TASKS)
             page = context.new_page()
             page.goto(f"{base}/{href}")
-            page.wait_for_function(
-                "() => Array.from(document.querySelectorAll('.chart-frame')).every(f => "
-                "window.bookCharts[f.dataset.figure] && window.bookCharts[f.dataset.figure].view)",
-                timeout=60_000, polling=10)
+            page.wait_for_function(_LIVE.format(frames=_IN_VIEW), timeout=60_000, polling=10)
+            in_view.append(page.evaluate("performance.now()") / 1000)
+            page.wait_for_function(_LIVE.format(frames=_ALL), timeout=60_000, polling=10)
             ready.append(page.evaluate("performance.now()") / 1000)
             fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0]"
                                 " || {}).startTime || 0")
@@ -191,12 +194,28 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
                 "Array.from(document.querySelectorAll('.chart-frame')).every(f => "
                 "f.querySelector('svg.chart-static, .chart-live svg'))")
             paint.append(fcp / 1000 if drawn else float("inf"))
+            longest.append(page.evaluate(
+                f"Math.max(0, ...window.__longTasks.filter(t => t[0] >= {fcp}).map(t => t[1]))"))
             context.close()
         browser.close()
     name = f"{href}: {counts[href]} charts"
     table.add(f"navigation → first paint, every chart drawn ({name})", statistics.median(paint),
               0.3)
+    table.add("navigation → the charts in the first screen interactive",
+              statistics.median(in_view))
     table.add("navigation → every chart interactive", statistics.median(ready), 0.8)
+    table.add("longest main-thread task after first paint", statistics.median(longest), unit="ms")
+
+
+# Long tasks (over 50 ms) from the start of the page, as [start, duration] in milliseconds.
+_LONG_TASKS = """window.__longTasks = [];
+new PerformanceObserver(l => l.getEntries().forEach(
+  e => window.__longTasks.push([e.startTime, e.duration])))
+  .observe({type: 'longtask', buffered: true});"""
+_ALL = "Array.from(document.querySelectorAll('.chart-frame'))"
+_IN_VIEW = f"{_ALL}.filter(f => f.getBoundingClientRect().top < innerHeight)"
+_LIVE = ("() => {frames}.every(f => window.bookCharts[f.dataset.figure] && "
+         "window.bookCharts[f.dataset.figure].view)")
 
 
 def _weights(site: Path, book: Path) -> None:

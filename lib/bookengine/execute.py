@@ -240,6 +240,11 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             finally:
                 if km.has_kernel:
                     run_sync(km.shutdown_kernel)(now=True)
+                # nbclient stops only the channels of a kernel it started itself; left running,
+                # each page's channels and ZeroMQ context (a thread and its sockets) would outlive
+                # the page, for as long as a preview runs.
+                if client.kc is not None:
+                    client.kc.stop_channels()
             break
     result.seconds = time.perf_counter() - started
     if result.failure:

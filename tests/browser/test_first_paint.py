@@ -145,3 +145,58 @@ def test_png_is_made_from_the_live_view(book_site, watched) -> None:
     assert download.suggested_filename == "fig-ord-log-x.png"
     data = Path(download.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+# Every live view the page makes, in order, and how many were being made at once at most.
+EMBEDS = """
+window.__embeds = {order: [], inFlight: 0, most: 0};
+let __vegaEmbed;
+Object.defineProperty(window, "vegaEmbed", {configurable: true,
+                                            get() { return __vegaEmbed; }, set(fn) {
+  __vegaEmbed = function (el) {
+    const log = window.__embeds;
+    log.order.push(el.closest('.chart-frame').dataset.figure);
+    log.most = Math.max(log.most, ++log.inFlight);
+    const made = fn.apply(this, arguments);
+    made.then(() => log.inFlight--, () => log.inFlight--);
+    return made;
+  };
+}});
+"""
+
+NEAR = """() => Array.from(document.querySelectorAll('.chart-frame')).filter(f => {
+  const r = f.getBoundingClientRect();
+  return r.bottom > -300 && r.top < innerHeight + 300;
+}).map(f => f.dataset.figure)"""
+
+
+def test_live_views_are_made_one_at_a_time_those_in_view_first(book_site, browser) -> None:
+    """A reader who scrolls to a chart before Vega has loaded gets that chart's live view before
+    the charts they skipped; and no two views are made in the same task, so the page answers
+    input between them."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(EMBEDS)
+    page = context.new_page()
+    held = []
+    page.route("**/assets/vega.js", lambda route: held.append(route))
+    page.goto(book_site.url("chapters/ord.html"), wait_until="load")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    frames = page.evaluate("Array.from(document.querySelectorAll('.chart-frame'))"
+                           ".map(f => f.dataset.figure)")
+    near_at_top = page.evaluate(NEAR)
+    last = frames[-1]
+    assert last not in near_at_top and len(frames) >= 4, (frames, near_at_top)
+    page.locator(f'.chart-frame[data-figure="{last}"]').scroll_into_view_if_needed()
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    near = set(near_at_top) | set(page.evaluate(NEAR))
+    skipped = [f for f in frames if f not in near]
+    assert skipped, (frames, near)
+    page.wait_for_function("() => window.__embeds !== undefined")
+    assert len(held) == 1 and page.evaluate("window.__embeds.order") == []
+    held[0].continue_()
+    wait_for_charts(page)
+    log = page.evaluate("window.__embeds")
+    assert sorted(log["order"]) == sorted(frames), log
+    assert set(log["order"][: len(near)]) == near, (log["order"], near)
+    assert log["most"] == 1, log
+    context.close()

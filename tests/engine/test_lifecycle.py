@@ -184,3 +184,26 @@ def test_kernel_channels_retry_a_refused_connection_quickly(tmp_path: Path) -> N
         for sock in sockets:
             sock.close(linger=0)
         client.context.term()
+
+
+def test_executing_pages_again_and_again_keeps_no_kernel_channels(tmp_path: Path) -> None:
+    """A long-running process (the preview) executes pages over and over: each page's kernel
+    client must close its channels, their thread and their sockets, when the page ends."""
+    import gc
+    import threading
+
+    from bookengine.execute import execute
+    from bookengine.qmd import parse
+
+    page = tmp_path / "page.qmd"
+    page.write_text("# Page\n\n```{python}\nprint(6 * 7)\n```\n")
+    doc = parse(page, "page.qmd", tmp_path)
+
+    def run() -> tuple[int, int]:
+        result = execute(doc, tmp_path, tmp_path)
+        assert result.failure is None and "42" in str(result.outputs)
+        gc.collect()
+        return len(os.listdir("/proc/self/fd")), threading.active_count()
+
+    first = run()
+    assert [run() for _ in range(3)] == [first] * 3

@@ -130,14 +130,33 @@
     });
   }
   /* Each chart's static drawing is on screen from the first paint; the interactive view replaces
-     it when the chart comes near the viewport, and the others follow one by one when the page is
-     idle. Vega is loaded only then, and never on a page without charts. */
-  var pending = [];
+     it when the chart comes near the viewport, and the others follow when the page is idle. Views
+     are made one at a time, those near the viewport first, each in its own task: making a view is
+     the page's heaviest work, and between two views the page answers the reader's input. Vega is
+     loaded only then, and never on a page without charts. */
+  var pending = [], near = [], running = false, loaded = false, waiting = false;
+  var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
   function start(frame) {
     var i = pending.indexOf(frame);
     if (i >= 0) { pending.splice(i, 1); return render(frame); }
     var state = window.bookCharts[frame.dataset.figure];
     return state && state.ready ? state.ready : render(frame);
+  }
+  function run(frame) {
+    running = true;
+    function done() { running = false; setTimeout(next, 0); }
+    start(frame).then(done, done);
+  }
+  function next() {
+    if (running || !pending.length) { return; }
+    near = near.filter(function (f) { return pending.indexOf(f) >= 0; });
+    if (near.length) { run(near.shift()); return; }
+    if (!loaded || waiting) { return; }
+    waiting = true;
+    idle(function () {
+      waiting = false;
+      if (near.length || running) { next(); } else if (pending.length) { run(pending[0]); }
+    }, { timeout: 500 });
   }
   function startCharts() {
     pending = Array.prototype.slice.call(document.querySelectorAll(".chart-frame"));
@@ -145,16 +164,14 @@
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
-          if (e.isIntersecting) { io.unobserve(e.target); start(e.target); }
+          if (e.isIntersecting) { io.unobserve(e.target); near.push(e.target); }
         });
+        next();
       }, { rootMargin: "300px 0px" });
       pending.forEach(function (f) { io.observe(f); });
     }
-    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
-    function next() {
-      idle(function () { pending.slice().forEach(start); }, { timeout: 500 });
-    }
-    if (document.readyState === "complete") { next(); } else { window.addEventListener("load", next); }
+    function onLoad() { loaded = true; next(); }
+    if (document.readyState === "complete") { onLoad(); } else { window.addEventListener("load", onLoad); }
   }
   document.addEventListener("click", function (e) {
     var b = e.target.closest(".scale-switch button");
