@@ -274,7 +274,8 @@ def _worker_pool(workers: int) -> Any:
         # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
         _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
                                               mp_context=multiprocessing.get_context("spawn"),
-                                              initializer=_start_worker)
+                                              initializer=_start_worker,
+                                              initargs=(os.getpid(),))
     return _POOLS[workers]
 
 
@@ -284,8 +285,12 @@ def shutdown_workers() -> None:
         _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker() -> None:
-    """In a render worker: load vl-convert once."""
+def _start_worker(parent_pid: int) -> None:
+    """In a render worker: end with the build's process (a worker left waiting on the pool's
+    queue after a killed build would wait for ever), and load vl-convert once."""
+    from bookengine.lifeline import watch_parent
+
+    watch_parent(parent_pid)
     import vl_convert  # noqa: F401
 
 

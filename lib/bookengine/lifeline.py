@@ -1,4 +1,5 @@
-"""Processes that die with the build: kernels, their launchers and the fork server.
+"""Processes that die with the build: kernels, their launchers, the fork server and the chart
+render workers.
 
 A kernel left running after its build has died (killed, even by `kill -9`) would spin on as an
 orphan. Every process the engine starts ties itself to the process that started it: Linux's
@@ -34,8 +35,15 @@ def tie_to_parent(parent_pid: int, kill_group: bool = False) -> None:
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    watch_parent(parent_pid, kill_group)
+
+
+def watch_parent(parent_pid: int, kill_group: bool = False) -> None:
+    """End this process when `parent_pid` is gone, found by polling alone: for a process whose
+    starting thread may end long before the parent process does (Linux's death signal follows
+    the thread that started the process, not its process)."""
     if os.getppid() != parent_pid:
-        _die(kill_group)  # the parent died before the signal was armed
+        _die(kill_group)  # the parent died before this process began to watch
 
     def watch() -> None:
         while True:

@@ -31,6 +31,20 @@ def _engine_processes(owner: int) -> list[psutil.Process]:
     return found
 
 
+def _command(proc: psutil.Process) -> str:
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return f"(pid {proc.pid}, gone)"
+
+
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def _set_engine_options(book: Path, options: str) -> None:
     config = book / "_quarto.yml"
     config.write_text(config.read_text().replace("book-engine:\n", f"book-engine:\n{options}"))
@@ -73,12 +87,16 @@ def test_killed_publish_leaves_no_process_behind(minibook: Path, preload: bool) 
             time.sleep(0.2)
         assert _engine_processes(proc.pid), "no kernel started"
         time.sleep(2)  # let the loop cells start
+        started = {p: _command(p) for p in psutil.Process(proc.pid).children(recursive=True)}
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    # The chart render workers too (a pool's workers wait on its queue for ever otherwise).
+    assert any("multiprocessing" in cmd for cmd in started.values()), started
     time.sleep(2.5)
-    left = _engine_processes(proc.pid)
-    assert not left, [" ".join(p.cmdline()) for p in left]
+    left = [cmd for p, cmd in started.items() if _running(p)]
+    left += [_command(p) for p in _engine_processes(proc.pid)]
+    assert not left, left
     orphaned = [p for p in Path(tempfile.gettempdir()).iterdir()
                 if p.name.startswith((f"book-kernel-{proc.pid}-", f"book-fork-{proc.pid}-"))]
     assert orphaned, "the killed build's temporary folders are still there to clean"
