@@ -191,8 +191,7 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
             fcp = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0]"
                                 " || {}).startTime || 0")
             drawn = page.evaluate(
-                "Array.from(document.querySelectorAll('.chart-frame')).every(f => "
-                "f.querySelector('svg.chart-static, .chart-live svg'))")
+                f"{_ALL}.every(f => f.querySelector('svg.chart-static, .chart-live svg'))")
             paint.append(fcp / 1000 if drawn else float("inf"))
             longest.append(page.evaluate(
                 f"Math.max(0, ...window.__longTasks.filter(t => t[0] >= {fcp}).map(t => t[1]))"))
@@ -265,15 +264,18 @@ def _one_kernel(page: Path, runs: int) -> float:
         with tempfile.TemporaryDirectory(prefix="book-bench-kernel-") as sockets:
             km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/k")
             started = time.perf_counter()
+            client = NotebookClient(nb, km=km,
+                                    resources={"metadata": {"path": str(page.parent)}})
             try:
-                NotebookClient(nb, km=km,
-                               resources={"metadata": {"path": str(page.parent)}}).execute()
+                client.execute()
                 # Up to the last output: Jupyter's graceful shutdown (about a second) is left
                 # out, so the baseline is, if anything, low.
                 seconds.append(time.perf_counter() - started)
             finally:
                 if km.has_kernel:
                     km.shutdown_kernel(now=True)
+                if client.kc is not None:  # nbclient leaves it running for a km it was given
+                    client.kc.stop_channels()
     return statistics.median(seconds)
 
 

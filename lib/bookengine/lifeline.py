@@ -6,6 +6,8 @@ orphan. Every process the engine starts ties itself to the process that started 
 `PR_SET_PDEATHSIG` kills it the moment its parent goes, and a watchdog thread that polls the
 parent's pid covers the rest (platforms without it, or a parent thread that exits early). A process
 that leads its own process group takes the group with it, so a cell's own subprocesses go too.
+The chart render workers have the watchdog alone: a pool may be started from a thread that ends
+long before the build does, and the death signal would go with that thread.
 """
 
 from __future__ import annotations

@@ -180,7 +180,6 @@ def test_live_views_are_made_one_at_a_time_those_in_view_first(book_site, browse
     held = []
     page.route("**/assets/vega.js", lambda route: held.append(route))
     page.goto(book_site.url("chapters/ord.html"), wait_until="load")
-    page.wait_for_function("() => document.readyState === 'complete'")
     frames = page.evaluate("Array.from(document.querySelectorAll('.chart-frame'))"
                            ".map(f => f.dataset.figure)")
     near_at_top = page.evaluate(NEAR)
@@ -191,7 +190,6 @@ def test_live_views_are_made_one_at_a_time_those_in_view_first(book_site, browse
     near = set(near_at_top) | set(page.evaluate(NEAR))
     skipped = [f for f in frames if f not in near]
     assert skipped, (frames, near)
-    page.wait_for_function("() => window.__embeds !== undefined")
     assert len(held) == 1 and page.evaluate("window.__embeds.order") == []
     held[0].continue_()
     wait_for_charts(page)

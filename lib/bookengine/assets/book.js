@@ -147,16 +147,17 @@
     function done() { running = false; setTimeout(next, 0); }
     start(frame).then(done, done);
   }
-  function next() {
+  /* The next view: a chart near the viewport at once, else (after load) the first chart left,
+     when the page is idle. */
+  function next(isIdle) {
     if (running || !pending.length) { return; }
     near = near.filter(function (f) { return pending.indexOf(f) >= 0; });
-    if (near.length) { run(near.shift()); return; }
-    if (!loaded || waiting) { return; }
-    waiting = true;
-    idle(function () {
-      waiting = false;
-      if (near.length || running) { next(); } else if (pending.length) { run(pending[0]); }
-    }, { timeout: 500 });
+    if (near.length) { run(near.shift()); }
+    else if (isIdle === true) { run(pending[0]); }
+    else if (loaded && !waiting) {
+      waiting = true;
+      idle(function () { waiting = false; next(true); }, { timeout: 500 });
+    }
   }
   function startCharts() {
     pending = Array.prototype.slice.call(document.querySelectorAll(".chart-frame"));
