@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bookengine import bench_quarto
 from bookengine.config import load_config
 from bookengine.numbering import output_href
 from bookengine.state import STATE_DIR, BookState
@@ -126,8 +127,10 @@ class Table:
             print(f"  {name:{width}}  {shown:>10}   target {goal:34} {verdict}")
 
 
-def bench_book(book: Path, runs: int, browser: bool) -> Path:
-    """Time the book itself; return the copy's published site for the weights."""
+def bench_book(book: Path, runs: int, browser: bool,
+               quarto: Path | None = None) -> Path:
+    """Time the book itself (and real Quarto on it, when given); return the copy's published
+    site for the weights."""
     config = load_config(book)
     tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
     copy = tmp / "book"
@@ -153,6 +156,17 @@ def bench_book(book: Path, runs: int, browser: bool) -> Path:
     if browser:
         _first_paint(copy, config, table, runs)
     table.print()
+    if quarto is not None:
+        ours = {"cold": cold.seconds, "no-op": noop.seconds}
+        if data_path is not None:
+            ours["one data file changed"] = changed.seconds
+        ours["one paragraph edited"] = edited.seconds
+        theirs = bench_quarto.quarto_times(
+            book, data_path.relative_to(copy).as_posix() if data_path else None,
+            chapter.relative_to(copy).as_posix(), quarto)
+        bench_quarto.print_comparison(f"The book beside real Quarto ({quarto}), seconds "
+                                      "(Quarto: one run each; the engine: median of "
+                                      f"{runs}):", ours, theirs)
     return config.output_path
 
 
@@ -311,7 +325,7 @@ def _jb1_build(exe: Path, book: Path) -> tuple[float, float, str]:
     return seconds, 0.0, proc.stdout
 
 
-def bench_small_book(runs: int, with_jb1: bool) -> None:
+def bench_small_book(runs: int, with_jb1: bool, quarto: Path | None = None) -> None:
     """The three-chapter book, against Jupyter Book 1 on the same content."""
     tmp = Path(tempfile.mkdtemp(prefix="book-bench-small-"))
     ours, theirs = tmp / "engine", tmp / "jupyter-book"
@@ -320,9 +334,11 @@ def bench_small_book(runs: int, with_jb1: bool) -> None:
     table = Table(f"The small book (tests/fixtures/benchbook), whole processes, median of {runs}:")
     run = lambda: _publish(ours)  # noqa: E731
     cold = _timed(run, _cold(ours), runs)
-    _timed(run, _noop, 1)
+    noop = _timed(run, _noop, 1)
     changed = _timed(run, _append(ours / "data" / "horizons.csv",
                                   lambda i: f"2026-0{i + 1}-01,m{7 + i},{300 + i}\n"), runs)
+    edited = _timed(run, _append(ours / "chapters" / "horizons.qmd",
+                                 lambda i: f"\nA sentence added, run {i + 1}.\n"), runs)
     jb_cold = jb_changed = None
     exe = _jb1() if with_jb1 else None
     if exe is not None:
@@ -347,6 +363,15 @@ def bench_small_book(runs: int, with_jb1: bool) -> None:
         table.add("Jupyter Book 1, one CSV changed", jb_changed.seconds,
                   target_text="re-uses the stale page: it does not notice the CSV")
     table.print()
+    if quarto is not None:
+        theirs = bench_quarto.quarto_times(BENCHBOOK, "data/horizons.csv",
+                                           "chapters/horizons.qmd", quarto,
+                                           row="2026-09-01,m9,309\n")
+        bench_quarto.print_comparison(
+            "The small book beside real Quarto, seconds (Quarto: one run each):",
+            {"cold": cold.seconds, "no-op": noop.seconds,
+             "one data file changed": changed.seconds, "one paragraph edited": edited.seconds},
+            theirs)
 
 
 SYNTHETIC_CHAPTER = '''# Chapter {n}
@@ -431,14 +456,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-jupyter-book", action="store_true",
                         help="leave out the Jupyter Book 1 comparison")
     parser.add_argument("--no-browser", action="store_true", help="leave out the Chromium timing")
+    parser.add_argument("--no-quarto", action="store_true",
+                        help="leave out real Quarto's times")
     args = parser.parse_args(argv)
     print(f"bench: {os.cpu_count()} processors, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if args.synthetic:
         bench_synthetic(args.runs, tuple(int(s) for s in args.sizes.split(",")))
         return 0
-    site = bench_book(Path(args.book), args.runs, browser=not args.no_browser)
-    bench_small_book(args.runs, with_jb1=not args.no_jupyter_book)
+    quarto = None if args.no_quarto else bench_quarto.quarto_launcher(Path(args.book))
+    if quarto is None and not args.no_quarto:
+        print("bench: real Quarto not found ($QUARTO, PATH, ../shared/quarto): its rows are "
+              "left out")
+    site = bench_book(Path(args.book), args.runs, browser=not args.no_browser, quarto=quarto)
+    bench_small_book(args.runs, with_jb1=not args.no_jupyter_book, quarto=quarto)
     _weights(site, site.parent)
     shutil.rmtree(site.parent.parent, ignore_errors=True)
     return 0

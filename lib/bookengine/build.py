@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,18 +37,12 @@ from bookengine import (
 )
 from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
-from bookengine.convert import (
-    ConvertedPage,
-    add_heading_anchors,
-    line_of,
-    page_markdown,
-    run_pandoc,
-)
+from bookengine.conversions import ConversionError, Conversions
+from bookengine.convert import ConvertedPage, line_of
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer, chart_spec, write_vega_bundle
-from bookengine.frontmatter import page_config
-from bookengine.layout import Layout, figure_files, insert_figures, uses_mermaid
-from bookengine.numbering import PageNumbers, Target, number_book
+from bookengine.layout import Layout, figure_files, html_includes, insert_figures, uses_mermaid
+from bookengine.numbering import PageNumbers
 from bookengine.publish import (
     PublishError,
     build_lock,
@@ -135,15 +129,11 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         for note in config.notes:
             log(f"note: {note}")
         docs = _parse_pages(config)
-        try:
-            numbers, targets = number_book(docs, len(config.chapters), config.crossref)
-        except SourceError as exc:
-            raise BuildError([str(exc)]) from exc
         report = BuildReport()
         renderer = StaticRenderer(BookState(config.root).render,
                                   workers=max(1, (os.cpu_count() or 1) // 2))
         try:
-            if _publish(config, docs, numbers, targets, report, renderer, jobs, log):
+            if _publish(config, docs, report, renderer, jobs, log):
                 renderer.prune()
         finally:
             renderer.close()
@@ -152,12 +142,13 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
     return report
 
 
-def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
-             targets: dict[str, Target], report: BuildReport, renderer: StaticRenderer,
-             jobs: int | None, log: Callable[[str], None]) -> bool:
-    """Execute, convert, write and check; switch the site. False when the site was current."""
+def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
+             renderer: StaticRenderer, jobs: int | None, log: Callable[[str], None]) -> bool:
+    """Execute, number, convert, write and check; switch the site. False when the site was
+    current."""
     state = BookState(config.root)
-    conversions = _Conversions(config, docs, numbers, targets)
+    conversions = Conversions(config, docs)
+    warnings = Warnings(config, log)
     try:
         def ready(doc: Document, result: ExecResult) -> None:
             """A page's result is in: start its drawings and its conversion."""
@@ -174,6 +165,11 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         results = _execute_pages(config, docs, report, jobs or os.cpu_count() or 1, log, ready,
                                  on_stale=stale)
         report.stages["execute"] = time.perf_counter() - mark
+        try:
+            by_rel, targets = conversions.number(results, warnings.warn)
+        except ConversionError as exc:
+            raise BuildError(exc.problems) from exc
+        numbers = [by_rel[d.rel] for d in docs]
         current = _record_history(config, docs, results, numbers, log)
         key, records = _site_key(config, docs)
         version = versions.version_id(config, key)
@@ -189,7 +185,11 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
             log(f"the live site differs from its build ({manifest.summary(damage)}); "
                 "rebuilding it")
         mark = time.perf_counter()
-        pages = conversions.finish(docs, results, log)
+        try:
+            pages = conversions.finish(results, by_rel, targets, log, warnings.warn)
+        except ConversionError as exc:
+            raise BuildError(exc.problems) from exc
+        warnings.check()
         _draw_mermaid(config, pages, log)
         report.stages["convert"] = time.perf_counter() - mark
     finally:
@@ -203,8 +203,13 @@ def _publish(config: BookConfig, docs: list[Document], numbers: list[PageNumbers
         problems = sitecheck.check_build(build_dir, state.check_index,
                                          notfound.site_path(config), volatile=version)
         report.stages["check"] = time.perf_counter() - mark
-        if problems:
-            raise PublishError("the new build failed its checks:\n" + "\n".join(problems))
+        remote = [p for p in problems if "from another host" in p]
+        if config.offline and remote:
+            raise PublishError("the new build loads from another host, which this book refuses "
+                               "(`book-engine: offline: true`):\n" + "\n".join(remote))
+        for problem in problems:  # Quarto publishes broken links and remote resources
+            warnings.warn(problem)
+        warnings.check()
         manifest.write_manifest(build_dir)
         versions.write_record(build_dir, record)
     except Exception as exc:
@@ -225,6 +230,10 @@ def _write_json(path: Path, value: object) -> None:
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _as_list(value: object) -> list:
+    return list(value) if isinstance(value, list) else ([] if value is None else [value])
 
 
 def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
@@ -249,7 +258,11 @@ def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]
                        if (root / name).is_file())
         entry = cache.entry_path(doc.rel)
         digest.update(record(entry).encode() if entry.is_file() else b"-")
-    for extra in [*config.bibliography, *filter(None, [config.changelog])]:
+    styles, _ = html_includes(config)
+    headers = [str(h.get("file") if isinstance(h, dict) else h)
+               for h in _as_list(config.html.get("include-in-header"))
+               if isinstance(h, str) or (isinstance(h, dict) and h.get("file"))]
+    for extra in [*config.bibliography, *filter(None, [config.changelog]), *styles, *headers]:
         path = root / extra
         digest.update(record(path).encode() if path.is_file() else b"-")
     if config.history and (root / config.history).is_dir():
@@ -327,7 +340,7 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel))
+            docs.append(parse(config.root / rel, rel, execute=config.execute))
         except SourceError as exc:
             problems.append(str(exc))
     if problems:
@@ -352,6 +365,9 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
         frozen = freeze.load(config.root, doc.rel)
         if frozen is not None:
             decisions[doc.rel] = Decision(doc.rel, True, "frozen", frozen)
+        elif freeze.written_by_quarto(config.root, doc.rel):
+            log(f"note: {doc.rel}: its _freeze/ entry was written by Quarto, which this engine "
+                "does not read; the page executes and the entry is left as it is")
     results: dict[str, ExecResult] = {}
     stale = [d for d in docs if not decisions[d.rel].fresh]
     if stale and on_stale is not None:
@@ -420,59 +436,26 @@ def _start_renders(renderer: StaticRenderer, result: ExecResult, fallback: Path)
             _vega_bundle(renderer, fallback)
 
 
-class _Conversions:
-    """Each page's Markdown with its outputs, converted by pandoc; a page's conversion starts as
-    soon as its execution result is in (`start`), while other pages still execute."""
+class Warnings:
+    """Quarto's warnings: printed as `warning: file:line: message`, and the build goes on;
+    with `book-engine: strict: true` each is an error, and the build stops once all are in."""
 
-    def __init__(self, config: BookConfig, docs: list[Document], numbers: list[PageNumbers],
-                 targets: dict[str, Target]):
-        self.config = config
-        self.numbers = {doc.rel: num for doc, num in zip(docs, numbers, strict=True)}
-        self.targets = targets
-        self.notes: dict[str, list[str]] = {doc.rel: [] for doc in docs}
-        self.dir = BookState(config.root).convert
-        self.texts: list[str] = []
-        self.futures: dict[str, Future] = {}
-        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    def __init__(self, config: BookConfig, log: Callable[[str], None]):
+        self.strict = config.strict
+        self.log = log
+        self.errors: list[str] = []
 
-    def start(self, doc: Document, result: ExecResult) -> None:
-        if doc.rel not in self.futures:
-            self.futures[doc.rel] = self.pool.submit(self._convert, doc, result)
+    def warn(self, message: str) -> None:
+        if self.strict:
+            self.errors.append(f"{message} (an error: this book sets `book-engine: strict: "
+                               "true`)")
+        else:
+            self.log(f"warning: {message}")
 
-    def _convert(self, doc: Document, result: ExecResult) -> ConvertedPage | str:
-        num = self.numbers[doc.rel]
-        files: dict[str, bytes] = {}
-        try:
-            markdown, figures = page_markdown(doc, result, num, self.targets, self.config,
-                                              self.notes[doc.rel], files)
-            html_text = run_pandoc(markdown, page_config(self.config, doc), doc.rel, self.dir)
-            self.texts.append(html_text)
-            body, toc = add_heading_anchors(html_text)
-        except SourceError as exc:
-            return str(exc)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported with its page
-            return f"{doc.rel}: converting the page failed: {type(exc).__name__}: {exc}"
-        return ConvertedPage(doc.rel, num.href, num.title, num.number, num.appendix, doc.front,
-                             body, figures, toc, files)
-
-    def finish(self, docs: list[Document], results: dict[str, ExecResult],
-               log: Callable[[str], None]) -> list[ConvertedPage]:
-        """Every page converted, in book order; the conversion cache pruned to two builds."""
-        for doc in docs:
-            self.start(doc, results[doc.rel])
-        converted = [self.futures[doc.rel].result() for doc in docs]
-        for doc in docs:
-            for note in self.notes[doc.rel]:
-                log(f"note: {note}")
-        problems = [c for c in converted if isinstance(c, str)]
-        if problems:
-            raise BuildError(problems)
-        generations.prune(self.dir, generations.names_holding(self.dir, self.texts, "*.html"),
-                          "*.html")
-        return [c for c in converted if isinstance(c, ConvertedPage)]
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def check(self) -> None:
+        """Stop the build if a strict book had any warning."""
+        if self.errors:
+            raise BuildError(self.errors)
 
 
 def _draw_mermaid(config: BookConfig, pages: list[ConvertedPage],
@@ -504,6 +487,11 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):
         shutil.copyfile(asset, out / "assets" / asset.name)
+    for css in layout.styles:  # `format: html: css:`
+        source = config.root / css
+        if source.is_file():
+            (out / css).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, out / css)
     figures = [fig for page in pages for fig in page.figures]
     if figures:
         bundle = _vega_bundle(renderer, BookState(config.root).assets, wait=True)
@@ -541,8 +529,13 @@ def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[
     front matter, figures with their specs and drawings), the book's navigation, the citation
     dates, the config files, the bibliography and the engine's code and templates."""
     common = hashlib.sha256()
-    nav = [(p.href, p.number, p.title, p.appendix) for p in pages]
+    nav = [(p.href, p.number, p.title, p.nav_title, p.appendix) for p in pages]
     common.update(json.dumps([nav, version_date, changes, version], sort_keys=True).encode())
+    styles, header = html_includes(config)
+    common.update(header.encode())
+    for css in styles:
+        path = config.root / css
+        common.update(path.read_bytes() if path.is_file() else b"-")
     root = config.root
     for rec in sitestamp.config_entries(root):
         common.update(f"{rec['path']}:{rec['sha256']}".encode())

@@ -12,6 +12,12 @@ import yaml
 from bookengine import quarto_schema
 
 CONFIG_FILE = "_quarto.yml"
+CONFIG_FILES = ("_quarto.yml", "_quarto.yaml")
+PROJECT_TYPES = ("book", "website", "default")
+DEFAULT_OUTPUT = {"book": "_book", "website": "_site", "default": "_site"}
+"""Quarto's output folders (a default project's pages go beside their sources under Quarto; the
+engine publishes atomically, so they go to `_site/`: see the differential suite's deviations)."""
+IGNORED_DIRS = {"node_modules", "venv", "env", "renv", "site_libs"}
 
 
 class ConfigError(Exception):
@@ -47,6 +53,9 @@ class BookConfig:
     """`book.chapters`: source paths relative to `root`, in reading order."""
     appendices: tuple[str, ...] = ()
     """`book.appendices`: numbered A, B, … after the chapters."""
+    listed: tuple[str, ...] = ()
+    """`book.chapters` in the order written (Quarto numbers chapters in this order, although the
+    home page is shown first)."""
     subtitle: str | None = None
     site_url: str | None = None
     """`book.site-url`: the published address, used in citations and meta tags."""
@@ -58,8 +67,8 @@ class BookConfig:
     bibliography: tuple[str, ...] = ()
     """`bibliography`: BibTeX files for `[@key]` citations."""
     csl: str | None = None
-    output_dir: str = "site"
-    """`project.output-dir`: where the published site appears."""
+    output_dir: str = "_book"
+    """`project.output-dir`: where the published site appears (Quarto's default by type)."""
     execute_dir: str = "file"
     """`project.execute-dir`: `file` runs cells in the chapter's folder, `project` in `root`."""
     echo: bool | str = True
@@ -88,6 +97,10 @@ class BookConfig:
     """`execute:`: the project's default cell options."""
     html: dict[str, Any] = field(default_factory=dict)
     """`format: html:`: the project's HTML options (`code-fold`, `fig-cap-location`, …)."""
+    strict: bool = False
+    """`book-engine.strict`: every warning stops the build."""
+    offline: bool = False
+    """`book-engine.offline`: a page that loads anything from another host stops the build."""
     require_alt: bool = False
     """`book-engine.require-alt`: a figure without `fig-alt` stops the build."""
     freeze: bool = False
@@ -100,6 +113,16 @@ class BookConfig:
     """The project's metadata, for `{{< meta >}}`."""
     notes: tuple[str, ...] = ()
     """Keys read but not acted on, as `_quarto.yml:line: message`."""
+    kind: str = "book"
+    """`project.type`: `book` (chapters numbered, cross-references across pages), `website` or
+    `default` (each page a document of its own)."""
+    website: dict[str, Any] = field(default_factory=dict)
+    """`website:` (title, navbar, sidebar, page navigation) for a website."""
+    config_file: str = CONFIG_FILE
+
+    @property
+    def is_book(self) -> bool:
+        return self.kind == "book"
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -114,7 +137,7 @@ class BookConfig:
 PAGE_SUFFIXES = (".qmd", ".md", ".ipynb")
 HOME_PAGES = ("index.qmd", "index.md", "index.ipynb")
 _ENGINE_KEYS = {"library", "lock", "preload", "require-alt", "timeout", "large-charts",
-                "changelog", "data", "history"}
+                "changelog", "data", "history", "strict", "offline"}
 _CLOSED = ("project", "book", "website")
 _ACTED_ON = {
     "project": {"type", "output-dir", "execute-dir", "title"},
@@ -127,23 +150,28 @@ _NOT_HTML = "this engine makes HTML; `make pdf` prints the book"
 def load_config(root: Path | str) -> BookConfig:
     """Read and check `<root>/_quarto.yml`; raise ConfigError listing every problem."""
     root = Path(root).resolve()
-    path = root / CONFIG_FILE
+    path = next((root / n for n in CONFIG_FILES if (root / n).is_file()), root / CONFIG_FILE)
+    if not root.is_dir():
+        raise ConfigError(path, [f"{root} is not a folder"])
     if not path.is_file():
-        raise ConfigError(path, [f"no {CONFIG_FILE} in {root}"])
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
-        lines = _key_lines(yaml.compose(text))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, [f"not valid YAML: {exc}"]) from exc
+        # A folder of documents without a project file: Quarto renders each one.
+        text, raw, lines = "", {"project": {"type": "default"}}, {}
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+            raw = yaml.safe_load(text) or {}
+            lines = _key_lines(yaml.compose(text)) if text.strip() else {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(path, [f"not valid YAML: {exc}"]) from exc
     if not isinstance(raw, dict):
         raise ConfigError(path, ["the file must hold a mapping (project:, book:, …)"])
+    config_file = path.name
 
     problems: list[str] = []
     notes: list[str] = []
 
     def at(key: str) -> str:
-        return f"{CONFIG_FILE}:{lines.get(key, 1)}"
+        return f"{config_file}:{lines.get(key, 1)}"
 
     def section(key: str, allowed: set[str] | frozenset[str] | None = None) -> dict:
         value = raw.get(key) or {}
@@ -157,10 +185,16 @@ def load_config(root: Path | str) -> BookConfig:
 
     project = section("project", quarto_schema.closed_keys("project"))
     book = section("book", quarto_schema.closed_keys("book"))
-    section("website", quarto_schema.closed_keys("website"))
+    website = section("website", quarto_schema.closed_keys("website"))
+    kind = project.get("type", "default")
+    if kind not in PROJECT_TYPES:
+        problems.append(f"{at('project.type')}: `project.type` must be one of "
+                        f"{', '.join(PROJECT_TYPES)}, not {kind!r}")
+        kind = "default"
+    site = book if kind == "book" else website
     execute = section("execute")
     engine = section("book-engine", _ENGINE_KEYS)
-    for name in _CLOSED[:2]:
+    for name in ("project", "book") if kind == "book" else ("project",):
         skipped = sorted(set(raw.get(name) or {}) - _ACTED_ON[name]) \
             if isinstance(raw.get(name), dict) else []
         if skipped:
@@ -169,21 +203,30 @@ def load_config(root: Path | str) -> BookConfig:
     html_options, format_notes = _formats(raw.get("format"), at)
     notes += format_notes
 
-    if project.get("type") != "book":
-        problems.append(f"{at('project')}: `project.type` must be `book`")
     execute_dir = project.get("execute-dir", "file")
     if execute_dir not in ("file", "project"):
         problems.append(f"`project.execute-dir` must be `file` or `project`, not {execute_dir!r}")
-    title = book.get("title")
-    if not isinstance(title, str) or not title.strip():
+    title = site.get("title") if kind != "default" else (raw.get("title") or "")
+    if kind == "book" and (not isinstance(title, str) or not title.strip()):
         problems.append("`book.title` is missing")
+    title = str(title or "")
+    output_dir = str(project.get("output-dir", DEFAULT_OUTPUT[kind]))
 
     parts: dict[str, str] = {}
-    chapters = _page_list(book.get("chapters"), "book.chapters", problems, parts)
-    appendices = _page_list(book.get("appendices"), "book.appendices", problems, parts)
+    if kind == "book":
+        chapters = _page_list(book.get("chapters"), "book.chapters", problems, parts)
+        appendices = _page_list(book.get("appendices"), "book.appendices", problems, parts)
+    else:
+        chapters, appendices = project_documents(root, project.get("render"), output_dir), []
+    listed = list(chapters)
     home = next((p for p in chapters if p in HOME_PAGES), None)
     if not chapters:
-        problems.append("`book.chapters` must list at least one page")
+        problems.append("`book.chapters` must list at least one page" if kind == "book" else
+                        f"{root} holds no document to render (.qmd, .md or .ipynb)")
+    elif kind != "book":
+        if home is not None:
+            chapters.remove(home)
+            chapters.insert(0, home)
     elif home is None:
         problems.append(f"{at('book.chapters')}: Book contents must include a home page "
                         "(e.g. index.md)")
@@ -209,7 +252,7 @@ def load_config(root: Path | str) -> BookConfig:
         if not (root / bib).is_file():
             problems.append(f"bibliography {bib} does not exist")
 
-    authors = _authors(book.get("author"), problems)
+    authors = _authors(site.get("author") if kind == "book" else raw.get("author"), problems)
     library = engine.get("library", ["lib"])
     library = [library] if isinstance(library, str) else list(library)
     echo = execute.get("echo", True)
@@ -241,18 +284,22 @@ def load_config(root: Path | str) -> BookConfig:
     return BookConfig(
         root=root,
         title=title.strip(),
+        kind=kind,
+        website=dict(website),
+        config_file=config_file,
         authors=authors,
         chapters=tuple(chapters),
         appendices=tuple(appendices),
-        subtitle=book.get("subtitle"),
-        site_url=(book.get("site-url") or "").rstrip("/") or None,
-        date=str(book["date"]) if book.get("date") else None,
-        description=book.get("description"),
-        repo_url=book.get("repo-url"),
-        license=book.get("license"),
+        listed=tuple(listed),
+        subtitle=site.get("subtitle"),
+        site_url=(site.get("site-url") or "").rstrip("/") or None,
+        date=iso_date(site["date"]) if site.get("date") else None,
+        description=site.get("description"),
+        repo_url=site.get("repo-url"),
+        license=site.get("license"),
         bibliography=tuple(bibliography),
         csl=raw.get("csl"),
-        output_dir=str(project.get("output-dir", "site")),
+        output_dir=output_dir,
         execute_dir=execute_dir,
         echo=echo,
         library=tuple(library),
@@ -266,6 +313,8 @@ def load_config(root: Path | str) -> BookConfig:
         extra={k: raw[k] for k in ("format", "lang") if k in raw},
         execute=dict(execute),
         html=html_options,
+        strict=engine.get("strict", False) is True,
+        offline=engine.get("offline", False) is True,
         require_alt=engine.get("require-alt", False) is True,
         freeze=freeze is True,
         parts=parts,
@@ -273,6 +322,51 @@ def load_config(root: Path | str) -> BookConfig:
         metadata={k: v for k, v in raw.items() if k not in ("project", "book-engine")},
         notes=tuple(notes),
     )
+
+
+def iso_date(value: Any) -> str:
+    """A Quarto `date:` as ISO: `today`, `now` and `last-modified` are today (as Quarto shows
+    them); `M/D/YYYY` and YAML dates are converted; anything else is kept as written."""
+    import datetime
+    import re
+
+    if isinstance(value, datetime.date):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    if text in ("today", "now", "last-modified"):
+        return datetime.date.today().isoformat()
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if m:
+        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+    return text
+
+
+def project_documents(root: Path, render: Any, output_dir: str) -> list[str]:
+    """The documents Quarto renders in a website or default project: `project.render`'s list
+    (globs), else every `.qmd`, `.md` and `.ipynb` file except those whose name or folder starts
+    with `_` or `.`, READMEs, the output folder and environments (Quarto's ignore rules)."""
+    found: list[str] = []
+    out = (root / output_dir).resolve()
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if not path.is_file() or path.suffix not in PAGE_SUFFIXES:
+            continue
+        if any(part.startswith(("_", ".")) or part in IGNORED_DIRS for part in rel.parts):
+            continue
+        if out != root and out in path.resolve().parents:
+            continue
+        if rel.name.lower() in ("readme.md", "readme.qmd", "readme.rmd", "agents.md",
+                                "claude.md"):
+            continue
+        found.append(rel.as_posix())
+    if isinstance(render, list) and render:
+        import fnmatch
+
+        wanted = [str(g) for g in render]
+        found = [f for f in found if any(fnmatch.fnmatch(f, g) for g in wanted
+                                         if not g.startswith("!"))
+                 and not any(fnmatch.fnmatch(f, g[1:]) for g in wanted if g.startswith("!"))]
+    return found
 
 
 def _formats(value: Any, at: Callable[[str], str]) -> tuple[dict[str, Any], list[str]]:

@@ -1,5 +1,7 @@
-"""Turn an executed page into HTML: substitute outputs and inline values, resolve references,
-number headings, and let pandoc (with citeproc) convert the Markdown.
+"""Turn an executed page into HTML, in three steps: its Markdown with outputs and inline values
+substituted (`page_markdown`); what pandoc reads in it, for numbering the book (`page_index`);
+and, once the book is numbered, pandoc's conversion with numbers, references and citations
+(`run_pandoc`).
 """
 
 from __future__ import annotations
@@ -10,23 +12,17 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bookengine import pandocserver
 from bookengine.config import BookConfig
-from bookengine.crossref import equation_markdown
 from bookengine.execute import ExecResult
 from bookengine.figures import Figure, FigureError, chart_spec, make_figure
 from bookengine.frontmatter import document_options, title_block
-from bookengine.numbering import (
-    HEADING_NUMBER_CLASS,
-    PageNumbers,
-    Target,
-    relative_href,
-    resolve_refs,
-)
+from bookengine.numbering import PageIndex, relative_href
 from bookengine.outputs import (
     IMAGE_TYPES,
     diagram_markdown,
@@ -35,7 +31,6 @@ from bookengine.outputs import (
 )
 from bookengine.qmd import (
     DIAGRAM_LANGS,
-    HEADING_RE,
     INLINE_RE,
     Cell,
     Document,
@@ -51,6 +46,9 @@ CODE_SPAN_RE = re.compile(r"`[^`\n]*`")
 CITE_RE = re.compile(r"(?<![\w.@])@[A-Za-z][\w:.-]*\w")
 CHART_MARK = "<!--book-chart:{label}-->"
 BLOCKS_FILTER = Path(__file__).with_name("quarto_blocks.lua")
+VISIBLE_FILTER = Path(__file__).with_name("quarto_visible.lua")
+XREF_FILTER = Path(__file__).with_name("quarto_xref.lua")
+FILTERS = (VISIBLE_FILTER, XREF_FILTER, BLOCKS_FILTER)
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
                  "+pipe_tables+definition_lists+tex_math_dollars+smart+auto_identifiers")
 
@@ -71,6 +69,8 @@ class ConvertedPage:
     """(level, id, text as HTML) for h2 and h3."""
     files: dict[str, bytes] = field(default_factory=dict)
     """Files the page's outputs need (images), by site path."""
+    nav_title: str = ""
+    """The title the sidebar and page links show, when not `title` (the home page's heading)."""
 
 
 def pandoc_path() -> str:
@@ -79,8 +79,7 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
-                  targets: dict[str, Target], config: BookConfig,
+def page_markdown(doc: Document, result: ExecResult, href: str, config: BookConfig,
                   notes: list[str] | None = None,
                   files: dict[str, bytes] | None = None) -> tuple[str, list[Figure]]:
     """The Markdown pandoc will see, and the figures whose HTML replaces their markers.
@@ -90,15 +89,14 @@ def page_markdown(doc: Document, result: ExecResult, numbers: PageNumbers,
     """
     notes = [] if notes is None else notes
     notes.extend(doc.notes)
-    page = _Page(doc, result, numbers, targets, config, notes,
-                 {} if files is None else files)
-    parts: list[str] = [title_block(doc, numbers)]
+    page = _Page(doc, result, href, config, notes, {} if files is None else files)
+    parts: list[str] = [title_block(doc, config)]
     for block in doc.blocks:
         if isinstance(block, Markdown):
             parts.append(page.markdown_block(block))
         else:
             parts.append(page.cell_block(block))
-    fields: dict[str, Any] = {"book-xref": numbers.xref} if numbers.xref else {}
+    fields: dict[str, Any] = {}
     location = reference_location(config, doc, notes)
     if location != "document":
         fields["book-reference-location"] = location
@@ -129,10 +127,9 @@ def reference_location(config: BookConfig, doc: Document, notes: list[str]) -> s
 class _Page:
     """One page's conversion state: options, figures, written files, notes."""
 
-    def __init__(self, doc: Document, result: ExecResult, numbers: PageNumbers,
-                 targets: dict[str, Target], config: BookConfig, notes: list[str],
-                 files: dict[str, bytes]):
-        self.doc, self.result, self.numbers, self.targets = doc, result, numbers, targets
+    def __init__(self, doc: Document, result: ExecResult, href: str, config: BookConfig,
+                 notes: list[str], files: dict[str, bytes]):
+        self.doc, self.result, self.href = doc, result, href
         self.config, self.notes, self.files = config, notes, files
         self.defaults = document_options(config, doc.front)
         self.figures: list[Figure] = []
@@ -140,7 +137,7 @@ class _Page:
         self.variables = read_variables(config.root)
 
     def markdown_block(self, block: Markdown) -> str:
-        doc, numbers = self.doc, self.numbers
+        doc = self.doc
         lines = block.text.split("\n")
         counter = iter(inl.index for inl in block.inlines)
         out: list[str] = []
@@ -151,21 +148,8 @@ class _Page:
                     lambda m: _inline_html(self.result.inlines.get(next(counter), "")), line)
                 line = replace_inline(line, doc.where(lineno), self.meta, self.variables,
                                       self.notes)
-                heading = HEADING_RE.match(line)
-                if heading and lineno in numbers.headings:
-                    hashes, text = heading.group("hashes"), heading.group("text")
-                    attrs = heading.group("attrs")
-                    line = (f"{hashes} [{numbers.headings[lineno]}]"
-                            f"{{.{HEADING_NUMBER_CLASS}}} {text}"
-                            + (f" {{{attrs}}}" if attrs else ""))
-                elif (heading and len(heading.group("hashes")) == 1 and numbers.number
-                      and not any(h.line == lineno and h.within for h in doc.headings)):
-                    text, attrs = heading.group("text"), heading.group("attrs")
-                    line = (f"# [{numbers.number}]{{.chapter-number}} {text}"
-                            + (f" {{{attrs}}}" if attrs else ""))
             out.append(line)
-        text = resolve_refs("\n".join(out), numbers.href, self.targets, doc, block.line)
-        return equation_markdown(text, numbers.equations)
+        return "\n".join(out)
 
     def options(self, cell: Cell) -> dict[str, Any]:
         return {**self.defaults, **cell.options}
@@ -215,9 +199,8 @@ class _Page:
         if not cell.is_figure:
             self.notes.append(f"{where}: a chart without a `#| label: fig-…` is shown "
                               "unnumbered")
-        number = self.numbers.figures.get(label, "")
         try:
-            fig = make_figure(label, number, self.numbers.href, opts, spec)
+            fig = make_figure(label, "", self.href, opts, spec)
         except FigureError as exc:
             raise doc.error(cell.line, str(exc)) from exc
         self.figures.append(fig)
@@ -231,8 +214,9 @@ class _Page:
         code = cell.code
         lang = "python"
         if opts.get("echo") == "fenced":
+            # Quarto shows the cell as written, less its `echo: fenced` line.
             option_lines = [f"#| {k}: {json.dumps(v) if not isinstance(v, str) else v}"
-                            for k, v in cell.options.items()]
+                            for k, v in cell.options.items() if k != "echo"]
             code = "\n".join([cell.fence or "```{python}", *option_lines, cell.code, "```"])
             lang = "markdown"
         fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`{3,}", code)), default=0))
@@ -296,12 +280,12 @@ class _Page:
         """Write an image output as a file next to the page and link it."""
         raw = value.encode("utf-8") if ext == "svg" else base64.b64decode(
             "".join(value) if isinstance(value, list) else str(value))
-        stem = self.numbers.href.rsplit(".", 1)[0]
+        stem = self.href.rsplit(".", 1)[0]
         name = f"{cell.label or 'cell-' + str(cell.index + 1)}-{k}.{ext}"
         site_path = f"figures/{stem}/{name}"
         self.files[site_path] = raw
         alt = str(opts.get("fig-alt") or "").replace('"', "&quot;")
-        src = relative_href(self.numbers.href, site_path)
+        src = relative_href(self.href, site_path)
         return f'```{{=html}}\n<img class="cell-output-image" src="{src}" alt="{alt}">\n```'
 
 
@@ -312,7 +296,9 @@ def _inline_html(text: str) -> str:
 
 def _figure_markdown(fig: Figure) -> str:
     caption = fig.caption.replace("\n", " ")
-    number = f"[Figure {fig.number}:]{{.figure-number}} " if fig.number else ""
+    # Numbered once the book is (quarto_xref.lua fills the span in).
+    number = (f'[]{{.figure-number data-label="{fig.label}"}} '
+              if fig.label.startswith("fig-") else "")
     return "\n\n".join([
         f'```{{=html}}\n<figure id="{fig.label}" class="book-figure">\n'
         f'{CHART_MARK.format(label=fig.label)}\n<figcaption>\n```',
@@ -321,61 +307,112 @@ def _figure_markdown(fig: Figure) -> str:
     ])
 
 
-def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None) -> str:
-    """Convert Markdown to an HTML fragment with citations resolved; warnings are errors.
+def _cached(cache_dir: Path | None, suffix: str, parts: list[bytes],
+            make: Callable[[], str]) -> tuple[str, str]:
+    """`make()`, or what it returned last time for the same parts (kept in `cache_dir`), and
+    the name of the cache entry ("" without a cache)."""
+    if cache_dir is None:
+        return make(), ""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    digest.update(pandoc_path().encode())
+    digest.update(Path(__file__).read_bytes())  # a change to this conversion code
+    for path in (*FILTERS, pandocserver.SCRIPT):
+        digest.update(path.read_bytes())
+    key_path = cache_dir / f"{digest.hexdigest()[:32]}{suffix}"
+    if key_path.is_file():
+        return key_path.read_text(encoding="utf-8"), key_path.name
+    text = make()
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = key_path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, key_path)
+    return text, key_path.name
 
-    With `cache_dir`, a conversion whose Markdown and bibliography are unchanged is reused.
+
+def page_index(markdown: str, rel: str,
+               cache_dir: Path | None = None) -> tuple[PageIndex, str]:
+    """What pandoc reads in a page's Markdown: its headings and labelled things, in order (and
+    the cache entry that holds it)."""
+    def make() -> str:
+        request = {"markdown": markdown.expandtabs(4), "from": PANDOC_FORMAT,
+                   "metadata": {"book-mode": "index"},
+                   "filters": [str(VISIBLE_FILTER), str(XREF_FILTER)], "index": True}
+        try:
+            reply = pandocserver.server(pandoc_path()).request(request)
+        except pandocserver.PandocFailed as exc:
+            raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
+        return str(reply.get("index") or "{}")
+
+    text, name = _cached(cache_dir, ".index.json", [b"index", markdown.encode("utf-8")], make)
+    return PageIndex.from_json(json.loads(text)), name
+
+
+@dataclass
+class Converted:
+    """pandoc's HTML for a page, and the cross-references it could not resolve."""
+
+    html: str
+    unresolved: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    """The cache entries it came from."""
+    missing: list[str] = field(default_factory=list)
+    """Citations not in the bibliography (pandoc shows each as `(key?)`)."""
+
+
+def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None,
+               numbering: dict[str, Any] | None = None) -> Converted:
+    """Convert Markdown to an HTML fragment with numbers, references and citations resolved.
+
+    `numbering` is the metadata the cross-reference filter applies (`book-page`, `book-xref`).
+    With `cache_dir`, a conversion whose inputs are all unchanged is reused.
     """
-    key_path = None
-    if cache_dir is not None:
-        digest = hashlib.sha256(markdown.encode("utf-8"))
-        for extra in [*config.bibliography, *([config.csl] if config.csl else [])]:
-            digest.update((config.root / extra).read_bytes())
-        digest.update(pandoc_path().encode())
-        digest.update(Path(__file__).read_bytes())  # a change to this conversion code
-        digest.update(BLOCKS_FILTER.read_bytes())
-        digest.update(pandocserver.SCRIPT.read_bytes())
-        key_path = cache_dir / f"{digest.hexdigest()[:32]}.html"
-        if key_path.is_file():
-            return key_path.read_text(encoding="utf-8")
-    html_text = _pandoc(markdown, config, rel)
-    if key_path is not None:
-        key_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = key_path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_text(html_text, encoding="utf-8")
-        os.replace(tmp, key_path)
-    return html_text
+    meta = json.dumps(numbering or {}, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    extras = [(config.root / e).read_bytes()
+              for e in [*config.bibliography, *([config.csl] if config.csl else [])]]
+
+    def make() -> str:
+        converted = _pandoc(markdown, config, rel, numbering or {})
+        return json.dumps({"html": converted.html, "unresolved": converted.unresolved,
+                           "missing": converted.missing})
+
+    text, name = _cached(cache_dir, ".html.json", [markdown.encode("utf-8"), meta, *extras],
+                         make)
+    raw = json.loads(text)
+    return Converted(raw["html"], list(raw.get("unresolved") or []), [name] if name else [],
+                     list(raw.get("missing") or []))
 
 
-def _pandoc(markdown: str, config: BookConfig, rel: str) -> str:
+def _pandoc(markdown: str, config: BookConfig, rel: str,
+            numbering: dict[str, Any]) -> Converted:
     """The command line's `pandoc --from PANDOC_FORMAT --to html5 --wrap=none --mathml
-    --metadata link-citations=true --lua-filter=quarto_blocks.lua [--citeproc ...]`, run in this
-    process's pandoc server (`bookengine.pandocserver`)."""
+    --metadata link-citations=true --lua-filter=quarto_visible.lua --lua-filter=quarto_xref.lua
+    --lua-filter=quarto_blocks.lua [--citeproc ...]`, run in this process's pandoc server
+    (`bookengine.pandocserver`)."""
     has_refs_div = re.search(r"^:::+\s*\{#refs\b", markdown, re.M)
     cites = bool(config.bibliography) and bool(
         CITE_RE.search(CODE_SPAN_RE.sub("", FENCED_RE.sub("", markdown))))
-    if cites and not has_refs_div:
-        markdown += "\n\n## References {.unnumbered #references}\n\n::: {#refs}\n:::\n"
     request: dict[str, Any] = {
         # Tabs as the command line reads them (tab stop 4, no --preserve-tabs): it expands them
         # before reading; the server gets the text as is.
         "markdown": markdown.expandtabs(4), "from": PANDOC_FORMAT,
-        "metadata": {"link-citations": True},
-        "filters": [str(BLOCKS_FILTER)],
+        "metadata": {"link-citations": True, **numbering},
+        "filters": [str(f) for f in FILTERS],
         # citeproc costs a page 0.05 s: only pages that cite, or place the bibliography, run it
         "citeproc": bool(config.bibliography and (cites or has_refs_div)),
         "bibliography": [str(config.root / b) for b in config.bibliography]}
     if config.csl:
         request["csl"] = str(config.root / config.csl)
     try:
-        html_text, warnings = pandocserver.server(pandoc_path()).convert(request)
+        reply = pandocserver.server(pandoc_path()).request(request)
     except pandocserver.PandocFailed as exc:
         raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
+    warnings = reply.get("warnings") or []
     missing = re.findall(r"Citeproc: citation (\S+) not found", "\n".join(warnings))
-    if missing:
-        raise SourceError(rel, line_of(config.root / rel, "@" + missing[0]),
-                          f"citation @{missing[0]} is not in the bibliography")
-    return rewrite_source_links(html_text + "\n")
+    unresolved = str(reply.get("unresolved") or "").split()
+    return Converted(rewrite_source_links(str(reply.get("html") or "") + "\n"), unresolved,
+                     missing=list(dict.fromkeys(missing)))
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -38,7 +38,7 @@ from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.history import data_hash
 from bookengine.manifest import summary, verify
 from bookengine.notfound import site_path
-from bookengine.publish import check_site
+from bookengine.publish import blocking, check_site
 from bookengine.state import STATE_DIR, BookState
 from bookengine.versions import read_record
 
@@ -76,7 +76,7 @@ def deployable_site(config: BookConfig) -> Path:
     if not (target / "index.html").is_file():
         raise DeployError(f"{shown}/ has no index.html: the build is incomplete; "
                           "run `make publish` first")
-    problems = check_site(target, site_path(config))
+    problems = blocking(check_site(target, site_path(config)), config.strict, config.offline)
     if problems:
         listed = "\n".join(problems[:_SHOWN_PROBLEMS])
         more = len(problems) - _SHOWN_PROBLEMS
@@ -191,7 +191,7 @@ def assemble(tree: Path, site: Path, record: dict[str, Any], config: BookConfig)
                                           encoding="utf-8")
     if not (tree / ".nojekyll").exists():
         (tree / ".nojekyll").write_text("", encoding="utf-8")
-    problems = check_site(tree, site_path(config))
+    problems = blocking(check_site(tree, site_path(config)), config.strict, config.offline)
     if problems:
         listed = "\n".join(problems[:_SHOWN_PROBLEMS])
         raise DeployError(f"the assembled branch fails its link check ({len(problems)} "

@@ -40,6 +40,21 @@ KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 """IPython options of every page's kernel: no history database (`In` and `Out` still work)."""
 
 
+class BookClient(NotebookClient):
+    """nbclient's client, running the engine's own cells outside the kernel's history, so that a
+    page's cells are numbered `In [1]`, `In [2]`, … in tracebacks as under Quarto."""
+
+    async def async_execute_cell(self, cell: Any, cell_index: int,
+                                 execution_count: int | None = None,
+                                 store_history: bool = True) -> Any:
+        own = bool(cell.metadata.get(ENGINE_CELL))
+        return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                store_history and not own)
+
+
+ENGINE_CELL = "book-engine-cell"
+
+
 class BookKernelManager(AsyncKernelManager):
     """An IPython kernel that ends with its build (see `bookengine.kernel`).
 
@@ -158,8 +173,10 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
     """
     nb = nbformat.v4.new_notebook()
     roles: list[tuple] = [("bootstrap",)]
+    own = {ENGINE_CELL: True}
     nb.cells.append(nbformat.v4.new_code_cell(
-        BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path)))))
+        BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path))),
+        metadata=own))
     pending: list = []  # inline expressions since the last code cell: one notebook cell for all
 
     def flush_inlines() -> None:
@@ -176,7 +193,7 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
             flush_inlines()
             large = block.label in large_charts
             if large:
-                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(None)"))
+                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(None)", metadata=own))
                 roles.append(("engine",))
             nb_cell = nbformat.v4.new_code_cell(block.code)
             if block.options.get("error") is True:
@@ -185,12 +202,12 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
             nb.cells.append(nb_cell)
             roles.append(("cell", block))
             if large:
-                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(5000)"))
+                nb.cells.append(nbformat.v4.new_code_cell("__book_max_rows(5000)", metadata=own))
                 roles.append(("engine",))
         elif isinstance(block, Markdown):
             pending.extend(block.inlines)
     flush_inlines()
-    nb.cells.append(nbformat.v4.new_code_cell(REPORT))
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT, metadata=own))
     roles.append(("report",))
     return nb, roles
 
@@ -222,7 +239,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             def note_running(cell: Any, cell_index: int, _running: list = running) -> None:
                 _running[0] = cell_index
 
-            client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=False,
+            client = BookClient(nb, km=km, timeout=timeout, allow_errors=False,
                                     startup_timeout=120, on_cell_execute=note_running,
                                     resources={"metadata": {"path": str(cwd)}})
             try:

@@ -1,7 +1,11 @@
 """`execute: freeze: true`: execution results kept in a committed `_freeze/` folder, as Quarto
 keeps them (`_freeze/<page>/execute-results/html.json`), so a fresh clone publishes without
 executing. A page whose source changed since it was frozen is executed again and re-frozen
-(its stored outputs would no longer match its cells)."""
+(its stored outputs would no longer match its cells).
+
+An entry that Quarto wrote (its `result` holds Quarto's executed Markdown, not this engine's
+outputs) is not read, and never overwritten: the page executes, and the author's Quarto freeze
+stays as it was."""
 
 from __future__ import annotations
 
@@ -33,9 +37,20 @@ def load(root: Path, rel: str) -> ExecResult | None:
     return ExecResult.from_json(entry["result"])
 
 
+def written_by_quarto(root: Path, rel: str) -> bool:
+    """True when the page's freeze entry is Quarto's own."""
+    try:
+        entry = json.loads(freeze_path(root, rel).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(entry, dict) and entry.get("engine") != "bookengine"
+
+
 def store(root: Path, rel: str, result: ExecResult) -> None:
-    """Freeze a page's result (written atomically)."""
+    """Freeze a page's result (written atomically), unless Quarto froze the page."""
     path = freeze_path(root, rel)
+    if written_by_quarto(root, rel):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"engine": "bookengine", "hash": file_hash(root / rel), "result": result.to_json()}
     tmp = path.with_suffix(f".tmp{os.getpid()}")

@@ -4,13 +4,12 @@ its default cell options, and its own bibliography, each over the project's."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 from typing import Any
 
 from bookengine import quarto_schema
-from bookengine.config import BookConfig
-from bookengine.numbering import PageNumbers
+from bookengine.config import BookConfig, iso_date
+from bookengine.numbering import split_title
 from bookengine.qmd import Document, SourceError
 
 
@@ -34,25 +33,39 @@ def page_config(config: BookConfig, doc: Document) -> BookConfig:
     return dataclasses.replace(config, **changes)
 
 
-def title_block(doc: Document, numbers: PageNumbers) -> str:
-    """Quarto's title block from front matter (title, subtitle, author, date, abstract) for a
-    page whose text has no `#` heading of its own."""
-    if "title" not in doc.front or any(h.level == 1 and not h.within for h in doc.headings):
+FRONT_TITLE_CLASS = "book-front-title"
+TITLE_ID = "title-block-header"
+
+
+def title_block(doc: Document, config: BookConfig) -> str:
+    """Quarto's title block: the front matter's title (the book's on the home page), subtitle,
+    author, date and abstract. Its heading carries FRONT_TITLE_CLASS: it is numbered as the
+    chapter's title, never as a section (see `quarto_xref.lua`)."""
+    home = config.is_book and bool(config.chapters) and doc.rel == config.chapters[0]
+    front = doc.front
+    if home:
+        front = {"title": config.title, "subtitle": config.subtitle,
+                 **{k: v for k, v in doc.front.items() if k in ("subtitle", "date", "author",
+                                                                 "abstract")}}
+    if not front.get("title"):
         return ""
-    title = str(doc.front["title"]).replace("\n", " ")
-    number = f"[{numbers.number}]{{.chapter-number}} " if numbers.number else ""
-    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-") or "title"
-    lines = [f"# {number}{title} {{#{slug}}}", ""]
+    text, ident, _ = split_title(str(front["title"]).replace("\n", " "))
+    # Quarto's title has no id of its own: an automatic one would take the id of a heading
+    # with the same text in the body.
+    attrs = " ".join(filter(None, [f"#{ident or TITLE_ID}", f".{FRONT_TITLE_CLASS}",
+                                   ".unnumbered", ".unlisted"]))
+    lines = [f"# {text} {{{attrs}}}", ""]
     for key in ("subtitle", "date"):
-        if doc.front.get(key):
-            lines += [f"::: {{.{key}}}", str(doc.front[key]), ":::", ""]
-    authors = doc.front.get("author")
+        if front.get(key):
+            value = iso_date(front[key]) if key == "date" else str(front[key])
+            lines += [f"::: {{.{key}}}", value, ":::", ""]
+    authors = front.get("author")
     if authors:
         items = authors if isinstance(authors, list) else [authors]
         names = [str(a.get("name", "")) if isinstance(a, dict) else str(a) for a in items]
         lines += ["::: {.author}", ", ".join(n for n in names if n), ":::", ""]
-    if doc.front.get("abstract"):
-        lines += ["::: {.abstract}", str(doc.front["abstract"]), ":::", ""]
+    if front.get("abstract"):
+        lines += ["::: {.abstract}", str(front["abstract"]), ":::", ""]
     return "\n".join(lines)
 
 

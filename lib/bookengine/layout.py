@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from bookengine import sitenav
 from bookengine.config import BookConfig
 from bookengine.convert import CHART_MARK, ConvertedPage, figure_json
 from bookengine.figures import Figure
@@ -31,6 +32,8 @@ class NavEntry:
     """The title of the `part:` this page opens, if any."""
     part_page: bool = False
     """This page is the part's own page: the part heading links to it."""
+    part_title: str | None = None
+    """The part (a website's sidebar section) the entry is listed under."""
 
 
 def figure_files(fig: Figure) -> dict[str, str]:
@@ -172,8 +175,26 @@ class Layout:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                       autoescape=jinja2.select_autoescape(["html"]),
                                       keep_trailing_newline=True)
-        self.nav = [NavEntry(p.href, p.number, p.title, p.appendix, self._part(p.rel),
-                             config.parts.get(p.rel) == p.rel) for p in pages]
+        self.styles, self.header_html = html_includes(config)
+        titles = {p.href: re.sub(r"<[^>]+>", "", p.nav_title or p.title) for p in pages}
+        self.navbar: list[sitenav.Link] = []
+        self.page_links = config.is_book
+        if config.is_book:
+            self.nav = [NavEntry(p.href, p.number, p.nav_title or p.title, p.appendix,
+                                 self._part(p.rel), config.parts.get(p.rel) == p.rel)
+                        for p in pages]
+        elif config.kind == "website":
+            self.navbar = sitenav.navbar(config.website, titles)
+            self.page_links = sitenav.page_navigation(config.website)
+            self.nav = []
+            for link in sitenav.sidebar(config.website, titles):
+                opens = link.section if (link.section and (
+                    not self.nav or self.nav[-1].part_title != link.section)) else None
+                self.nav.append(NavEntry(link.href, None, link.text, False, opens,
+                                         part_page=bool(opens) and link.text == link.section
+                                         and link.href in titles, part_title=link.section))
+        else:
+            self.nav = []
 
     def _part(self, rel: str) -> str | None:
         part = self.config.parts.get(rel)
@@ -185,18 +206,42 @@ class Layout:
     def render(self, page: ConvertedPage, body: str, extra: dict | None = None) -> str:
         """The whole HTML document for one page."""
         i = self.pages.index(page)
-        prev_page = self.pages[i - 1] if i > 0 else None
-        next_page = self.pages[i + 1] if i + 1 < len(self.pages) else None
+        prev_page = self.pages[i - 1] if i > 0 and self.page_links else None
+        next_page = (self.pages[i + 1] if i + 1 < len(self.pages) and self.page_links
+                     else None)
         root = relative_href(page.href, "index.html")[: -len("index.html")]
         template = self.env.get_template("page.html")
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
+            navbar=self.navbar, styles=self.styles, header_html=self.header_html,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
             theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
             **(extra or {}),
         )
+
+
+def _listed(value: object) -> list:
+    if value is None or value is False:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def html_includes(config: BookConfig) -> tuple[list[str], str]:
+    """`format: html:` `css` (stylesheets, relative to the project) and `include-in-header`
+    (files, or `text:` entries), which every page's head carries after the engine's own."""
+    styles = [str(c) for c in _listed(config.html.get("css")) if isinstance(c, str)]
+    parts = []
+    for item in _listed(config.html.get("include-in-header")):
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            parts.append(item["text"])
+        elif isinstance(item, dict | str):
+            name = item.get("file") if isinstance(item, dict) else item
+            path = config.root / str(name)
+            if path.is_file():
+                parts.append(path.read_text(encoding="utf-8"))
+    return styles, "\n".join(parts)
 
 
 def uses_mermaid(body: str) -> bool:

@@ -6,7 +6,9 @@
 -- the command line's `pandoc --from FROM --to html5 --wrap=none --mathml --metadata K=V
 -- --lua-filter F ... [--citeproc --bibliography B --csl C]`: metadata set after reading, then the
 -- filters, then citeproc. The caller expands tabs, as the command line does before reading. A
--- reply: {html} or {error}, with the warnings pandoc logged meanwhile.
+-- reply: {html} or {error}, with the warnings pandoc logged meanwhile, and `unresolved` (the
+-- cross-references the filters could not resolve). A request with `index` set runs only the
+-- filters and replies with the `book-index` metadata they left (see quarto_xref.lua).
 
 local function reply(value)
   local body = pandoc.json.encode(value)
@@ -26,12 +28,19 @@ local function convert(request)
   for _, filter in ipairs(request.filters or {}) do
     doc = pandoc.utils.run_lua_filter(doc, filter)
   end
+  if request.index then
+    return {index = pandoc.utils.stringify(doc.meta["book-index"] or "")}
+  end
+  local unresolved = pandoc.utils.stringify(doc.meta["book-unresolved"] or "")
+  doc.meta["book-unresolved"] = nil
   if request.citeproc then
     doc.meta.bibliography = meta_list(request.bibliography or {})
     if request.csl then doc.meta.csl = pandoc.MetaString(request.csl) end
     doc = pandoc.utils.citeproc(doc)
   end
-  return pandoc.write(doc, "html5", {wrap_text = "wrap-none", html_math_method = "mathml"})
+  return {html = pandoc.write(doc, "html5", {wrap_text = "wrap-none",
+                                             html_math_method = "mathml"}),
+          unresolved = unresolved}
 end
 
 while true do
@@ -48,7 +57,8 @@ while true do
     end
   end
   if ok then
-    reply({html = result, warnings = warnings})
+    result.warnings = warnings
+    reply(result)
   else
     reply({error = tostring(result), warnings = warnings})
   end

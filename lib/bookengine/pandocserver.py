@@ -40,6 +40,11 @@ class PandocServer:
 
     def convert(self, request: dict[str, Any]) -> tuple[str, list[str]]:
         """The HTML of one conversion and the warnings pandoc logged for it."""
+        answer = self.request(request)
+        return str(answer["html"]), [str(w) for w in answer.get("warnings") or []]
+
+    def request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The whole reply to one request: `html` (or `index`), `warnings`, `unresolved`."""
         body = json.dumps(request, ensure_ascii=False).encode("utf-8")
         with self._lock:
             for attempt in (1, 2):  # a server that died is started again, once
@@ -54,10 +59,9 @@ class PandocServer:
                     self.close()
                     if attempt == 2:
                         raise PandocFailed(f"the pandoc process stopped: {exc}") from exc
-        warnings = [str(w) for w in answer.get("warnings") or []]
         if "error" in answer:
             raise PandocFailed(str(answer["error"]))
-        return str(answer["html"]), warnings
+        return answer
 
     def close(self) -> None:
         """End the process (it exits when its input closes)."""

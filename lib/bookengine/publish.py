@@ -136,6 +136,14 @@ class _LinkParser(HTMLParser):
             self.links.append((attr, url, line))
 
 
+def blocking(problems: list[str], strict: bool, offline: bool) -> list[str]:
+    """The link-check problems that stop a build: every one in a `strict` book, resources from
+    another host in an `offline` one; Quarto publishes the rest (the engine warns)."""
+    if strict:
+        return problems
+    return [p for p in problems if offline and "from another host" in p]
+
+
 def check_site(build: Path, site_path: str | None = None) -> list[str]:
     """Every internal link and anchor resolves and no page loads anything from another host.
 

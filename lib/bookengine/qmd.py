@@ -8,6 +8,7 @@ options are `SourceError`s naming file and line; what the engine only approximat
 
 from __future__ import annotations
 
+import html
 import re
 import shlex
 from collections.abc import Iterable, Iterator
@@ -50,8 +51,9 @@ DIV_RE = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>.*?)\s*:*\s*$")
 CALLOUTS = ("callout-note", "callout-tip", "callout-warning", "callout-important",
             "callout-caution")
 DIAGRAM_LANGS = {"mermaid": "%%|", "dot": "//|"}
-OTHER_ENGINES = {"r": "knitr (R)", "julia": "Julia", "ojs": "Observable JS",
-                 "bash": "knitr", "sql": "knitr", "rcpp": "knitr", "stan": "knitr"}
+OTHER_ENGINES = {"r": "knitr (R)", "julia": "Julia", "ojs": "Observable JS"}
+"""Cell languages that make Quarto choose another engine for the whole page. Any other language
+in a Python page (`{bash}`, `{sql}`) Quarto's Jupyter engine shows as code, unrun."""
 
 
 class SourceError(Exception):
@@ -151,6 +153,8 @@ class Document:
     """Files pulled in by `{{< include >}}`, whose change must rebuild the page."""
     notes: list[str] = field(default_factory=list)
     """`file:line: message` for what the engine approximated."""
+    warnings: list[str] = field(default_factory=list)
+    """What Quarto renders but an author should hear of (`file:line: message`)."""
 
     @property
     def cells(self) -> list[Cell]:
@@ -375,11 +379,12 @@ class _Parser:
                         self.stored.get(self.cell_index), fence=line_of(lines, i))
             self.doc.blocks.append(cell)
             self.cell_index += 1
-        elif lang:  # a cell kind no engine here runs (an extension's): shown as code
+        elif lang:  # a cell the Jupyter engine does not run: shown as code, as Quarto does
             self.doc.notes.append(f"{self.doc.where(lineno)}: ```{{{lang}}} cells are not run "
-                                  "by this engine; shown as code")
-            self.md.append(f"{fence.group('indent')}{ticks} {{.{lang}}}")
-            self.md.extend(lines[i + 1:close + 1])
+                                  "in a Python page; shown as code, as Quarto shows them")
+            code = html.escape("\n".join(lines[i + 1:close]), quote=False)
+            self.md.extend(["```{=html}", f'<pre class="{{{html.escape(lang)}}}"><code>{code}'
+                            "</code></pre>", "```"])
         else:
             self.md.extend(lines[i:close + 1])
         return close + 1
@@ -396,8 +401,10 @@ class _Parser:
         for offset, raw in enumerate(opts_lines, 1):
             key = raw.split(":", 1)[0].strip()
             if key in options and key not in known:
-                raise doc.error(lineno + offset, f"unknown cell option `{key}`"
-                                + quarto_schema.hint(key, known))
+                # Quarto renders the cell and passes the option on (notebook editors write
+                # `scrolled`, `vscode`); a misspelt option is worth a warning.
+                doc.warnings.append(f"{doc.where(lineno + offset)}: unknown cell option "
+                                    f"`{key}`" + quarto_schema.hint(key, known))
         if "output" in options and options["output"] not in (True, False, "asis"):
             raise doc.error(lineno + 1, "`output` must be true, false or asis")
         label = options.get("label")

@@ -1,7 +1,8 @@
 -- Quarto's block syntax as HTML, run by pandoc on every page:
 -- figure, table and listing floats (divs, images, tables, code blocks with #fig-/#tbl-/#lst-
 -- ids, and sub-floats with (a), (b)), panel layouts, callouts (titles, collapse, appearance,
--- icon), tabsets, theorem-like blocks and proofs, and .content-visible / .content-hidden.
+-- icon), tabsets, theorem-like blocks and proofs (`quarto_visible.lua` has already applied
+-- .content-visible and .content-hidden).
 -- Numbers come from the engine through the `book-xref` metadata (id -> {title, number}).
 
 local xref = {}
@@ -11,6 +12,7 @@ local float_kinds = {fig = "figure", tbl = "table", lst = "listing"}
 local theorem_kinds = {thm = true, lem = true, cor = true, prp = true, cnj = true, def = true,
                        exm = true, exr = true, sol = true, rem = true, alg = true}
 local cap_location = {fig = "bottom", tbl = "top", lst = "top"}
+local proof_titles = {proof = "Proof", solution = "Solution", remark = "Remark"}
 local tabset_count = 0
 
 local function esc(s)
@@ -120,74 +122,47 @@ local function walk_blocks(blocks)
   return out
 end
 
-local function format_matches(value)
-  if not value then return nil end
-  for fmt in value:gmatch("[^%s,]+") do
-    if fmt == "html" or fmt == "html5" or fmt == "html:js" or fmt == "html4" then
-      return true
-    end
-  end
-  return false
-end
-
--- `when-meta` / `unless-meta`: true when the page's metadata (the project's, then its front
--- matter) holds `true` at the dotted path; nil when the attribute is absent.
-local page_meta = {}
-
-local function meta_matches(path)
-  if not path then return nil end
-  local node = page_meta
-  for key in path:gmatch("[^%.]+") do
-    if type(node) ~= "table" then return false end
-    node = node[key]
-  end
-  return node == true
-end
-
--- The conditions an element states, without the absent ones.
-local function conditions(a, b)
-  local out = {}
-  if a ~= nil then table.insert(out, a) end
-  if b ~= nil then table.insert(out, b) end
-  return out
-end
-
 local function render_callout(div, kind)
   local title = div.attributes["title"]
   local body = div.content
   local title_html
   if title then
-    title_html = esc(title)
+    -- Markdown, as Quarto reads it (typographic quotes, emphasis).
+    local parsed = pandoc.read(title, "markdown+smart").blocks[1]
+    title_html = parsed and html_inlines(parsed.content) or esc(title)
   elseif body[1] and body[1].t == "Header" then
     title_html = html_inlines(body[1].content)
     body = {table.unpack(body, 2)}
   end
   local id = div.identifier
   local e = id ~= "" and entry(id) or nil
-  if not title_html then title_html = callout_titles[kind] end
+  local appearance = div.attributes["appearance"] or "default"
+  local collapse = div.attributes["collapse"]
+  -- Quarto gives an untitled callout its kind as title only in the default appearance.
+  if not title_html and (appearance == "default" or e or collapse) then
+    title_html = callout_titles[kind]
+  end
   if e then
     title_html = esc(e.title .. " " .. e.number) .. (title_html ~= callout_titles[kind]
       and (": " .. title_html) or "")
   end
-  local appearance = div.attributes["appearance"] or "default"
   local cls = "callout callout-" .. kind .. " callout-appearance-" .. appearance
   if div.attributes["icon"] == "false" then cls = cls .. " callout-no-icon" end
   for _, c in ipairs(div.classes) do
-    if not c:match("^callout%-") then cls = cls .. " " .. c end
+    if not c:match("^callout%-") and c ~= "callout" then cls = cls .. " " .. c end
   end
   local idattr = id ~= "" and (' id="' .. esc(id) .. '"') or ""
-  local collapse = div.attributes["collapse"]
   local out = {}
   if collapse == "true" or collapse == "false" then
     local open = collapse == "false" and " open" or ""
     table.insert(out, raw('<details class="' .. cls .. '"' .. idattr .. open .. '>'
-      .. '<summary class="callout-title">' .. title_html .. "</summary>"
+      .. '<summary class="callout-title">' .. (title_html or "") .. "</summary>"
       .. '<div class="callout-body">'))
     for _, b in ipairs(walk_blocks(body)) do table.insert(out, b) end
     table.insert(out, raw("</div></details>"))
   else
-    table.insert(out, raw('<div class="' .. cls .. '"' .. idattr .. '>'
-      .. '<p class="callout-title">' .. title_html .. "</p>"
+    local header = title_html and ('<p class="callout-title">' .. title_html .. "</p>") or ""
+    table.insert(out, raw('<div class="' .. cls .. '"' .. idattr .. '>' .. header
       .. '<div class="callout-body">'))
     for _, b in ipairs(walk_blocks(body)) do table.insert(out, b) end
     table.insert(out, raw("</div></div>"))
@@ -266,31 +241,18 @@ render_div = function(div)
   local id = div.identifier
   local prefix = prefix_of(id)
   local attrs = div.attributes
-  if div.classes:includes("content-visible") or div.classes:includes("content-hidden") then
-    local whens = conditions(format_matches(attrs["when-format"]), meta_matches(attrs["when-meta"]))
-    local unlesses = conditions(format_matches(attrs["unless-format"]),
-                                meta_matches(attrs["unless-meta"]))
-    local any_when, all_when, any_unless, all_unless = false, true, false, true
-    for _, r in pairs(whens) do any_when = any_when or r; all_when = all_when and r end
-    for _, r in pairs(unlesses) do any_unless = any_unless or r; all_unless = all_unless and r end
-    local shown
-    if div.classes:includes("content-visible") then
-      shown = all_when and not any_unless
-    else
-      shown = not ((next(whens) == nil and next(unlesses) == nil) or any_when or not all_unless)
-    end
-    return shown and walk_blocks(div.content) or {}
-  end
   for _, c in ipairs(div.classes) do
     local kind = c:match("^callout%-(%a+)$")
     if kind and callout_titles[kind] then return render_callout(div, kind) end
   end
+  -- A bare `.callout`: a callout of no kind (no icon, no default title), as in Quarto.
+  if div.classes:includes("callout") then return render_callout(div, "none") end
   if div.classes:includes("panel-tabset") then return render_tabset(div) end
   if prefix and theorem_kinds[prefix] then return render_theorem(div, prefix) end
   if div.classes:includes("proof") or div.classes:includes("solution")
       or div.classes:includes("remark") then
-    local word = div.classes:includes("proof") and "Proof" or
-      (div.classes:includes("solution") and "Solution" or "Remark")
+    local word = div.classes:includes("proof") and proof_titles.proof or
+      (div.classes:includes("solution") and proof_titles.solution or proof_titles.remark)
     local out = {raw('<div class="proof"><p class="proof-title"><em>' .. word .. ".</em></p>")}
     for _, b in ipairs(walk_blocks(div.content)) do table.insert(out, b) end
     table.insert(out, raw("</div>"))
@@ -413,13 +375,21 @@ local function placed_notes(blocks, class)
 end
 
 function Pandoc(doc)
+  -- The page's language: callout and proof titles (`crossref.page_words`).
+  local words = doc.meta["book-words"]
+  doc.meta["book-words"] = nil
+  if words then
+    for k, v in pairs(words) do
+      local text = pandoc.utils.stringify(v)
+      if callout_titles[k] then callout_titles[k] = esc(text) end
+      proof_titles[k] = text
+    end
+  end
   local meta = doc.meta["book-xref"]
   if meta then
     for k, v in pairs(meta) do xref[k] = v end
   end
   doc.meta["book-xref"] = nil
-  page_meta = plain(doc.meta["book-meta"]) or {}
-  doc.meta["book-meta"] = nil
   local location = pandoc.utils.stringify(doc.meta["book-reference-location"] or "")
   doc.meta["book-reference-location"] = nil
   if location == "margin" or location == "block" then

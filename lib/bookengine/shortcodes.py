@@ -171,10 +171,14 @@ def replace_inline(text: str, where: str, meta: dict[str, Any], variables: dict[
     return SHORTCODE_RE.sub(sub, text)
 
 
+KEYWORD_RE = re.compile(r"^[A-Za-z_][\w-]*=")
+"""A shortcode's keyword argument (`title=…`); a URL's own `=` (`watch?v=…`) is not one."""
+
+
 def _shortcode(name: str, args: list[str], meta: dict[str, Any],
                variables: dict[str, Any]) -> str | None:
-    positional = [a for a in args if "=" not in a]
-    keyword = dict(a.split("=", 1) for a in args if "=" in a)
+    positional = [a for a in args if not KEYWORD_RE.match(a)]
+    keyword = dict(a.split("=", 1) for a in args if KEYWORD_RE.match(a))
     first = positional[0] if positional else ""
     if name == "meta":
         value = lookup(meta, first)
@@ -191,18 +195,40 @@ def _shortcode(name: str, args: list[str], meta: dict[str, Any],
         keys = first or keyword.get("win") or keyword.get("linux") or keyword.get("mac", "")
         return f"`<kbd>{html.escape(keys)}</kbd>`{{=html}}"
     if name == "video":
-        src = first or keyword.get("src", "")
-        title = keyword.get("title", "")
-        if re.match(r"^[a-z]+://", src):
-            label = html.escape(title or src)
-            return f'`<a class="video-link" href="{html.escape(src)}">{label}</a>`{{=html}}'
-        mime = VIDEO_TYPES.get(Path(src).suffix.lower(), "")
-        type_attr = f' type="{mime}"' if mime else ""
-        title_attr = f' title="{html.escape(title)}"' if title else ""
-        return (f'`<video class="video" controls preload="metadata"{title_attr}>'
-                f'<source src="{html.escape(src)}"{type_attr}>'
-                f'<a href="{html.escape(src)}">{html.escape(title or src)}</a></video>`{{=html}}')
+        return _video(first or keyword.get("src", ""), keyword)
     return None
+
+
+def _video(src: str, keyword: dict[str, str]) -> str:
+    """Quarto's `video` shortcode: an embedded player for YouTube and Vimeo addresses, a
+    `<video>` element for a file (here or on another host)."""
+    title = html.escape(keyword.get("title", ""))
+    size = "".join(f' {k}="{html.escape(keyword[k])}"' for k in ("width", "height")
+                   if k in keyword)
+    youtube = (re.match(r"https://(?:www\.youtube(?:-nocookie)?\.com/(?:embed|shorts)/|"
+                        r"youtu\.be/)(.+)$", src)
+               or re.search(r"\?v=([^&]+)", src) if "youtu" in src else None)
+    vimeo = re.match(r"https://vimeo\.com/(\d+)(?:/(\w+))?", src)
+    if youtube:
+        start = f"?start={html.escape(keyword['start'])}" if "start" in keyword else ""
+        frame = (f'<iframe data-external="1" src="https://www.youtube.com/embed/'
+                 f'{html.escape(youtube.group(1))}{start}"{size} title="{title}" '
+                 'frameborder="0" allow="accelerometer; autoplay; clipboard-write; '
+                 'encrypted-media; gyroscope; picture-in-picture" allowfullscreen></iframe>')
+    elif vimeo:
+        player = "https://player.vimeo.com/video/" + vimeo.group(1)
+        if vimeo.group(2):
+            player += "?h=" + vimeo.group(2)
+        frame = (f'<iframe data-external="1" src="{player}"{size} frameborder="0" '
+                 f'title="{title}" allow="autoplay; fullscreen; picture-in-picture" '
+                 'allowfullscreen></iframe>')
+    else:
+        mime = VIDEO_TYPES.get(Path(src.split("?")[0]).suffix.lower(), "")
+        type_attr = f' type="{mime}"' if mime else ""
+        title_attr = f' title="{title}"' if title else ""
+        frame = (f'<video class="video" controls preload="metadata"{size}{title_attr}>'
+                 f'<source src="{html.escape(src)}"{type_attr}></video>')
+    return f'`<div class="quarto-video">{frame}</div>`{{=html}}'
 
 
 def _text(value: Any) -> str:

@@ -13,7 +13,7 @@ def cached(book: Path, kind: str, pattern: str) -> set[str]:
 
 def test_caches_keep_two_builds(minibook: Path) -> None:
     build(minibook, log=lambda line: None)
-    first_html = cached(minibook, "convert", "*.html")
+    first_html = cached(minibook, "convert", "*.html.json")
     first_svg = cached(minibook, "render", "*.svg")
     pages, charts = len(first_html), len(first_svg)
     assert pages == 4 and charts >= 1
@@ -25,7 +25,7 @@ def test_caches_keep_two_builds(minibook: Path) -> None:
         growth.write_text(growth.read_text() + f"{2024 + i},{10 ** (4 + i)}\n")
         gamma.write_text(gamma.read_text() + f"\nSentence {i}.\n")
         build(minibook, log=lambda line: None)
-        history_html.append(cached(minibook, "convert", "*.html"))
+        history_html.append(cached(minibook, "convert", "*.html.json"))
         history_svg.append(cached(minibook, "render", "*.svg"))
 
     # Each build changes gamma's and alpha's conversions and alpha's chart.

@@ -46,17 +46,21 @@ def test_cli_exit_status_and_message(minibook: Path) -> None:
 
 def test_bad_config_lists_every_problem(minibook: Path) -> None:
     (minibook / "_quarto.yml").write_text(
-        "project:\n  type: website\n  colour: red\nbook:\n  chapters:\n    - index.qmd\n"
+        "project:\n  type: book\n  colour: red\nbook:\n  chapters:\n    - index.qmd\n"
         "    - chapters/missing.qmd\n  titel: Typo\nbibliography: nothere.bib\nextra-thing: 1\n")
     with pytest.raises(ConfigError) as err:
         load_config(minibook)
     problems = "\n".join(err.value.problems)
-    for expected in ("project.type", "_quarto.yml:3: unknown key `project.colour`",
+    for expected in ("_quarto.yml:3: unknown key `project.colour`",
                      "book.title", "chapters/missing.qmd", "nothere.bib",
                      "_quarto.yml:8: unknown key `book.titel` (did you mean `title`?)"):
         assert expected in problems
     assert "extra-thing" not in problems, "Quarto accepts any top-level metadata"
-    assert len(err.value.problems) == 6
+    assert len(err.value.problems) == 5
+    (minibook / "_quarto.yml").write_text("project:\n  type: blog\n")
+    with pytest.raises(ConfigError, match=r"_quarto.yml:2: `project.type` must be one of book, "
+                                          r"website, default, not 'blog'"):
+        load_config(minibook)
 
 
 def test_unclosed_blocks_and_other_engines_are_errors_with_line(minibook: Path) -> None:
@@ -79,15 +83,30 @@ def test_unclosed_blocks_and_other_engines_are_errors_with_line(minibook: Path) 
     assert tree_hash(minibook / "site") == before
 
 
-def test_unknown_cross_reference_and_citation(minibook: Path) -> None:
+def test_unknown_cross_reference_and_citation_warn_as_quarto_does(minibook: Path) -> None:
+    """Quarto renders `?@fig-nowhere` and `(nobody-2020?)` and warns; so does the engine, with
+    the file and line, and `book-engine: strict: true` makes each an error."""
     gamma = minibook / "chapters" / "gamma.qmd"
-    gamma.write_text("# Gamma {#sec-gamma}\n\nSee @fig-nowhere.\n")
-    expected = r"chapters/gamma.qmd:3: unknown cross-reference @fig-nowhere"
-    with pytest.raises(BuildError, match=expected):
+    gamma.write_text("# Gamma {#sec-gamma}\n\nSee @fig-nowhere.\n\nAs [@nobody-2020] said.\n")
+    log: list[str] = []
+    build(minibook, log=log.append)
+    warnings = [line for line in log if line.startswith("warning: ")]
+    assert "warning: chapters/gamma.qmd:3: Unable to resolve crossref @fig-nowhere" in warnings
+    assert "warning: chapters/gamma.qmd:5: Citeproc: citation nobody-2020 not found" in warnings
+    page = (minibook / "site" / "chapters" / "gamma.html").read_text()
+    assert "<strong>?@fig-nowhere</strong>" in page
+    assert "<strong>nobody-2020?</strong>" in page
+
+    before = tree_hash(minibook / "site")
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n",
+                                                 "book-engine:\n  strict: true\n"))
+    with pytest.raises(BuildError) as err:
         quiet_build(minibook)
-    gamma.write_text("# Gamma {#sec-gamma}\n\nAs [@nobody-2020] said.\n")
-    with pytest.raises(BuildError, match=r"chapters/gamma.qmd:3: citation @nobody-2020"):
-        quiet_build(minibook)
+    assert "chapters/gamma.qmd:3: Unable to resolve crossref @fig-nowhere" in str(err.value)
+    assert "chapters/gamma.qmd:5: Citeproc: citation nobody-2020 not found" in str(err.value)
+    assert "strict" in str(err.value)
+    assert tree_hash(minibook / "site") == before
 
 
 def test_log_axis_refuses_zero(minibook: Path) -> None:

@@ -77,8 +77,8 @@ def test_numbering_restarts_per_chapter(built: tuple[Path, list[str]]) -> None:
     assert "Figure 3.1:</span> A stored PNG" in notebook
     assert "Figure 3.2:</span> An Altair chart" in notebook
     diagrams = page(built, "diagrams.html")
-    assert '<a href="#fig-flow">Figure 8.1</a>' in diagrams
-    assert '<a href="#fig-graph">Figure 8.2</a>' in diagrams
+    assert '<a href="#fig-flow" class="quarto-xref">Figure\u00a0<span>8.1</span></a>' in diagrams
+    assert '<a href="#fig-graph" class="quarto-xref">Figure\u00a0<span>8.2</span></a>' in diagrams
 
 
 def test_this_book_still_requires_alt_text(minibook: Path) -> None:
@@ -98,11 +98,21 @@ def test_this_book_still_requires_alt_text(minibook: Path) -> None:
 def test_unknown_cell_option_and_closed_key_suggest(minibook: Path) -> None:
     gamma = minibook / "chapters" / "gamma.qmd"
     gamma.write_text("# Gamma {#sec-gamma}\n\n```{python}\n#| echo: false\n#| fig-captoin: x\n"
-                     "1\n```\n")
+                     "#| scrolled: true\n1\n```\n\n```{bash}\necho <hi>\n```\n")
+    log: list[str] = []
+    build(minibook, log=log.append)  # Quarto renders the cell: a warning, not a stop
+    assert ("warning: chapters/gamma.qmd:5: unknown cell option `fig-captoin` (did you mean "
+            "`fig-cap`?)") in log
+    assert any(line.startswith("warning: chapters/gamma.qmd:6: unknown cell option `scrolled`")
+               for line in log)
+    page = (minibook / "site" / "chapters" / "gamma.html").read_text()
+    assert '<pre class="{bash}"><code>echo &lt;hi&gt;</code></pre>' in page, "shown, not run"
+    config = minibook / "_quarto.yml"
+    config.write_text(config.read_text().replace("book-engine:\n",
+                                                 "book-engine:\n  strict: true\n"))
     with pytest.raises(BuildError, match=r"chapters/gamma.qmd:5: unknown cell option "
                                          r"`fig-captoin` \(did you mean `fig-cap`\?\)"):
         build(minibook, log=lambda line: None)
-    config = minibook / "_quarto.yml"
     config.write_text(config.read_text().replace("  date:", "  repo-brnch: main\n  date:"))
     with pytest.raises(ConfigError, match=r"_quarto.yml:\d+: unknown key `book.repo-brnch` "
                                           r"\(did you mean `repo-branch`\?\)"):
@@ -185,7 +195,8 @@ def test_parser_names_the_included_file_and_notes_unknown_cells(tmp_path: Path) 
     (tmp_path / "parts" / "_part.qmd").write_text("```{pyodide}\nx = 1\n```\n\n:::\n")
     doc = parse(tmp_path / "page.qmd", "page.qmd", tmp_path)
     assert doc.notes == [
-        "parts/_part.qmd:1: ```{pyodide} cells are not run by this engine; shown as code",
+        "parts/_part.qmd:1: ```{pyodide} cells are not run in a Python page; shown as code, as "
+        "Quarto shows them",
         "parts/_part.qmd:5: a ::: line closes no open div; shown as text",
     ]
     assert doc.included == [tmp_path / "parts" / "_part.qmd"]
