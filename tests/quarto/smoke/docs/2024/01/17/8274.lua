@@ -1,0 +1,5 @@
+function Pandoc(doc)
+  if os.getenv("LUA_CPATH") ~= "" then
+    crash_here()
+  end
+end

@@ -1,0 +1,5 @@
+function Pandoc(doc)
+  if quarto.paths.rscript() == nil then
+    crash()
+  end
+end
