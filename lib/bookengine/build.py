@@ -50,7 +50,7 @@ from bookengine.publish import (
     new_build_dir,
     switch_site,
 )
-from bookengine.qmd import Document, SourceError, parse
+from bookengine.qmd import Document, SourceError, heading_as_title, parse
 from bookengine.resources import page_resources
 from bookengine.state import BookState
 from bookengine.vendor import vendored
@@ -340,7 +340,10 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            docs.append(parse(config.root / rel, rel, execute=config.execute))
+            doc = parse(config.root / rel, rel, execute=config.execute)
+            if not config.is_book:
+                heading_as_title(doc)
+            docs.append(doc)
         except SourceError as exc:
             problems.append(str(exc))
     if problems:

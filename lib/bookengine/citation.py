@@ -247,7 +247,9 @@ def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | Non
     return {
         "meta_tags": meta_tags(config, cite),
         "json_ld": json_ld(config, cite),
-        "cite_block": cite_block(cite, bib),
+        # A book cites each chapter; another project's page only when it asks (`citation:`).
+        "cite_block": cite_block(cite, bib) if config.is_book or page.front.get("citation")
+        else "",
         "canonical": cite["latest-url"],
         "page_url": cite["url"],
         "version_date": date,

@@ -409,6 +409,8 @@ def _page_list(value: Any, where: str, problems: list[str],
     for item in value:
         if isinstance(item, dict) and "href" in item and "part" not in item:
             item = item["href"]
+        if isinstance(item, str) and set(item.strip()) == {"-"}:
+            continue  # a divider Quarto draws in the sidebar (`- "---"`), not a page
         if isinstance(item, str):
             pages.append(item)
         elif isinstance(item, dict) and "part" in item:

@@ -115,7 +115,8 @@ class Conversions:
                               home=config.is_book and rel in HOME_PAGES
                               and rel == config.chapters[0],
                               part_page=config.parts.get(rel) == rel, sections=sections,
-                              depth=depth, document=not config.is_book)
+                              depth=depth, document=not config.is_book,
+                              language=page_language(doc.front))
 
         listed = [source(rel, False) for rel in (config.listed or config.chapters)]
         appendices = [source(rel, True) for rel in config.appendices]
@@ -185,12 +186,18 @@ class Conversions:
             fig.number = num.figures.get(fig.label, "")
         numbering = page_numbering(num, targets)
         numbering["book-words"] = getattr(self, "words", {})
+        own = page_language(doc.front)
+        if own or doc.front.get("lang"):
+            numbering["book-words"] = crossref.page_words(crossref.language(
+                doc.front.get("lang") or self.config.extra.get("lang"),
+                {**(self.config.metadata.get("language") or {}), **(own or {})}))
         try:
             converted = run_pandoc(prep.markdown, page_config(self.config, doc), doc.rel,
                                    self.dir, numbering)
             html = converted.html
             if not self.config.is_book and self.config.html.get("appendix-style") != "none":
-                html = appendix_headings(html, self.config)
+                html = appendix_headings(html, self.config,
+                                         bool(REFS_DIV_RE.search(prep.markdown)))
             body, toc = add_heading_anchors(html)
         except SourceError as exc:
             return str(exc)
@@ -236,14 +243,25 @@ FOOTNOTES_RE = re.compile(r'(<section id="footnotes" class="footnotes[^"]*"[^>]*
 REFS_RE = re.compile(r'(<div id="refs" class="references[^"]*"[^>]*>)')
 
 
-def appendix_headings(html: str, config: BookConfig) -> str:
+def appendix_headings(html: str, config: BookConfig, explicit_refs: bool = False) -> str:
     """A document's footnotes and bibliography under the headings Quarto gives them outside
     books ("Footnotes", "References", in the book's language)."""
     words = crossref.appendix_words(config)
     html = FOOTNOTES_RE.sub(lambda m: m.group(1) + '<h2 class="anchored quarto-appendix-heading">'
                             + words["footnotes"] + "</h2>", html, count=1)
-    return REFS_RE.sub(lambda m: '<h2 class="anchored quarto-appendix-heading">'
-                       + words["references"] + "</h2>" + m.group(1), html, count=1)
+    if explicit_refs:  # a `{#refs}` div the author placed has no heading added
+        return html
+    return REFS_RE.sub(lambda m: '<h2 id="quarto-bibliography" class="anchored '
+                       'quarto-appendix-heading">' + words["references"] + "</h2>" + m.group(1),
+                       html, count=1)
+
+
+def page_language(front: dict[str, Any]) -> dict[str, str] | None:
+    """A page's own `language:` words (`callout-tip-title`, `crossref-fig-title`, …)."""
+    own = front.get("language")
+    if not isinstance(own, dict):
+        return None
+    return {str(k): str(v) for k, v in own.items() if isinstance(v, str | int | float)}
 
 
 def number_sections(config: BookConfig, front: dict[str, Any]) -> tuple[bool, int]:

@@ -89,6 +89,12 @@ def page_markdown(doc: Document, result: ExecResult, href: str, config: BookConf
     """
     notes = [] if notes is None else notes
     notes.extend(doc.notes)
+    filters = doc.front.get("filters") or config.metadata.get("filters")
+    if filters:
+        names = ", ".join(str(f.get("path", f) if isinstance(f, dict) else f)
+                          for f in (filters if isinstance(filters, list) else [filters]))
+        notes.append(f"{doc.rel}:1: `filters:` ({names}) are not run by this engine: it runs "
+                     "no Lua filters or extensions")
     page = _Page(doc, result, href, config, notes, {} if files is None else files)
     parts: list[str] = [title_block(doc, config)]
     for block in doc.blocks:
@@ -158,12 +164,23 @@ class _Page:
         opts = self.options(cell)
         if opts.get("include") is False:
             return ""
+        panel = opts.get("panel")
+        if isinstance(panel, str) and re.fullmatch(r"[a-z]+", panel):
+            # Quarto's `panel:` option: the cell's code and outputs inside a panel (a tabset
+            # takes its tabs from the headings the outputs print).
+            inner = self.cell_content(cell, opts)
+            return f"::::: {{.panel-{panel}}}\n\n{inner}\n\n:::::" if inner else ""
+        return self.cell_content(cell, opts)
+
+    def cell_content(self, cell: Cell, opts: dict[str, Any]) -> str:
         where = self.doc.where(cell.line)
         if cell.lang in DIAGRAM_LANGS:
             body = diagram_markdown(cell, where)
-            return self.float_markdown(cell, opts, [body]) if cell.label else body
+            return (self.float_markdown(cell, opts, [body]) if cell.label or opts.get("fig-cap")
+                    else body)
         parts: list[str] = []
-        if opts.get("echo") in (True, "fenced"):
+        if opts.get("echo") in (True, "fenced") and (cell.code.strip() or opts.get("echo") ==
+                                                     "fenced"):  # Quarto shows no empty cell
             code = self.code_markdown(cell, opts)
             listing = str(opts.get("lst-label") or "")
             if listing.startswith("lst-"):  # the code as a numbered listing
@@ -400,7 +417,8 @@ def _pandoc(markdown: str, config: BookConfig, rel: str,
         "metadata": {"link-citations": True, **numbering},
         "filters": [str(f) for f in FILTERS],
         # citeproc costs a page 0.05 s: only pages that cite, or place the bibliography, run it
-        "citeproc": bool(config.bibliography and (cites or has_refs_div)),
+        "citeproc": bool(config.bibliography and (cites or has_refs_div))
+        and str(config.metadata.get("cite-method") or "citeproc") == "citeproc",
         "bibliography": [str(config.root / b) for b in config.bibliography]}
     if config.csl:
         request["csl"] = str(config.root / config.csl)

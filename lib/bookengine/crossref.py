@@ -55,6 +55,10 @@ def prefixes(options: dict[str, Any], language: dict[str, str] | None = None) ->
     """Each kind's reference word, with `crossref:` `fig-prefix`, … applied (a kind's
     `-title` option changes its captions, not its references, as in Quarto)."""
     out = _language_words(language)
+    for kind in CALLOUTS:  # `crossref-tip-prefix`: what a reference to a callout calls it
+        key = f"crossref-{kind}-prefix"
+        if language and isinstance(language.get(key), str):
+            out[kind] = language[key]
     for kind in (*KINDS, "ch", "apx"):
         if isinstance(options.get(f"{kind}-prefix"), str):
             out[kind] = options[f"{kind}-prefix"]

@@ -115,6 +115,14 @@ try:
 except ImportError:
     def __book_max_rows(limit):
         pass
+try:
+    # Quarto's matplotlib defaults for HTML (7 × 5 in at 96 dpi, drawn twice as dense), set in
+    # the inline backend's configuration so that pages without matplotlib do not import it.
+    __cfg = get_ipython().config.InlineBackend
+    __cfg.figure_formats = {__FIG_FORMAT__}
+    __cfg.rc = {"figure.figsize": (__FIG_WIDTH__, __FIG_HEIGHT__), "figure.dpi": __FIG_DPI__}
+except Exception:
+    pass
 def __book_inline(value):
     from IPython.display import display
     display({"__INLINE_MIME__": {"text": str(value)}}, raw=True)
@@ -164,6 +172,28 @@ class ExecResult:
                    inlines={int(k): v for k, v in raw["inlines"].items()})
 
 
+def figure_defaults(front: dict[str, Any]) -> dict[str, Any]:
+    """`fig-width`, `fig-height`, `fig-dpi` and `fig-format` from the page's front matter (or its
+    `format: html:`), with Quarto's HTML defaults: 7 × 5 in, 96 dpi, retina."""
+    fmt = front.get("format")
+    html = fmt.get("html") if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict) else {}
+
+    def pick(key: str, default: Any) -> Any:
+        value = html.get(key, front.get(key, default))
+        return value if isinstance(value, int | float | str) else default
+
+    def number(key: str, default: float) -> float:
+        try:
+            return float(pick(key, default))
+        except ValueError:
+            return default
+
+    fmt_name = str(pick("fig-format", "retina"))
+    return {"WIDTH": number("fig-width", 7), "HEIGHT": number("fig-height", 5),
+            "DPI": number("fig-dpi", 96),
+            "FORMAT": fmt_name if fmt_name in ("retina", "png", "svg", "jpeg", "pdf") else "retina"}
+
+
 def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
                    ) -> tuple[nbformat.NotebookNode, list[tuple]]:
     """Turn a page into a notebook; return it and what each notebook cell stands for.
@@ -174,9 +204,12 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
     nb = nbformat.v4.new_notebook()
     roles: list[tuple] = [("bootstrap",)]
     own = {ENGINE_CELL: True}
-    nb.cells.append(nbformat.v4.new_code_cell(
-        BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__", repr(str(doc.path))),
-        metadata=own))
+    figure = figure_defaults(doc.front)
+    bootstrap = BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__",
+                                                                      repr(str(doc.path)))
+    for key, value in figure.items():
+        bootstrap = bootstrap.replace(f"__FIG_{key}__", repr(value))
+    nb.cells.append(nbformat.v4.new_code_cell(bootstrap, metadata=own))
     pending: list = []  # inline expressions since the last code cell: one notebook cell for all
 
     def flush_inlines() -> None:

@@ -14,14 +14,18 @@ from bookengine.qmd import Document, SourceError
 
 
 def page_config(config: BookConfig, doc: Document) -> BookConfig:
-    """The configuration pandoc sees for one page: its own `bibliography` and `csl` from front
-    matter take the place of the project's (paths relative to the page)."""
+    """The configuration pandoc sees for one page: its own `bibliography`, `csl` and
+    `cite-method` from front matter take the place of the project's (paths relative to the
+    page)."""
     bib = doc.front.get("bibliography")
     csl = doc.front.get("csl")
-    if not bib and not csl:
+    method = doc.front.get("cite-method")
+    if not bib and not csl and not method:
         return config
     folder = Path(doc.rel).parent
     changes: dict[str, Any] = {}
+    if method:  # natbib or biblatex: citations are left to LaTeX, not resolved for HTML
+        changes["metadata"] = {**config.metadata, "cite-method": method}
     if bib:
         items = [bib] if isinstance(bib, str) else list(bib)
         missing = [b for b in items if not (config.root / folder / b).is_file()]

@@ -210,10 +210,12 @@ class Layout:
         next_page = (self.pages[i + 1] if i + 1 < len(self.pages) and self.page_links
                      else None)
         root = relative_href(page.href, "index.html")[: -len("index.html")]
+        home = "index.html" if any(p.href == "index.html" for p in self.pages) else (
+            self.pages[0].href if self.pages else "index.html")
         template = self.env.get_template("page.html")
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
-            navbar=self.navbar, styles=self.styles, header_html=self.header_html,
+            navbar=self.navbar, styles=self.styles, header_html=self.header_html, home=home,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=page.toc,
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),

@@ -28,13 +28,15 @@ def site_path(config: BookConfig) -> str:
 def write_page(config: BookConfig, layout: Layout, out: Path, version_date: str | None) -> None:
     """Write `404.html` into the build: a short message, the search box and the contents."""
     base = site_path(config)
+    home = "index.html" if any(p.href == "index.html" for p in layout.pages) else (
+        layout.pages[0].href if layout.pages else "index.html")
     body = ('<h1 id="not-found">Page not found</h1>'
             "<p>There is no page at this address. It may have moved in a newer version of the "
             "book: search for it above, or choose a chapter from the contents.</p>"
-            f'<p><a href="{base}index.html">Go to the start of the book</a></p>')
+            f'<p><a href="{base}{home}">Go to the start of the book</a></p>')
     page = ConvertedPage(HREF, HREF, "Page not found", None, False, {}, body)
     html = layout.env.get_template("page.html").render(
-        book=config, page=page, body=body, root=base, nav=layout.nav,
+        book=config, page=page, body=body, root=base, nav=layout.nav, home=home,
         rel=lambda href: f"{config.site_url}/{href}" if config.site_url else base + href,
         prev_page=None, next_page=None, toc=[],
         has_charts=False, theme_script=THEME_SCRIPT, csp=content_security_policy(),

@@ -89,6 +89,8 @@ class PageSource:
     """Section numbers shown (`number-sections` is not false)."""
     depth: int = 6
     """`number-depth`."""
+    language: dict[str, str] | None = None
+    """The page's own `language:` words, over the project's."""
     document: bool = False
     """A page of a website or default project: no chapter number, its title from front matter
     only, its labels its own (Quarto resolves cross-references across pages in books only)."""
@@ -230,8 +232,13 @@ def number_book(listed: list[PageSource], appendices: list[PageSource], book_tit
     targets: dict[str, Target] = {}
     warnings: list[tuple[str, str]] = []
     for page in [*listed, *appendices]:
-        num = _number_page(page, numbers.get(page.rel), book_title, words, prefixes, targets,
-                           warnings)
+        own_words, own_prefixes = words, prefixes
+        if page.language:  # the page's own `language:` words
+            merged = {**(language or {}), **page.language}
+            own_words = crossref.titles(crossref_options or {}, merged)
+            own_prefixes = crossref.prefixes(crossref_options or {}, merged)
+        num = _number_page(page, numbers.get(page.rel), book_title, own_words, own_prefixes,
+                           targets, warnings)
         pages[page.rel] = num
     return pages, targets, warnings
 
@@ -273,9 +280,13 @@ def _number_page(page: PageSource, chapter: int | None, book_title: str,
 
     def add(target: Target) -> None:
         if target.ident in scope:
+            # Quarto warns of a label used twice in one page; a label another chapter also
+            # uses is not reported (references go to the first).
             other = scope[target.ident]
-            warnings.append((page.rel, f"Duplicate label '{target.ident}' (also in "
-                             f"{other.href})"))
+            if other.href == target.href:
+                warnings.append((page.rel, f"Duplicate label '{target.ident}'"))
+            else:
+                num.local[target.ident] = target  # this page's references go to its own
             return
         scope[target.ident] = target
 
@@ -293,6 +304,10 @@ def _number_page(page: PageSource, chapter: int | None, book_title: str,
     events = sorted([(h.at, "h", i) for i, h in enumerate(heads)]
                     + [(x.at, "l", i) for i, x in enumerate(page.index.labels)])
     shown_numbers: list[str] = [""] * len(heads)
+    # A document numbers from its top heading level (`##` alone are 1, 2, …), as Quarto does.
+    levels = [h.level for i, h in enumerate(heads)
+              if not (i == 0 and mode == "heading") and not h.titled]
+    shift = min(levels) - 1 if page.document and levels else 0
     for _, what, i in events:
         if what == "h":
             h = heads[i]
@@ -301,7 +316,7 @@ def _number_page(page: PageSource, chapter: int | None, book_title: str,
                 continue
             if h.titled or "unnumbered" in h.classes:
                 continue
-            level = min(h.level, 7)
+            level = min(h.level - shift, 7)
             for deeper in range(level, 7):
                 section[deeper] = 0
             section[level - 1] += 1

@@ -251,11 +251,37 @@ def parse(path: Path, rel: str, root: Path | None = None,
     if defaults.get("enabled") is True:  # a notebook re-executes instead of showing its outputs
         for cell in doc.cells:
             cell.stored = None
+    elif defaults.get("enabled") is False:  # nothing runs: code shown, stored outputs kept
+        for cell in doc.cells:
+            if cell.stored is None:
+                cell.options.setdefault("eval", False)
     for cell in doc.cells:
         for key in ("eval", "error"):
             if key in defaults:
                 cell.options.setdefault(key, defaults[key])
     return doc
+
+
+TITLE_HEADING_RE = re.compile(r"^#{1,6}\s+(?P<text>.*?)(?:\s*\{[^}]*\})?\s*#*\s*$")
+
+
+def heading_as_title(doc: Document) -> None:
+    """Quarto's Jupyter fix-up for a document (not a book's chapter): a page run by Jupyter (a
+    notebook, or a page with Python cells) without a front-matter title takes the heading that
+    opens its first Markdown as its title, and the heading leaves the body (code cells before
+    it do not count)."""
+    if doc.front.get("title") or not (doc.rel.endswith(".ipynb") or doc.cells):
+        return
+    for block in doc.blocks:
+        if isinstance(block, Markdown) and block.text.strip():
+            lines = block.text.split("\n")
+            first = next(i for i, line in enumerate(lines) if line.strip())
+            m = TITLE_HEADING_RE.match(lines[first])
+            if m:
+                doc.front["title"] = m.group("text")
+                lines[first] = ""
+                block.text = "\n".join(lines)
+            return
 
 
 def parse_text(text: str, path: Path, rel: str, root: Path,
@@ -350,9 +376,12 @@ class _Parser:
     def fenced(self, fence: re.Match, i: int) -> int:
         lines, lineno = self.lines, i + 1
         ticks, info = fence.group("ticks"), fence.group("info")
+        # A closing fence is indented by at most three spaces (CommonMark): a deeper one is a
+        # line of the block (an example inside a docstring).
         close = next((j for j in range(i + 1, len(lines))
                       if (s := lines[j].strip()) and set(s) == {ticks[0]}
-                      and len(s) >= len(ticks)), None)
+                      and len(s) >= len(ticks)
+                      and len(lines[j]) - len(lines[j].lstrip(" ")) <= 3), None)
         if close is None:
             raise self.doc.error(lineno, f"code block opened with {ticks} here is never closed")
         lang_match = re.match(r"^\{([A-Za-z][\w+-]*)([^}]*)\}$", info)
@@ -367,6 +396,12 @@ class _Parser:
             body = lines[i + 1:close]
             prefix = DIAGRAM_LANGS.get(lang, "#|")
             opts_lines = []
+            # Quarto reads the options after any blank lines that open the cell.
+            lead = 0
+            while lead < len(body) and not body[lead].strip():
+                lead += 1
+            if lead < len(body) and body[lead].startswith(prefix):
+                del body[:lead]
             while body and body[0].startswith(prefix):
                 opts_lines.append(body.pop(0)[len(prefix):])
             options = self.cell_options(opts_lines, lineno)

@@ -59,7 +59,10 @@ local function caption_html(id, caption_inlines)
     return '<span class="float-number">(' .. esc(e.sub) .. ')</span> ' .. text
   end
   if e then
-    return '<span class="float-number">' .. esc(e.title .. " " .. e.number) .. ':</span> ' .. text
+    -- Quarto writes no colon after the label of a float without caption text.
+    local sep = text:match("%S") and ":" or ""
+    return '<span class="float-number">' .. esc(e.title .. " " .. e.number) .. sep .. '</span> '
+      .. text
   end
   return text
 end
@@ -81,6 +84,26 @@ local function float_blocks(id, classes, content, caption_inlines, location, att
   return out
 end
 
+-- A caption's trailing `{key=value}` attributes (`{tbl-colwidths=[20,40,40]}`), which Quarto
+-- reads as the float's options rather than as caption text.
+local function strip_caption_attrs(inlines)
+  local n = #inlines
+  if n == 0 or inlines[n].t ~= "Str" or not inlines[n].text:match("}$") then return inlines end
+  for i = n, 1, -1 do
+    local el = inlines[i]
+    if el.t == "Str" and el.text:match("^{") then
+      local out = pandoc.Inlines({})
+      for j = 1, i - 1 do out:insert(inlines[j]) end
+      while #out > 0 and (out[#out].t == "Space" or out[#out].t == "SoftBreak") do
+        out:remove(#out)
+      end
+      return out
+    end
+    if el.t ~= "Str" and el.t ~= "Space" then return inlines end
+  end
+  return inlines
+end
+
 local function split_caption(div)
   local blocks = div.content
   if div.attributes["nocaption"] then return blocks, nil end
@@ -88,9 +111,45 @@ local function split_caption(div)
   if last and (last.t == "Para" or last.t == "Plain") then
     local content = {}
     for i = 1, #blocks - 1 do content[i] = blocks[i] end
-    return content, last.content
+    return content, strip_caption_attrs(last.content)
   end
   return blocks, nil
+end
+
+-- Quarto's list tables: a `.list-table` div whose bullet list holds one bullet list per row.
+local function list_table(div)
+  local list
+  for _, b in ipairs(div.content) do
+    if b.t == "BulletList" then list = b; break end
+  end
+  if not list then return nil end
+  local header_rows = tonumber(div.attributes["header-rows"] or "1") or 1
+  local rows, width = {}, 0
+  for _, item in ipairs(list.content) do
+    local row = {}
+    for _, b in ipairs(item) do
+      if b.t == "BulletList" then
+        for _, cell in ipairs(b.content) do table.insert(row, cell) end
+      end
+    end
+    width = math.max(width, #row)
+    table.insert(rows, row)
+  end
+  local function cells(row)
+    local out = {}
+    for i = 1, width do out[i] = pandoc.Cell(row[i] or {}) end
+    return out
+  end
+  local colspecs = {}
+  for i = 1, width do colspecs[i] = {pandoc.AlignDefault, nil} end
+  local head, body = {}, {}
+  for i, row in ipairs(rows) do
+    local r = pandoc.Row(cells(row))
+    if i <= header_rows then table.insert(head, r) else table.insert(body, r) end
+  end
+  return pandoc.Table({long = {}, short = {}}, colspecs, pandoc.TableHead(head),
+                      {{attr = pandoc.Attr(), body = body, head = {}, row_head_columns = 0}},
+                      pandoc.TableFoot())
 end
 
 local function grid_items(blocks, attrs)
@@ -241,6 +300,25 @@ render_div = function(div)
   local id = div.identifier
   local prefix = prefix_of(id)
   local attrs = div.attributes
+  if div.classes:includes("list-table") then
+    local tbl = list_table(div)
+    if tbl then
+      -- The caption is the paragraph before the list (the list-table filter's rule), else
+      -- the one after it.
+      local caption
+      for _, b in ipairs(div.content) do
+        if (b.t == "Para" or b.t == "Plain") then
+          caption = strip_caption_attrs(b.content)
+          break
+        end
+      end
+      if prefix == "tbl" then
+        return float_blocks(id, {}, {tbl}, caption, attrs["tbl-cap-location"], attrs)
+      end
+      if caption then tbl.caption = {long = {pandoc.Plain(caption)}, short = {}} end
+      return {tbl}
+    end
+  end
   for _, c in ipairs(div.classes) do
     local kind = c:match("^callout%-(%a+)$")
     if kind and callout_titles[kind] then return render_callout(div, kind) end
@@ -282,6 +360,19 @@ local function top_blocks(blocks, divs)
   for _, b in ipairs(blocks) do
     if b.t == "Div" and divs then
       for _, r in ipairs(render_div(b)) do table.insert(out, r) end
+    elseif (b.t == "Para" or b.t == "Plain") and #b.content == 1 and b.content[1].t == "Link"
+        and #b.content[1].content == 1 and b.content[1].content[1].t == "Image"
+        and float_kinds[prefix_of(b.content[1].content[1].identifier) or ""] then
+      -- A labelled image inside a link (`[![cap](img){#fig-x}](url)`): a float, linked.
+      local link = b.content[1]
+      local img = link.content[1]
+      local id, cap = img.identifier, img.caption
+      img.identifier = ""
+      local alt = img.attributes["fig-alt"]
+      img.attributes["fig-alt"] = nil
+      img.caption = alt and {pandoc.Str(alt)} or {}
+      for _, r in ipairs(float_blocks(id, {}, {pandoc.Plain({link})}, cap, nil, img.attributes))
+        do table.insert(out, r) end
     elseif b.t == "Figure" and prefix_of(b.identifier) and float_kinds[prefix_of(b.identifier)]
         then
       local cap = b.caption.long[1] and b.caption.long[1].content or nil
@@ -374,6 +465,86 @@ local function placed_notes(blocks, class)
   return out
 end
 
+-- Quarto's code annotations: a code line ending in a comment `<1>` is marked 1, its marker
+-- removed, and the ordered list after the block (after the cell's outputs) explains each mark.
+local annotated_count = 0
+local ANNOTATION = "^(.-)%s*[#%%/%-;!*]+%s*<(%d+)>%s*$"
+local ANNOTATION_BLOCK = "^(.-)%s*/%*%s*<(%d+)>%s*%*/%s*$"
+
+local function annotations(block)
+  if block.t ~= "CodeBlock" or block.classes:includes("cell-output") then return nil end
+  local lines, marks, any = {}, {}, false
+  for line in (block.text .. "\n"):gmatch("(.-)\n") do
+    local code, n = line:match(ANNOTATION)
+    if not code then code, n = line:match(ANNOTATION_BLOCK) end
+    if code and not line:match("^%s*<%d+>%s*$") then
+      table.insert(lines, code)
+      marks[#lines] = n
+      any = true
+    else
+      table.insert(lines, line)
+    end
+  end
+  if not any then return nil end
+  return table.concat(lines, "\n"), marks
+end
+
+local function annotated_code(block, text, marks)
+  annotated_count = annotated_count + 1
+  local cell = "annotated-cell-" .. annotated_count
+  local code = pandoc.CodeBlock(text, pandoc.Attr(cell, block.classes, block.attributes))
+  local html = pandoc.write(pandoc.Pandoc({code}), "html5")
+  local offset = (tonumber(block.attributes["startFrom"] or "1") or 1) - 1
+  html = html:gsub('<span id="' .. cell:gsub("%-", "%%-") .. '%-(%d+)">', function(line)
+    local k = tonumber(line) - offset
+    local n = marks[k]
+    -- A mark on consecutive lines is shown once, on the first of them.
+    if not n or marks[k - 1] == n then return nil end
+    return '<a class="code-annotation-anchor" data-target-cell="' .. cell
+      .. '" data-target-annotation="' .. n .. '">' .. n .. '</a><span id="' .. cell .. "-"
+      .. line .. '" class="code-annotation-target">'
+  end)
+  return raw(html), cell, marks
+end
+
+local function annotation_list(list, cell, marks)
+  local out = {'<dl class="code-annotation-container-grid">'}
+  for i, item in ipairs(list.content) do
+    local n = tostring((list.start or 1) + i - 1)
+    local where = {}
+    for line, mark in pairs(marks) do
+      if mark == n then table.insert(where, tostring(line)) end
+    end
+    table.sort(where)
+    local text = pandoc.write(pandoc.Pandoc(item), "html5"):gsub("^<p>(.*)</p>%s*$", "%1")
+    table.insert(out, '<dt data-target-cell="' .. cell .. '" data-target-annotation="' .. n
+      .. '">' .. n .. '</dt><dd><span data-code-cell="' .. cell .. '" data-code-lines="'
+      .. table.concat(where, ",") .. '" data-code-annotation="' .. n .. '">' .. text
+      .. "</span></dd>")
+  end
+  table.insert(out, "</dl>")
+  return raw(table.concat(out, "\n"))
+end
+
+local function annotate(blocks)
+  local out, pending = {}, nil
+  for _, b in ipairs(blocks) do
+    local text, marks = annotations(b)
+    if text then
+      local block, cell, m = annotated_code(b, text, marks)
+      table.insert(out, block)
+      pending = {cell = cell, marks = m}
+    elseif pending and b.t == "OrderedList" then
+      table.insert(out, annotation_list(b, pending.cell, pending.marks))
+      pending = nil
+    else
+      if pending and (b.t == "Para" or b.t == "Header") then pending = nil end
+      table.insert(out, b)
+    end
+  end
+  return out
+end
+
 function Pandoc(doc)
   -- The page's language: callout and proof titles (`crossref.page_words`).
   local words = doc.meta["book-words"]
@@ -396,8 +567,26 @@ function Pandoc(doc)
     doc.blocks = placed_notes(doc.blocks, location == "margin" and "column-margin" or
                                           "footnote-block")
   end
+  if pandoc.utils.stringify(doc.meta["code-annotations"] or "") ~= "false" then
+    doc = doc:walk({Blocks = function(blocks) return pandoc.Blocks(annotate(blocks)) end})
+  end
   -- Figures, tables and listings can sit inside any block (a div, a list): walk them all.
   doc.blocks = top_blocks(doc.blocks, true)
+  doc = doc:walk({
+    Figure = function(fig)
+      -- The caption is the figure's text; Quarto leaves its image no alt text of its own
+      -- (unless `fig-alt` gives one).
+      local caption = pandoc.utils.stringify(fig.caption.long or {})
+      return fig:walk({
+        Image = function(img)
+          if not img.attributes["fig-alt"] and pandoc.utils.stringify(img.caption) == caption then
+            img.caption = {}
+            return img
+          end
+        end,
+      })
+    end,
+  })
   doc = doc:walk({
     Image = function(img)
       local alt = img.attributes["fig-alt"]

@@ -129,6 +129,14 @@ local function index_page(doc)
       return
     end
     if t == "Para" or t == "Plain" then
+      -- A labelled image inside a link (`[![cap](img){#fig-x}](url)`) is a float.
+      local only = #b.content == 1 and b.content[1].t == "Link" and #b.content[1].content == 1
+        and b.content[1].content[1]
+      if only and only.t == "Image" and FLOATS[kind_of(only.identifier) or ""] then
+        add_label(only.identifier, kind_of(only.identifier),
+                  pandoc.utils.stringify(only.caption))
+        return
+      end
       inlines_labels(b.content)
       pandoc.walk_block(b, {Span = function(s)
         if s.classes:includes("figure-number") and s.attributes["data-label"] then

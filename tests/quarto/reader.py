@@ -10,6 +10,7 @@ as is what `ENGINE_ONLY` and `QUARTO_ONLY` name (each with its reason in `deviat
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import posixpath
@@ -125,7 +126,8 @@ def _hidden(tag: Tag) -> bool:
     if "mermaid" in _classes(tag):
         return False
     style = str(tag.get("style") or "").replace(" ", "")
-    return tag.has_attr("hidden") or "display:none" in style
+    # Quarto's `.hidden` (`keep-hidden: true` keeps echo: false code, hidden by its CSS).
+    return tag.has_attr("hidden") or "display:none" in style or "hidden" in _classes(tag)
 
 
 def _title(main: Tag, quarto: bool) -> str:
@@ -232,6 +234,8 @@ def _link(tag: Tag, page: str, root: Path) -> Item | None:
             tag.get("role") in ("doc-backlink", "doc-noteref", "tab"):
         return None
     parts = urlsplit(href)
+    if href.startswith("javascript:"):  # a control (Quarto's code tools), not a link
+        return None
     if parts.scheme or parts.netloc or href.startswith(("mailto:", "data:")):
         return Item("xref", f"{_squash(_text(tag))} -> {href}")
     if re.fullmatch(r"#cb\d+-\d+", href) or _inside_class(tag, "sourceCode"):
@@ -245,6 +249,11 @@ def _link(tag: Tag, page: str, root: Path) -> Item | None:
 def _is_source_code(tag: Tag) -> bool:
     classes = _classes(tag)
     if "sourceCode" in classes:
+        return True
+    # Code without highlighting (`highlight-style: none`, a cell in a language not run).
+    code = tag.find("code", recursive=False)
+    if code is not None and not _is_output(tag) and (
+            any(c for c in classes) or _inside_class(tag, "cell")):
         return True
     parent = tag.parent
     return isinstance(parent, Tag) and "sourceCode" in _classes(parent) and not _is_output(tag)
@@ -272,7 +281,11 @@ def _image(tag: Tag, page: str, root: Path) -> str:
     alt = norm(str(tag.get("alt") or ""))
     digest = "remote" if urlsplit(src).scheme in ("http", "https") else "missing"
     if src.startswith("data:"):
-        digest = "data:" + hashlib.sha256(src.encode()).hexdigest()[:12]
+        # An image inlined as a data URI is the same image as a file with the same bytes.
+        head, _, payload = src.partition(",")
+        data = base64.b64decode(payload) if head.endswith(";base64") else unquote(
+            payload).encode()
+        digest = hashlib.sha256(data).hexdigest()[:12]
     elif digest == "missing" and src:
         file = root / posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(src)))
         if file.is_file():

@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(f, dest / f.name)
     lines = [f"- {n} {reason}" for reason, n in why.most_common()]
     (CORPUS / "SELECTION.md").write_text(
-        f"{len(found)} documents of smoke-all met the rule; every {args.every}th was tried "
+        f"{len(found)} documents of smoke-all met the rule; one in {args.every} was tried "
         f"({len(sample)}); real Quarto rendered {len(kept)} of them here, which are kept.\n\n"
         "Left out before trying:\n\n" + "\n".join(lines) + "\n\nQuarto did not render:\n\n"
         + "\n".join(f"- {p.relative_to(args.smoke_all)}" for p in failed) + "\n",
