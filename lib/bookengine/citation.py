@@ -179,6 +179,36 @@ def meta_tags(config: BookConfig, cite: dict[str, Any]) -> list[tuple[str, str]]
     return tags
 
 
+def social_tags(config: BookConfig, cite: dict[str, Any],
+                description: str | None) -> list[tuple[str, str, str]]:
+    """Open Graph and Twitter card tags, as Quarto writes them when `open-graph:` or
+    `twitter-card:` is set: (attribute, name, content)."""
+    tags: list[tuple[str, str, str]] = []
+    graph, card = config.social.get("open-graph"), config.social.get("twitter-card")
+    if graph:
+        options = graph if isinstance(graph, dict) else {}
+        tags.append(("property", "og:title", str(options.get("title") or cite["title"])))
+        if options.get("description") or description:
+            tags.append(("property", "og:description",
+                         str(options.get("description") or description)))
+        if cite.get("latest-url"):
+            tags.append(("property", "og:url", cite["latest-url"]))
+        tags.append(("property", "og:site_name", str(options.get("site-name") or config.title)))
+        if options.get("locale"):
+            tags.append(("property", "og:locale", str(options["locale"])))
+    if card:
+        options = card if isinstance(card, dict) else {}
+        tags.append(("name", "twitter:title", str(options.get("title") or cite["title"])))
+        if options.get("description") or description:
+            tags.append(("name", "twitter:description",
+                         str(options.get("description") or description)))
+        tags.append(("name", "twitter:card", str(options.get("card-style") or "summary")))
+        for key in ("creator", "site"):
+            if options.get(key):
+                tags.append(("name", f"twitter:{key}", str(options[key])))
+    return tags
+
+
 def json_ld(config: BookConfig, cite: dict[str, Any]) -> str:
     """schema.org JSON-LD: the chapter as part of the book (or the book itself)."""
     authors = [{"@type": "Person", "name": a} for a in cite["authors"]]
@@ -246,6 +276,8 @@ def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | Non
     bib = bibtex(config, page, cite)
     return {
         "meta_tags": meta_tags(config, cite),
+        "social_tags": social_tags(config, cite, page.front.get("description")
+                                   or config.description),
         "json_ld": json_ld(config, cite),
         # A book cites each chapter; another project's page only when it asks (`citation:`).
         "cite_block": cite_block(cite, bib) if config.is_book or page.front.get("citation")

@@ -119,6 +119,8 @@ class BookConfig:
     website: dict[str, Any] = field(default_factory=dict)
     """`website:` (title, navbar, sidebar, page navigation) for a website."""
     config_file: str = CONFIG_FILE
+    social: dict[str, Any] = field(default_factory=dict)
+    """`open-graph:` and `twitter-card:` (true, or their options) from `book:` or `website:`."""
 
     @property
     def is_book(self) -> bool:
@@ -142,7 +144,8 @@ _CLOSED = ("project", "book", "website")
 _ACTED_ON = {
     "project": {"type", "output-dir", "execute-dir", "title"},
     "book": {"title", "subtitle", "author", "date", "site-url", "chapters", "appendices",
-             "description", "repo-url", "license", "search", "sidebar", "page-navigation"},
+             "description", "repo-url", "license", "search", "sidebar", "page-navigation",
+             "open-graph", "twitter-card"},
 }
 _NOT_HTML = "this engine makes HTML; `make pdf` prints the book"
 
@@ -286,6 +289,7 @@ def load_config(root: Path | str) -> BookConfig:
         title=title.strip(),
         kind=kind,
         website=dict(website),
+        social={k: site[k] for k in ("open-graph", "twitter-card") if site.get(k)},
         config_file=config_file,
         authors=authors,
         chapters=tuple(chapters),

@@ -89,6 +89,8 @@ def page_markdown(doc: Document, result: ExecResult, href: str, config: BookConf
     """
     notes = [] if notes is None else notes
     notes.extend(doc.notes)
+    if files is not None:
+        files.update(doc.attachments)
     filters = doc.front.get("filters") or config.metadata.get("filters")
     if filters:
         names = ", ".join(str(f.get("path", f) if isinstance(f, dict) else f)
@@ -196,6 +198,9 @@ class _Page:
         spec = chart_spec(outputs)
         if spec is not None and not opts.get("fig-subcap"):
             return self.chart_block(cell, opts, outputs, spec, parts)
+        have_image = any(k.startswith("image/") for out in outputs
+                         for k in (out.get("data") or {}))
+        outputs = [out for out in outputs if not discardable_result(out, have_image)]
         rendered = [self.output_markdown(out, opts, cell, k, where)
                     for k, out in enumerate(outputs, 1)]
         rendered = [r for r in rendered if r]
@@ -255,7 +260,10 @@ class _Page:
         kind = "tbl" if label.startswith("tbl-") or (not label and opts.get("tbl-cap")) \
             else "fig"
         ident = label if label.startswith(f"{kind}-") else ""
-        caption = str(opts.get(f"{kind}-cap") or "").replace("\n", " ")
+        raw_caption = opts.get(f"{kind}-cap") or ""
+        if isinstance(raw_caption, list):  # `fig-cap: ["…"]`, YAML's reading of `[…]`
+            raw_caption = " ".join(str(c) for c in raw_caption)
+        caption = str(raw_caption).replace("\n", " ")
         subcaps = opts.get(f"{kind}-subcap")
         attrs = [f"#{ident}" if ident else ".book-float-unnumbered"]
         for key in ("layout-ncol", "layout-nrow", "layout"):
@@ -304,6 +312,25 @@ class _Page:
         alt = str(opts.get("fig-alt") or "").replace('"', "&quot;")
         src = relative_href(self.href, site_path)
         return f'```{{=html}}\n<img class="cell-output-image" src="{src}" alt="{alt}">\n```'
+
+
+def discardable_result(out: dict[str, Any], have_image: bool) -> bool:
+    """Quarto's `isDiscardableTextExecuteResult`: a cell's plain-text value that only echoes a
+    plotting library's objects (`[<matplotlib.lines.Line2D …>]`, `Text(0.5, 1.0, '…')`) is not
+    shown."""
+    data = out.get("data") or {}
+    if out.get("type") != "execute_result" or list(data) != ["text/plain"]:
+        return False
+    text = data["text/plain"]
+    lines = (text if isinstance(text, list) else str(text).split("\n"))
+    lines = [line for line in lines if line != ""] or [""]
+    if have_image:
+        if len(lines) == 1:
+            first = lines[0].strip()
+            return bool(re.match(r"^([<(\[]).*?([>)\]])$", first) or re.match(r"^Text\([-\d]",
+                        first) or (first.startswith("{") and "<matplotlib." in first))
+        return any("<matplotlib." in line for line in lines)
+    return lines[0].startswith(("[<matplotlib", "<matplotlib", "<seaborn.", "<ggplot:"))
 
 
 def _inline_html(text: str) -> str:

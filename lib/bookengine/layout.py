@@ -213,15 +213,27 @@ class Layout:
         home = "index.html" if any(p.href == "index.html" for p in self.pages) else (
             self.pages[0].href if self.pages else "index.html")
         template = self.env.get_template("page.html")
+        toc_options = page_html_options(self.config, page.front)
+        toc = page.toc if toc_options.get("toc", True) is not False else []
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
             navbar=self.navbar, styles=self.styles, header_html=self.header_html, home=home,
             rel=lambda href: relative_href(page.href, href) or "#",
-            prev_page=prev_page, next_page=next_page, toc=page.toc,
+            prev_page=prev_page, next_page=next_page, toc=toc,
+            toc_location=str(toc_options.get("toc-location") or "right"),
+            toc_title=str(toc_options.get("toc-title") or "On this page"),
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
             theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
             **(extra or {}),
         )
+
+
+def page_html_options(config: BookConfig, front: dict) -> dict:
+    """The HTML options in force on a page: the project's `format: html:`, then the page's own
+    front matter and its `format: html:`."""
+    fmt = front.get("format")
+    own = fmt.get("html") if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict) else {}
+    return {**config.html, **{k: v for k, v in front.items() if k.startswith("toc")}, **own}
 
 
 def _listed(value: object) -> list:

@@ -8,6 +8,8 @@ are, as Quarto does, unless the page or project sets `execute: enabled: true` (s
 
 from __future__ import annotations
 
+import base64
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -79,10 +81,34 @@ def notebook_text(nb: nbformat.NotebookNode) -> tuple[str, dict[int, list[dict[s
 
 
 def parse_notebook(path: Path, rel: str, root: Path) -> Document:
-    """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs."""
+    """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs and its
+    Markdown cells' attachments (written beside the page, as Quarto writes them)."""
     nb = _read(path, rel)
     text, stored = notebook_text(nb)
-    return parse_text(text, path, rel, root, stored)
+    text, files = attachment_files(nb, text, rel)
+    doc = parse_text(text, path, rel, root, stored)
+    doc.attachments.update(files)
+    return doc
+
+
+def attachment_files(nb: nbformat.NotebookNode, text: str,
+                     rel: str) -> tuple[str, dict[str, bytes]]:
+    """`![](attachment:name.png)` references pointed at files in `<page>_files/attachments/`,
+    and those files' bytes by site path."""
+    files: dict[str, bytes] = {}
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    folder = f"{stem}_files/attachments"
+    for cell in nb.cells:
+        for name, bundle in (cell.get("attachments") or {}).items():
+            for mime, payload in (bundle or {}).items():
+                if not mime.startswith("image/") or not isinstance(payload, str):
+                    continue
+                data = (payload.encode("utf-8") if mime == "image/svg+xml"
+                        and payload.lstrip().startswith("<") else base64.b64decode(payload))
+                files[posixpath.join(posixpath.dirname(rel), folder, name)] = data
+                text = text.replace(f"attachment:{name}", f"{folder}/{name}")
+                break
+    return text, files
 
 
 def notebook_cells(path: Path, rel: str) -> list[Cell]:

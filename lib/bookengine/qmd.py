@@ -155,6 +155,8 @@ class Document:
     """`file:line: message` for what the engine approximated."""
     warnings: list[str] = field(default_factory=list)
     """What Quarto renders but an author should hear of (`file:line: message`)."""
+    attachments: dict[str, bytes] = field(default_factory=dict)
+    """A notebook's Markdown attachments, by the site path they are written to."""
 
     @property
     def cells(self) -> list[Cell]:

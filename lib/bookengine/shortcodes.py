@@ -192,11 +192,26 @@ def _shortcode(name: str, args: list[str], meta: dict[str, Any],
     if name == "pagebreak":
         return '`<div class="page-break"></div>`{=html}'
     if name == "kbd":
-        keys = first or keyword.get("win") or keyword.get("linux") or keyword.get("mac", "")
-        return f"`<kbd>{html.escape(keys)}</kbd>`{{=html}}"
+        return _kbd(first, keyword)
     if name == "video":
         return _video(first or keyword.get("src", ""), keyword)
     return None
+
+
+def _kbd(first: str, keyword: dict[str, str]) -> str:
+    """Quarto's `kbd` shortcode: the keys, titled with each system's own (`win=`, `mac=`,
+    `linux=`), and the keys again for screen readers; `mode=plain` shows them alone."""
+    if keyword.get("mode") == "plain":
+        return f'`<kbd data-mode="plain" class="kbd">{html.escape(first)}</kbd>`{{=html}}'
+    systems = {"win": "windows", "mac": "mac", "linux": "linux"}
+    data = sorted(f'data-{systems[k]}="{html.escape(v)}"' for k, v in keyword.items()
+                  if k in systems)
+    titles = sorted([f"{systems[k]}: {v}" for k, v in keyword.items() if k in systems]
+                    + ([first] if first else []))
+    title = html.escape(", ".join(titles) or first)
+    keys = html.escape(first)
+    return (f'`<kbd title="{title}" aria-hidden="true" {"".join(data)}>{keys}</kbd>'
+            f'<span class="visually-hidden">{keys}</span>`{{=html}}')
 
 
 def _video(src: str, keyword: dict[str, str]) -> str:

@@ -87,7 +87,8 @@ ROWS = (
         "same (a `book-engine: offline` book refuses a video from another host)",
         "shortcodes.html",
         (r"Meta: teal\.", r"Variable: 2\.5\.1", r"Environment: fallback",
-         r"<kbd>Ctrl-C</kbd>", r'<div class="page-break"></div>',
+         r'<kbd title="Ctrl-C" aria-hidden="true" >Ctrl-C</kbd><span class="visually-hidden">'
+         r"Ctrl-C</span>", r'<div class="page-break"></div>',
          r'<video class="video" controls[^>]*title="A local clip"><source src="media/clip\.mp4"',
          r'<source src="https://example\.org/talk\.mp4"')),
     Row("Escaped shortcode `{{{< … >}}}`", "shown as written", "same", "shortcodes.html",

@@ -118,3 +118,87 @@ def test_a_quarto_freeze_entry_is_left_as_it_is(minibook: Path) -> None:
     assert json.loads(entry.read_text()) == quartos
     assert "Plain text only, computed 42" in (minibook / "site" / "chapters" /
                                               "gamma.html").read_text(encoding="utf-8")
+
+
+def test_notebook_attachments_are_written_as_files(tmp_path: Path) -> None:
+    import base64
+
+    import nbformat
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                           "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_markdown_cell("# Pasted\n\n![A dot](attachment:dot.png)")
+    cell["attachments"] = {"dot.png": {"image/png": base64.b64encode(png).decode()}}
+    nb.cells.append(cell)
+    nbformat.write(nb, str(folder / "pasted.ipynb"))
+    quiet(folder)
+    site = folder / "_site"
+    assert (site / "pasted_files" / "attachments" / "dot.png").read_bytes() == png
+    page = (site / "pasted.html").read_text(encoding="utf-8")
+    assert 'src="pasted_files/attachments/dot.png"' in page and "attachment:" not in page
+
+
+def test_canonical_open_graph_and_twitter_card(tmp_path: Path) -> None:
+    site_dir = copy_book(WEBSITE, tmp_path / "website")
+    config = site_dir / "_quarto.yml"
+    config.write_text(config.read_text().replace(
+        "  page-navigation: true\n",
+        "  page-navigation: true\n  open-graph: true\n  twitter-card:\n    creator: \"@a\"\n"),
+        encoding="utf-8")
+    quiet(site_dir)
+    page = (site_dir / "_site" / "analysis.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.org/site/analysis.html">' in page
+    assert '<meta property="og:title" content="Analysis">' in page
+    assert '<meta property="og:url" content="https://example.org/site/analysis.html">' in page
+    assert '<meta property="og:site_name" content="A Small Test Website">' in page
+    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:creator" content="@a">' in page
+
+
+def test_toc_location_body_and_toc_false(minibook: Path) -> None:
+    beta = minibook / "chapters" / "beta.qmd"
+    beta.write_text("---\ntoc-location: body\ntoc-title: Contents\n---\n\n" + beta.read_text(),
+                    encoding="utf-8")
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text("---\ntoc: false\n---\n\n" + gamma.read_text() + "\n## A section\n\nText.\n",
+                     encoding="utf-8")
+    quiet(minibook)
+    site = minibook / "site" / "chapters"
+    beta_html = (site / "beta.html").read_text(encoding="utf-8")
+    body_toc = re.search(r'<article>\s*<nav class="toc toc-body" aria-label="Contents">.*?</nav>',
+                         beta_html, re.S)
+    assert body_toc and "#sec-beta-prices" in body_toc.group(0)
+    assert '<aside class="toc"' not in beta_html
+    gamma_html = (site / "gamma.html").read_text(encoding="utf-8")
+    assert 'class="toc' not in gamma_html
+
+
+def test_plot_object_reprs_beside_a_figure_are_not_shown(tmp_path: Path) -> None:
+    import base64
+
+    import nbformat
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    png = base64.b64encode(base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
+        "rkJggg==")).decode()
+    nb = nbformat.v4.new_notebook()
+    plot = nbformat.v4.new_code_cell("plt.plot([1, 2])")
+    plot.outputs = [
+        nbformat.v4.new_output("execute_result",
+                               {"text/plain": "[<matplotlib.lines.Line2D at 0x1>]"},
+                               execution_count=1),
+        nbformat.v4.new_output("display_data", {"image/png": png, "text/plain": "<Figure>"})]
+    value = nbformat.v4.new_code_cell("(1, 2)")
+    value.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "(1, 2)"},
+                                            execution_count=2)]
+    nb.cells += [nbformat.v4.new_markdown_cell("# Plots"), plot, value]
+    nbformat.write(nb, str(folder / "plots.ipynb"))
+    quiet(folder)
+    page = (folder / "_site" / "plots.html").read_text(encoding="utf-8")
+    assert "Line2D" not in page, "Quarto drops the artist list echoed beside the figure"
+    assert "<img" in page and "(1, 2)" in page, "a value without a figure is shown"
