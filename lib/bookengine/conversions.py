@@ -120,7 +120,8 @@ class Conversions:
 
         listed = [source(rel, False) for rel in (config.listed or config.chapters)]
         appendices = [source(rel, True) for rel in config.appendices]
-        words = crossref.language(config.extra.get("lang"), config.metadata.get("language"))
+        words = crossref.language(config.extra.get("lang"), crossref.project_language(
+            config.root, config.metadata.get("language")))
         self.words = crossref.page_words(words)
         numbers, targets, warnings = number_book(listed, appendices, config.title,
                                                  config.crossref, words)
@@ -190,7 +191,9 @@ class Conversions:
         if own or doc.front.get("lang"):
             numbering["book-words"] = crossref.page_words(crossref.language(
                 doc.front.get("lang") or self.config.extra.get("lang"),
-                {**(self.config.metadata.get("language") or {}), **(own or {})}))
+                {**crossref.project_language(self.config.root,
+                                             self.config.metadata.get("language")),
+                 **(own or {})}))
         try:
             converted = run_pandoc(prep.markdown, page_config(self.config, doc), doc.rel,
                                    self.dir, numbering)

@@ -294,6 +294,11 @@ class _Page:
         data = out.get("data") if isinstance(out.get("data"), dict) else {}
         if out.get("type") in ("display_data", "execute_result") and data:
             data = self_hosted(data, where, self.notes)
+            latex = data.get("text/latex")
+            if latex is not None and "text/markdown" not in data and latex_is_math(latex):
+                # Quarto shows math that a value offers as LaTeX (SymPy's) as Markdown math,
+                # ahead of the PNG it also offers.
+                data = {**data, "text/markdown": latex}
             for mime, ext in IMAGE_TYPES.items():
                 if mime in data and "text/markdown" not in data and "text/html" not in data:
                     return self.image_markdown(data[mime], ext, opts, cell, k)
@@ -312,6 +317,16 @@ class _Page:
         alt = str(opts.get("fig-alt") or "").replace('"', "&quot;")
         src = relative_href(self.href, site_path)
         return f'```{{=html}}\n<img class="cell-output-image" src="{src}" alt="{alt}">\n```'
+
+
+def latex_is_math(latex: Any) -> bool:
+    """Quarto's `displayDataLatexIsMath`: `$…$`, or a LaTeX environment."""
+    lines = latex if isinstance(latex, list) else str(latex).splitlines(keepends=True)
+    if not lines:
+        return False
+    first, last = lines[0], lines[-1]
+    return (first.startswith("$") and last.rstrip("\n").endswith("$")) or (
+        first.startswith("\\begin{") and "\\end{" in last)
 
 
 def discardable_result(out: dict[str, Any], have_image: bool) -> bool:

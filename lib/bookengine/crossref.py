@@ -74,6 +74,22 @@ def _language_file(name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def project_language(root: Path, value: Any) -> dict[str, str]:
+    """A project's own words: its `_language.yml`, if it has one, then `language:` (a mapping,
+    or the path of a YAML file holding one)."""
+    out: dict[str, str] = {}
+    for item in (root / "_language.yml", value):
+        if isinstance(item, str | Path):
+            try:
+                item = yaml.safe_load((root / item).read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                continue
+        if isinstance(item, dict):
+            out.update({str(k): str(v) for k, v in item.items()
+                        if isinstance(v, str | int | float)})
+    return out
+
+
 def language(lang: str | None, overrides: Any = None) -> dict[str, str]:
     """Quarto's words for `lang` (`de`, `pt-BR`: the region's file, else the language's), over
     English, with the project's `language:` mapping applied last."""
@@ -102,4 +118,5 @@ def page_words(words: dict[str, str]) -> dict[str, str]:
 
 def appendix_words(config: Any) -> dict[str, str]:
     """A project's "Footnotes" and "References", in its language."""
-    return page_words(language(config.extra.get("lang"), config.metadata.get("language")))
+    return page_words(language(config.extra.get("lang"),
+                               project_language(config.root, config.metadata.get("language"))))

@@ -387,6 +387,17 @@ function Pandoc(doc)
   prefixes = page.prefixes or {}
   for k, v in pairs(plain(doc.meta["book-xref"]) or {}) do xref[k] = v end
   if page.headings then number_headings(doc) end
+  -- A chapter's title heading heads the page, as Quarto's title block does, even where
+  -- something came before it in the source.
+  for i, b in ipairs(doc.blocks) do
+    if b.t == "Header" and b.classes:includes("book-page-title") then
+      if i > 1 and not b.classes:includes("book-front-title") then
+        table.remove(doc.blocks, i)
+        table.insert(doc.blocks, 1, b)
+      end
+      break
+    end
+  end
   doc = doc:walk({Inlines = number_inlines})
   doc = doc:walk({Cite = resolve_cite})
   if #unresolved > 0 then
