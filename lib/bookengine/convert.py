@@ -488,7 +488,8 @@ ID_ATTR_RE = re.compile(r'\sid="([^"]+)"')
 
 
 def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Give every section heading an anchor link; collect h2 and h3 for the page's contents."""
+    """Give every section heading an anchor link; collect h1 (but the title), h2 and h3 for the
+    page's contents."""
     toc: list[tuple[int, str, str]] = []
 
     def sub(m: re.Match) -> str:
@@ -497,7 +498,8 @@ def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
         if not ident_match or 'class="unlisted"' in attrs:
             return m.group(0)
         ident = ident_match.group(1)
-        if level in (2, 3):
+        # h1 in a page's body too (a document's sections; a chapter's title is not listed)
+        if level in (2, 3) or (level == 1 and "book-page-title" not in attrs):
             toc.append((level, ident, inner))
         link = (f'<a class="anchor" href="#{ident}" aria-label="Link to this section">'
                 '<span aria-hidden="true">#</span></a>')

@@ -80,6 +80,8 @@ QUARTO_CHROME = [
 ]
 ENGINE_CHROME = [
     "a.anchor", "script", "style", "nav.page-nav", "footer.page-footer", "button.cite-copy",
+    # The page's contents (Quarto's `nav#TOC`), wherever `toc-location` puts it.
+    "nav.toc", "aside.toc",
     # The engine repeats each tab's title inside its panel for readers without JavaScript.
     ".panel-tabset .tab-title",
 ]
