@@ -41,7 +41,13 @@ from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
 from bookengine.execute import ExecResult, execute
 from bookengine.figures import StaticRenderer, chart_spec, write_vega_bundle
-from bookengine.layout import Layout, figure_files, html_includes, insert_figures, uses_mermaid
+from bookengine.layout import (
+    Layout,
+    figure_files,
+    html_include_files,
+    insert_figures,
+    uses_mermaid,
+)
 from bookengine.numbering import PageNumbers
 from bookengine.publish import (
     PublishError,
@@ -232,10 +238,6 @@ def _write_json(path: Path, value: object) -> None:
     os.replace(tmp, path)
 
 
-def _as_list(value: object) -> list:
-    return list(value) if isinstance(value, list) else ([] if value is None else [value])
-
-
 def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]]:
     """One hash over everything a published site is made from, and the record of each of those
     files (see `sitestamp`)."""
@@ -258,11 +260,8 @@ def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]
                        if (root / name).is_file())
         entry = cache.entry_path(doc.rel)
         digest.update(record(entry).encode() if entry.is_file() else b"-")
-    styles, _ = html_includes(config)
-    headers = [str(h.get("file") if isinstance(h, dict) else h)
-               for h in _as_list(config.html.get("include-in-header"))
-               if isinstance(h, str) or (isinstance(h, dict) and h.get("file"))]
-    for extra in [*config.bibliography, *filter(None, [config.changelog]), *styles, *headers]:
+    for extra in [*config.bibliography, *filter(None, [config.changelog]),
+                  *html_include_files(config)]:
         path = root / extra
         digest.update(record(path).encode() if path.is_file() else b"-")
     if config.history and (root / config.history).is_dir():
@@ -506,7 +505,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     version_date = citation.version_date(config, changes)
     rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
                         strict=True))
-    keys = _output_keys(config, pages, rendered, version_date, changes, version)
+    keys = _output_keys(config, pages, rendered, version_date, changes, version,
+                        layout.header_html)
     live, live_keys = _live_output_keys(config)
     if live is not None and manifest.verify(live):
         live = None  # a damaged live build lends nothing to the next
@@ -529,17 +529,17 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
                  version_date: str | None, changes: dict[str, str],
-                 version: str | None = None) -> dict[str, str]:
+                 version: str | None = None, header_html: str = "") -> dict[str, str]:
     """Per page, one hash over all its written files depend on: the page itself (body, headings,
     front matter, figures with their specs and drawings), the book's navigation, the citation
-    dates, the config files, the bibliography and the engine's code and templates."""
+    dates, the config files, the bibliography, the project's stylesheets and header, and the
+    engine's code and templates."""
     common = hashlib.sha256()
     nav = [(p.href, p.number, p.title, p.nav_title, p.appendix) for p in pages]
     common.update(json.dumps([nav, version_date, changes, version], sort_keys=True).encode())
-    styles, header = html_includes(config)
-    common.update(header.encode())
-    for css in styles:
-        path = config.root / css
+    common.update(header_html.encode())
+    for name in html_include_files(config):
+        path = config.root / name
         common.update(path.read_bytes() if path.is_file() else b"-")
     root = config.root
     for rec in sitestamp.config_entries(root):

@@ -71,6 +71,11 @@ class Conversions:
         self.used: list[str] = []
         self.futures: dict[str, Future] = {}
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        # The project's words (its `lang`, `_language.yml` and `language:`), read once.
+        self.project_words = crossref.project_language(config.root,
+                                                       config.metadata.get("language"))
+        self.language = crossref.language(config.extra.get("lang"), self.project_words)
+        self.words = crossref.page_words(self.language)
 
     def start(self, doc: Document, result: ExecResult) -> None:
         """Prepare a page whose result is in (once)."""
@@ -120,11 +125,8 @@ class Conversions:
 
         listed = [source(rel, False) for rel in (config.listed or config.chapters)]
         appendices = [source(rel, True) for rel in config.appendices]
-        words = crossref.language(config.extra.get("lang"), crossref.project_language(
-            config.root, config.metadata.get("language")))
-        self.words = crossref.page_words(words)
         numbers, targets, warnings = number_book(listed, appendices, config.title,
-                                                 config.crossref, words)
+                                                 config.crossref, self.language)
         for rel, message in warnings:
             ident = re.search(r"'([^']+)'", message)
             line = line_of(config.root / rel, "#" + ident.group(1)) if ident else 1
@@ -186,21 +188,19 @@ class Conversions:
         for fig in prep.figures:
             fig.number = num.figures.get(fig.label, "")
         numbering = page_numbering(num, targets)
-        numbering["book-words"] = getattr(self, "words", {})
+        words = self.words
         own = page_language(doc.front)
         if own or doc.front.get("lang"):
-            numbering["book-words"] = crossref.page_words(crossref.language(
+            words = crossref.page_words(crossref.language(
                 doc.front.get("lang") or self.config.extra.get("lang"),
-                {**crossref.project_language(self.config.root,
-                                             self.config.metadata.get("language")),
-                 **(own or {})}))
+                {**self.project_words, **(own or {})}))
+        numbering["book-words"] = words
         try:
             converted = run_pandoc(prep.markdown, page_config(self.config, doc), doc.rel,
                                    self.dir, numbering)
             html = converted.html
             if not self.config.is_book and self.config.html.get("appendix-style") != "none":
-                html = appendix_headings(html, self.config,
-                                         bool(REFS_DIV_RE.search(prep.markdown)))
+                html = appendix_headings(html, words, bool(REFS_DIV_RE.search(prep.markdown)))
             body, toc = add_heading_anchors(html)
         except SourceError as exc:
             return str(exc)
@@ -246,10 +246,9 @@ FOOTNOTES_RE = re.compile(r'(<section id="footnotes" class="footnotes[^"]*"[^>]*
 REFS_RE = re.compile(r'(<div id="refs" class="references[^"]*"[^>]*>)')
 
 
-def appendix_headings(html: str, config: BookConfig, explicit_refs: bool = False) -> str:
+def appendix_headings(html: str, words: dict[str, str], explicit_refs: bool = False) -> str:
     """A document's footnotes and bibliography under the headings Quarto gives them outside
-    books ("Footnotes", "References", in the book's language)."""
-    words = crossref.appendix_words(config)
+    books ("Footnotes", "References", in the page's language)."""
     html = FOOTNOTES_RE.sub(lambda m: m.group(1) + '<h2 class="anchored quarto-appendix-heading">'
                             + words["footnotes"] + "</h2>", html, count=1)
     if explicit_refs:  # a `{#refs}` div the author placed has no heading added

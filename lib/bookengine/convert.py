@@ -49,6 +49,8 @@ BLOCKS_FILTER = Path(__file__).with_name("quarto_blocks.lua")
 VISIBLE_FILTER = Path(__file__).with_name("quarto_visible.lua")
 XREF_FILTER = Path(__file__).with_name("quarto_xref.lua")
 FILTERS = (VISIBLE_FILTER, XREF_FILTER, BLOCKS_FILTER)
+FILTER_HELPERS = Path(__file__).with_name("quarto_meta.lua")
+"""Shared by the filters (they load it from their own folder)."""
 PANDOC_FORMAT = ("markdown+fenced_divs+bracketed_spans+raw_html+footnotes+inline_notes"
                  "+pipe_tables+definition_lists+tex_math_dollars+smart+auto_identifiers")
 
@@ -377,7 +379,7 @@ def _cached(cache_dir: Path | None, suffix: str, parts: list[bytes],
         digest.update(hashlib.sha256(part).digest())
     digest.update(pandoc_path().encode())
     digest.update(Path(__file__).read_bytes())  # a change to this conversion code
-    for path in (*FILTERS, pandocserver.SCRIPT):
+    for path in (*FILTERS, FILTER_HELPERS, pandocserver.SCRIPT):
         digest.update(path.read_bytes())
     key_path = cache_dir / f"{digest.hexdigest()[:32]}{suffix}"
     if key_path.is_file():

@@ -114,9 +114,3 @@ def page_words(words: dict[str, str]) -> dict[str, str]:
                footnotes=words.get("section-title-footnotes", "Footnotes"),
                references=words.get("section-title-references", "References"))
     return out
-
-
-def appendix_words(config: Any) -> dict[str, str]:
-    """A project's "Footnotes" and "References", in its language."""
-    return page_words(language(config.extra.get("lang"),
-                               project_language(config.root, config.metadata.get("language"))))

@@ -196,6 +196,14 @@ class Layout:
         else:
             self.nav = []
 
+    @property
+    def home(self) -> str:
+        """The page the site's title links to: `index.html`, else the first page (a folder of
+        documents need not have an index)."""
+        if any(p.href == "index.html" for p in self.pages) or not self.pages:
+            return "index.html"
+        return self.pages[0].href
+
     def _part(self, rel: str) -> str | None:
         part = self.config.parts.get(rel)
         if part is None:
@@ -210,14 +218,13 @@ class Layout:
         next_page = (self.pages[i + 1] if i + 1 < len(self.pages) and self.page_links
                      else None)
         root = relative_href(page.href, "index.html")[: -len("index.html")]
-        home = "index.html" if any(p.href == "index.html" for p in self.pages) else (
-            self.pages[0].href if self.pages else "index.html")
         template = self.env.get_template("page.html")
         toc_options = page_html_options(self.config, page.front)
         toc = page.toc if toc_options.get("toc", True) is not False else []
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
-            navbar=self.navbar, styles=self.styles, header_html=self.header_html, home=home,
+            navbar=self.navbar, styles=self.styles, header_html=self.header_html,
+            home=self.home,
             rel=lambda href: relative_href(page.href, href) or "#",
             prev_page=prev_page, next_page=next_page, toc=toc,
             toc_location=str(toc_options.get("toc-location") or "right"),
@@ -242,19 +249,34 @@ def _listed(value: object) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
+def _header_items(config: BookConfig) -> list[tuple[str, str]]:
+    """`include-in-header` entries in order, each ("text", html) or ("file", path)."""
+    items = []
+    for item in _listed(config.html.get("include-in-header")):
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            items.append(("text", item["text"]))
+        elif isinstance(item, str) or (isinstance(item, dict) and item.get("file")):
+            items.append(("file", str(item.get("file") if isinstance(item, dict) else item)))
+    return items
+
+
+def html_include_files(config: BookConfig) -> list[str]:
+    """The project files `css` and `include-in-header` name (inputs of every page)."""
+    styles = [str(c) for c in _listed(config.html.get("css")) if isinstance(c, str)]
+    return styles + [name for kind, name in _header_items(config) if kind == "file"]
+
+
 def html_includes(config: BookConfig) -> tuple[list[str], str]:
     """`format: html:` `css` (stylesheets, relative to the project) and `include-in-header`
     (files, or `text:` entries), which every page's head carries after the engine's own."""
     styles = [str(c) for c in _listed(config.html.get("css")) if isinstance(c, str)]
     parts = []
-    for item in _listed(config.html.get("include-in-header")):
-        if isinstance(item, dict) and isinstance(item.get("text"), str):
-            parts.append(item["text"])
-        elif isinstance(item, dict | str):
-            name = item.get("file") if isinstance(item, dict) else item
-            path = config.root / str(name)
-            if path.is_file():
-                parts.append(path.read_text(encoding="utf-8"))
+    for kind, value in _header_items(config):
+        path = config.root / value
+        if kind == "text":
+            parts.append(value)
+        elif path.is_file():
+            parts.append(path.read_text(encoding="utf-8"))
     return styles, "\n".join(parts)
 
 

@@ -28,8 +28,7 @@ def site_path(config: BookConfig) -> str:
 def write_page(config: BookConfig, layout: Layout, out: Path, version_date: str | None) -> None:
     """Write `404.html` into the build: a short message, the search box and the contents."""
     base = site_path(config)
-    home = "index.html" if any(p.href == "index.html" for p in layout.pages) else (
-        layout.pages[0].href if layout.pages else "index.html")
+    home = layout.home
     body = ('<h1 id="not-found">Page not found</h1>'
             "<p>There is no page at this address. It may have moved in a newer version of the "
             "book: search for it above, or choose a chapter from the contents.</p>"

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bookengine import crossref
+from bookengine.qmd import parse_attrs
 
 HEADING_NUMBER_CLASS = "header-section-number"
 
@@ -147,7 +148,8 @@ class PageNumbers:
     equations: dict[str, str] = field(default_factory=dict)
     chapter_id: str | None = None
     local: dict[str, Target] = field(default_factory=dict)
-    """A document's own targets (a website's or default project's page)."""
+    """Targets this page resolves to its own labels: all of a document's (a website's or default
+    project's page), and in a book those whose label another chapter used first."""
     nav_title: str = ""
     """What the sidebar lists the page as, when not `title`: the home page's own title."""
 
@@ -177,15 +179,8 @@ def split_title(title: str) -> tuple[str, str | None, tuple[str, ...]]:
     m = _TITLE_ATTR_RE.match(title.strip())
     if not m:
         return title.strip(), None, ()
-    ident, classes = None, []
-    for part in m.group("attrs").split():
-        if part.startswith("#"):
-            ident = part[1:]
-        elif part.startswith("."):
-            classes.append(part[1:])
-        elif part == "-":
-            classes.append("unnumbered")
-    return m.group("text"), ident, tuple(classes)
+    ident, classes = parse_attrs(m.group("attrs"))
+    return m.group("text"), ident, classes
 
 
 def front_title(front: dict[str, Any]) -> str | None:

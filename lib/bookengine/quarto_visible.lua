@@ -50,22 +50,10 @@ local function shown(el)
   return not ((next(whens) == nil and next(unlesses) == nil) or any_when or not all_unless)
 end
 
-local function plain(value)
-  if value == nil then return nil end
-  local t = pandoc.utils.type(value)
-  if t == "boolean" then return value end
-  if t == "table" or t == "Meta" then
-    local out = {}
-    for k, v in pairs(value) do out[k] = plain(v) end
-    return out
-  end
-  if t == "List" then
-    local out = {}
-    for i, v in ipairs(value) do out[i] = plain(v) end
-    return out
-  end
-  return pandoc.utils.stringify(value)
-end
+-- The shared helpers, from this file's own folder (the command line and the pandoc server
+-- both load filters by path).
+local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./"
+local plain = dofile(here .. "quarto_meta.lua").plain
 
 function Pandoc(doc)
   page_meta = plain(doc.meta["book-meta"]) or {}

@@ -201,22 +201,10 @@ local xref = {}
 local prefixes = {}
 local unresolved = {}
 
-local function plain(value)
-  if value == nil then return nil end
-  local t = pandoc.utils.type(value)
-  if t == "boolean" then return value end
-  if t == "table" or t == "Meta" then
-    local out = {}
-    for k, v in pairs(value) do out[k] = plain(v) end
-    return out
-  end
-  if t == "List" then
-    local out = {}
-    for i, v in ipairs(value) do out[i] = plain(v) end
-    return out
-  end
-  return pandoc.utils.stringify(value)
-end
+-- The shared helpers, from this file's own folder (the command line and the pandoc server
+-- both load filters by path).
+local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./"
+local plain = dofile(here .. "quarto_meta.lua").plain
 
 local function str_inlines(text)
   local out = pandoc.Inlines({})
