@@ -27,6 +27,7 @@ from bookengine import (
     generations,
     history,
     lifeline,
+    listing,
     manifest,
     mermaid,
     notfound,
@@ -486,6 +487,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     """
     for page in pages:  # known only once every page has run: the version and its record
         page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
+    listing.fill(config, pages, warn)  # listing pages list the others as built
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):

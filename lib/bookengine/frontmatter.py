@@ -39,6 +39,8 @@ def page_config(config: BookConfig, doc: Document) -> BookConfig:
 
 FRONT_TITLE_CLASS = "book-front-title"
 TITLE_ID = "title-block-header"
+TITLE_BLOCK_CLASSES = ("subtitle", "date", "author", "abstract")
+"""The classes of the title block's divs under its heading."""
 
 
 def title_block(doc: Document, config: BookConfig) -> str:

@@ -230,6 +230,7 @@ class Layout:
             toc_location=str(toc_options.get("toc-location") or "right"),
             toc_title=str(toc_options.get("toc-title") or "On this page"),
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
+            has_listing='class="quarto-listing ' in body,
             theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
             **(extra or {}),
         )

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 KINDS = ("title", "heading", "float", "xref", "callout", "code", "output", "image", "chart",
-         "diagram", "footnote", "bib", "tab")
+         "diagram", "footnote", "bib", "tab", "listing")
 
 
 @dataclass(frozen=True, order=True)
@@ -110,6 +110,7 @@ def read_page(path: Path, site_root: Path) -> list[Item]:
     for tag in main.find_all(True):  # before the scripts that hold their specs go
         if _is_chart(tag, quarto):
             tag["data-reader-chart"] = _chart(tag, quarto)
+    listed = _listings(soup, main, page, site_root)
     # What is hidden is not seen (a Mermaid diagram's source is read as the diagram).
     for tag in main.find_all(_hidden):
         tag.decompose()
@@ -121,6 +122,44 @@ def read_page(path: Path, site_root: Path) -> list[Item]:
     if title:
         items.append(Item("title", title))
     items += _walk(main, page, site_root, quarto)
+    return items + listed
+
+
+def _listings(soup: BeautifulSoup, main: Tag, page: str, root: Path) -> list[Item]:
+    """A listing page's items, one per entry (its fields as shown and where it links), its
+    controls and its list of categories; the listings are then taken out of `main`."""
+    items: list[Item] = []
+    for box in soup.select(".quarto-listing-category"):
+        for cat in box.select(".category"):
+            items.append(Item("listing", "category: " + _text(cat)))
+    for tag in soup.select(".quarto-listing-categories, .quarto-listing-category-title"):
+        tag.decompose()
+    for listing in main.select("div.quarto-listing"):
+        name = str(listing.get("id") or "")
+        select = listing.select_one(".quarto-listing-sort select")
+        if select is not None:
+            options = [_text(o) for o in select.find_all("option")]
+            items.append(Item("listing", f"{name} sort: " + " | ".join(options)))
+        if listing.select_one(".quarto-listing-filter input") is not None:
+            items.append(Item("listing", f"{name} filter"))
+        heads = [_text(th) for th in listing.select("table.quarto-listing-table thead th")]
+        if heads:
+            items.append(Item("listing", f"{name} columns: " + " | ".join(heads)))
+        for entry in listing.select(".quarto-post, .g-col-1, tbody tr"):
+            link = entry.find("a", href=True)
+            target = _link(link, page, root) if link is not None else None
+            where = target.value.rsplit(" -> ", 1)[-1] if target is not None else ""
+            for img in entry.find_all("img"):
+                items.append(Item("listing", f"{name} image: " + _image(img, page, root)))
+            if entry.name == "tr":
+                fields = [_text(td) for td in entry.find_all("td")]
+            else:
+                fields = [_text(entry.select_one(sel)) for sel in (
+                    ".listing-title", ".listing-subtitle", ".listing-date", ".listing-author",
+                    ".listing-reading-time", ".listing-description")]
+                fields.append(", ".join(_text(c) for c in entry.select(".listing-category")))
+            items.append(Item("listing", f"{name}: " + " | ".join(fields) + f" -> {where}"))
+        listing.decompose()
     return items
 
 
