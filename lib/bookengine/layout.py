@@ -211,12 +211,26 @@ class Layout:
         page = next((p for p in self.pages if p.rel == part), None)
         return page.title if page is not None else part
 
+    def _neighbours(self, page: ConvertedPage) -> tuple[ConvertedPage | None,
+                                                         ConvertedPage | None]:
+        """The pages before and after `page`: a book's chapters in order; a website's sidebar
+        pages (Quarto links no page that its sidebar leaves out)."""
+        if not self.page_links:
+            return None, None
+        order = self.pages
+        if not self.config.is_book:
+            by_href = {p.href: p for p in self.pages}
+            order = [by_href[h] for h in dict.fromkeys(e.href for e in self.nav)
+                     if h in by_href]
+        if page not in order:
+            return None, None
+        i = order.index(page)
+        return (order[i - 1] if i > 0 else None,
+                order[i + 1] if i + 1 < len(order) else None)
+
     def render(self, page: ConvertedPage, body: str, extra: dict | None = None) -> str:
         """The whole HTML document for one page."""
-        i = self.pages.index(page)
-        prev_page = self.pages[i - 1] if i > 0 and self.page_links else None
-        next_page = (self.pages[i + 1] if i + 1 < len(self.pages) and self.page_links
-                     else None)
+        prev_page, next_page = self._neighbours(page)
         root = relative_href(page.href, "index.html")[: -len("index.html")]
         template = self.env.get_template("page.html")
         toc_options = page_html_options(self.config, page.front)
