@@ -50,6 +50,7 @@ from bookengine.layout import (
     uses_mermaid,
 )
 from bookengine.numbering import PageNumbers
+from bookengine.pageoptions import page_options
 from bookengine.publish import (
     PublishError,
     build_lock,
@@ -204,7 +205,8 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
     build_dir = new_build_dir(config.root)
     try:
         mark = time.perf_counter()
-        output_keys = _write_site(config, pages, build_dir, renderer, version, warnings.warn)
+        output_keys = _write_site(config, pages, build_dir, renderer, version, warnings.warn,
+                                  lambda message: log(f"note: {message}"))
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, state.check_index,
@@ -340,7 +342,8 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
-            doc = parse(config.root / rel, rel, execute=config.execute)
+            doc = parse(config.root / rel, rel, config.root, execute=config.execute)
+            doc.options = page_options(config, doc.front)
             if not config.is_book:
                 heading_as_title(doc)
             docs.append(doc)
@@ -478,7 +481,8 @@ def _draw_mermaid(config: BookConfig, pages: list[ConvertedPage],
 
 def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
                 renderer: StaticRenderer, version: str | None = None,
-                warn: Callable[[str], None] = lambda message: None) -> dict[str, str]:
+                warn: Callable[[str], None] = lambda message: None,
+                note: Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """Lay out every page and write pages, figures, assets and the search index; return each
     page's output key.
 
@@ -487,7 +491,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     """
     for page in pages:  # known only once every page has run: the version and its record
         page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
-    listing.fill(config, pages, warn)  # listing pages list the others as built
+    listing.fill(config, pages, warn, note)  # listing pages list the others as built
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
     for asset in sorted(ASSETS.iterdir()):

@@ -38,6 +38,7 @@ from bookengine.numbering import (
     output_href,
     page_xref,
 )
+from bookengine.pageoptions import page_options
 from bookengine.qmd import Document, SourceError
 from bookengine.state import BookState
 
@@ -268,17 +269,11 @@ def page_language(front: dict[str, Any]) -> dict[str, str] | None:
 
 def number_sections(config: BookConfig, front: dict[str, Any]) -> tuple[bool, int]:
     """`number-sections` (true in a book unless set false, false elsewhere) and `number-depth`
-    for a page: the project's, then its format's, then the page's own."""
-    sections, depth = config.is_book, 6
-    fmt = front.get("format")
-    page_html = fmt.get("html") if isinstance(fmt, dict) else None
-    for layer in (config.metadata, config.html, front,
-                  page_html if isinstance(page_html, dict) else {}):
-        if "number-sections" in layer:
-            sections = layer["number-sections"] is not False
-        if isinstance(layer.get("number-depth"), int):
-            depth = layer["number-depth"]
-    return sections, depth
+    for a page, from the options in force on it."""
+    options = page_options(config, front)
+    sections = options.get("number-sections", config.is_book) is not False
+    depth = options.get("number-depth")
+    return sections, depth if isinstance(depth, int) else 6
 
 
 def page_numbering(num: PageNumbers, targets: dict[str, Target]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from traitlets import Type, Unicode
 from bookengine import lifeline
 from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
+from bookengine.pageoptions import html_format
 from bookengine.qmd import Cell, Document, Markdown
 
 INLINE_MIME = "application/x-book-inline+json"
@@ -172,14 +173,12 @@ class ExecResult:
                    inlines={int(k): v for k, v in raw["inlines"].items()})
 
 
-def figure_defaults(front: dict[str, Any]) -> dict[str, Any]:
-    """`fig-width`, `fig-height`, `fig-dpi` and `fig-format` from the page's front matter (or its
-    `format: html:`), with Quarto's HTML defaults: 7 × 5 in, 96 dpi, retina."""
-    fmt = front.get("format")
-    html = fmt.get("html") if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict) else {}
+def figure_defaults(options: dict[str, Any]) -> dict[str, Any]:
+    """`fig-width`, `fig-height`, `fig-dpi` and `fig-format` among the options in force on a page
+    (`Document.options`), with Quarto's HTML defaults: 7 × 5 in, 96 dpi, retina."""
 
     def pick(key: str, default: Any) -> Any:
-        value = html.get(key, front.get(key, default))
+        value = options.get(key, default)
         return value if isinstance(value, int | float | str) else default
 
     def number(key: str, default: float) -> float:
@@ -204,7 +203,8 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
     nb = nbformat.v4.new_notebook()
     roles: list[tuple] = [("bootstrap",)]
     own = {ENGINE_CELL: True}
-    figure = figure_defaults(doc.front)
+    # Outside a build (no project options merged in): the page's own, its format's over them.
+    figure = figure_defaults(doc.options or {**doc.front, **html_format(doc.front)})
     bootstrap = BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__",
                                                                       repr(str(doc.path)))
     for key, value in figure.items():

@@ -10,6 +10,7 @@ from typing import Any
 from bookengine import quarto_schema
 from bookengine.config import BookConfig, iso_date
 from bookengine.numbering import split_title
+from bookengine.pageoptions import NOT_OPTIONS, html_format
 from bookengine.qmd import Document, SourceError
 
 
@@ -76,16 +77,14 @@ def title_block(doc: Document, config: BookConfig) -> str:
 
 
 def document_options(config: BookConfig, front: dict[str, Any]) -> dict[str, Any]:
-    """A page's default cell options: the project's `execute:` and `format: html:`, then the
-    page's own front matter (top-level options, `execute:`, `format: html:`)."""
+    """A page's default cell options: per layer (the project, then the page with its folders'
+    metadata), its top-level cell options, its `execute:` and its `format: html:`."""
     opts: dict[str, Any] = {"echo": config.echo}
-    opts.update(config.execute)
-    opts.update(config.html)
     known = quarto_schema.cell_options() - {"label", "title", "id", "file", "code", "classes"}
-    opts.update({k: v for k, v in front.items() if k in known})
-    if isinstance(front.get("execute"), dict):
-        opts.update(front["execute"])
-    fmt = front.get("format")
-    if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict):
-        opts.update(fmt["html"])
+    project = {k: v for k, v in config.metadata.items() if k not in NOT_OPTIONS}
+    for top, execute, html in ((project, config.execute, config.html),
+                               (front, front.get("execute"), html_format(front))):
+        opts.update({k: v for k, v in top.items() if k in known})
+        opts.update(execute if isinstance(execute, dict) else {})
+        opts.update(html)
     return opts

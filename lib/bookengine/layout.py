@@ -16,6 +16,7 @@ from bookengine.config import BookConfig
 from bookengine.convert import CHART_MARK, ConvertedPage, figure_json
 from bookengine.figures import Figure
 from bookengine.numbering import relative_href
+from bookengine.pageoptions import page_options
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -233,7 +234,7 @@ class Layout:
         prev_page, next_page = self._neighbours(page)
         root = relative_href(page.href, "index.html")[: -len("index.html")]
         template = self.env.get_template("page.html")
-        toc_options = page_html_options(self.config, page.front)
+        toc_options = page_options(self.config, page.front)
         toc = page.toc if toc_options.get("toc", True) is not False else []
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
@@ -248,14 +249,6 @@ class Layout:
             theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
             **(extra or {}),
         )
-
-
-def page_html_options(config: BookConfig, front: dict) -> dict:
-    """The HTML options in force on a page: the project's `format: html:`, then the page's own
-    front matter and its `format: html:`."""
-    fmt = front.get("format")
-    own = fmt.get("html") if isinstance(fmt, dict) and isinstance(fmt.get("html"), dict) else {}
-    return {**config.html, **{k: v for k, v in front.items() if k.startswith("toc")}, **own}
 
 
 def _listed(value: object) -> list:

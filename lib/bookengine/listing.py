@@ -112,9 +112,11 @@ def _sort(raw: Any) -> list[tuple[str, str]] | None:
     return out
 
 
-def fill(config: BookConfig, pages: list[Any], note: Any = lambda message: None) -> list[str]:
+def fill(config: BookConfig, pages: list[Any], warn: Any = lambda message: None,
+         note: Any = lambda message: None) -> list[str]:
     """Put each listing page's listings into its body; the hrefs of the pages that have one.
-    What Quarto warns of (contents that match nothing) goes to `note`."""
+    What Quarto warns of (contents that match nothing) goes to `warn`; what this engine does
+    not do (a listing's `feed:`, a custom `template:`) to `note`."""
     words = crossref.language(config.extra.get("lang"), crossref.project_language(
         config.root, config.metadata.get("language")))
     by_rel = {p.rel: p for p in pages}
@@ -125,8 +127,12 @@ def fill(config: BookConfig, pages: list[Any], note: Any = lambda message: None)
         if not listings:
             continue
         for listing in listings:
-            listing.items = _items(config, page, listing, by_rel, bodies, note)
+            listing.items = _items(config, page, listing, by_rel, bodies, warn)
             _order(listing)
+            for key in ("feed", "template"):
+                if listing.options.get(key):
+                    note(f"{page.rel}: the listing '{listing.id}' asks for `{key}:`, which this "
+                         "engine does not write; the listing is shown as its type")
         page.body = _place(page.body, listings, page, words)
         filled.append(page.href)
     return filled

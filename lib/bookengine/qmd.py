@@ -157,6 +157,9 @@ class Document:
     """What Quarto renders but an author should hear of (`file:line: message`)."""
     attachments: dict[str, bytes] = field(default_factory=dict)
     """A notebook's Markdown attachments, by the site path they are written to."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """Every option in force on the page, the project's merged under its own
+    (`pageoptions.page_options`); set by the build."""
 
     @property
     def cells(self) -> list[Cell]:
@@ -237,7 +240,9 @@ def parse(path: Path, rel: str, root: Path | None = None,
     """Parse one .qmd, .md or .ipynb page; raise SourceError at the first malformed construct.
 
     `execute` holds the project's `execute:` options; with the page's own, they give each cell
-    its `eval` and `error` defaults (what the kernel needs to know).
+    its `eval` and `error` defaults (what the kernel needs to know). With the project's `root`,
+    the front matter includes the page's folders' `_metadata.yml` (Quarto's directory
+    metadata), which become inputs of the page.
     """
     if path.suffix == ".ipynb":
         from bookengine.notebooks import parse_notebook
@@ -248,6 +253,16 @@ def parse(path: Path, rel: str, root: Path | None = None,
         if path.suffix == ".md":  # Quarto's markdown engine shows cells without running them
             for cell in doc.cells:
                 cell.stored = []
+    if root is not None:  # its folders' `_metadata.yml`, under the page's own front matter
+        from bookengine.pageoptions import directory_metadata, merge_configs
+
+        try:
+            folders, read = directory_metadata(root, rel)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise SourceError(rel, 1, f"its folder's metadata: {exc}") from exc
+        if folders:
+            doc.front = merge_configs(folders, doc.front)
+            doc.included.extend(read)
     page = doc.front.get("execute") if isinstance(doc.front.get("execute"), dict) else {}
     defaults = {**(execute or {}), **page}
     if defaults.get("enabled") is True:  # a notebook re-executes instead of showing its outputs

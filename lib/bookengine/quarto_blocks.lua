@@ -51,20 +51,25 @@ local function layout_class(attrs)
   return ""
 end
 
--- The caption label ("Figure 1.2:" or "(a)") as HTML.
-local function caption_html(id, caption_inlines)
+-- The caption: its label ("Figure 1.2:" or "(a)") as HTML, then its text as inlines, so that
+-- citeproc, which runs after the filters, still finds the citations in it.
+local function caption_block(id, caption_inlines)
   local e = entry(id)
-  local text = caption_inlines and html_inlines(caption_inlines) or ""
+  local out = pandoc.Inlines({pandoc.RawInline("html", "<figcaption>")})
+  local has_text = caption_inlines and pandoc.utils.stringify(caption_inlines):match("%S")
+    or (caption_inlines and #caption_inlines > 0)
   if e and e.sub ~= "" then
-    return '<span class="float-number">(' .. esc(e.sub) .. ')</span> ' .. text
-  end
-  if e then
+    out:insert(pandoc.RawInline("html", '<span class="float-number">(' .. esc(e.sub)
+      .. ')</span> '))
+  elseif e then
     -- Quarto writes no colon after the label of a float without caption text.
-    local sep = text:match("%S") and ":" or ""
-    return '<span class="float-number">' .. esc(e.title .. " " .. e.number) .. sep .. '</span> '
-      .. text
+    local sep = has_text and ":" or ""
+    out:insert(pandoc.RawInline("html", '<span class="float-number">'
+      .. esc(e.title .. " " .. e.number) .. sep .. '</span> '))
   end
-  return text
+  if caption_inlines then out:extend(caption_inlines) end
+  out:insert(pandoc.RawInline("html", "</figcaption>"))
+  return pandoc.Plain(out)
 end
 
 local function float_blocks(id, classes, content, caption_inlines, location, attrs)
@@ -74,7 +79,7 @@ local function float_blocks(id, classes, content, caption_inlines, location, att
     .. " caption-" .. loc .. layout_class(attrs or {})
   if classes and #classes > 0 then cls = cls .. " " .. table.concat(classes, " ") end
   local out = {raw('<figure id="' .. esc(id) .. '" class="' .. cls .. '">')}
-  local cap = raw("<figcaption>" .. caption_html(id, caption_inlines) .. "</figcaption>")
+  local cap = caption_block(id, caption_inlines)
   if loc == "top" then table.insert(out, cap) end
   table.insert(out, raw('<div class="float-content">'))
   for _, b in ipairs(content) do table.insert(out, b) end

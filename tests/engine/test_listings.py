@@ -49,7 +49,7 @@ def test_a_default_listing_sorts_cuts_and_counts(site: Path) -> None:
     # Every category with its count, after the title block; the script only where needed.
     cats = re.findall(r'<div class="category" data-category="[^"]*">(.*?)</div>', blog)
     assert [re.sub(r"<[^>]+>", "", c) for c in cats] == ["All (3)", "analysis (2)",
-                                                          "news (2)"]
+                                                          "blog (3)", "news (2)"]
     assert blog.index('id="title-block-header"') < blog.index("quarto-listing-categories")
     assert 'assets/listing.js' in blog
     assert 'assets/listing.js' not in (site / "analysis.html").read_text(encoding="utf-8")
@@ -120,3 +120,32 @@ def test_toc_location_left_puts_the_contents_beside_the_sidebar(tmp_path: Path) 
     assert 'href="#all-posts">All posts' in rail
     assert '<div class="layout toc-left">' in html
     assert len(re.findall(r'<(?:aside|nav) class="toc', html)) == 1, "one contents list"
+
+
+def test_folder_metadata_is_under_each_page_of_the_folder(site: Path) -> None:
+    # posts/_metadata.yml: every post is in `blog` (lists joined, as Quarto merges them) and
+    # folds its code; a page outside posts/ is untouched.
+    blog = (site / "blog.html").read_text(encoding="utf-8")
+    cats = re.findall(r'<div class="category" data-category="[^"]*">(.*?)</div>', blog)
+    assert "blog <span class=\"quarto-category-count\">(3)</span>" in cats
+    first = (site / "posts" / "first-light" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<details[^>]*>\s*<summary>Code</summary>", first)
+    second = (site / "notes" / "second.html").read_text(encoding="utf-8")
+    assert second.count("<details") == 1, "its own code-fold only"
+
+
+def test_a_changed_folder_metadata_file_rebuilds_its_pages(tmp_path: Path) -> None:
+    book = copy_book(WEBSITE, tmp_path / "website")
+    build(book, log=lambda message: None)
+    meta = book / "posts" / "_metadata.yml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("code-fold: true",
+                                                             "code-fold: false"),
+                    encoding="utf-8")
+    log: list[str] = []
+    build(book, log=log.append)
+    executed = sorted(line.split()[1] for line in log if line.strip().startswith("executed"))
+    assert executed == ["posts/a-slow-year/index.qmd", "posts/cost-curves/index.qmd",
+                        "posts/first-light/index.qmd"], log
+    first = (book / "_site" / "posts" / "first-light" / "index.html").read_text(
+        encoding="utf-8")
+    assert "<details" not in first

@@ -200,3 +200,14 @@ def test_parser_names_the_included_file_and_notes_unknown_cells(tmp_path: Path) 
         "parts/_part.qmd:5: a ::: line closes no open div; shown as text",
     ]
     assert doc.included == [tmp_path / "parts" / "_part.qmd"]
+
+
+def test_citations_in_captions_are_resolved(built: tuple[Path, list[str]]) -> None:
+    # A caption is written after the filters run; its citations must still reach citeproc, as
+    # in Quarto (a cell's `fig-cap` and a Markdown image's caption alike).
+    html = page(built, "figures.html")
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)
+    cited = [c for c in captions if "knuth-1984" in c]
+    assert len(cited) == 2, captions
+    assert all("@knuth-1984" not in c and '#ref-knuth-1984"' in c for c in cited)
+    assert any("(see <a" in c and "1984, 7</a>)" in c for c in cited)
