@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop_early()
         print(report.summary().splitlines()[-1])
+        print(_where(book))
         return 0
     if args.command == "preview":
         from bookengine.preview import serve
@@ -62,6 +63,20 @@ def main(argv: list[str] | None = None) -> int:
     from bookengine.deploy import deploy
 
     return deploy(book, remote=args.remote, branch=args.branch)
+
+
+def _where(book: Path, output_dir: str | None = None) -> str:
+    """Where the published site is and how to look at it."""
+    if output_dir is None:
+        from bookengine.config import ConfigError, load_config
+
+        try:
+            output_dir = load_config(book).output_dir
+        except ConfigError:
+            output_dir = "site"
+    site = (book / output_dir).as_posix().removeprefix("./")
+    return (f"The site is in {site}/; `make preview` serves it at http://127.0.0.1:4242/ and "
+            "rebuilds it on each save.")
 
 
 def _live_site(book: Path) -> str:
@@ -121,6 +136,7 @@ def _nothing_changed(book: Path, stamp: dict | None) -> bool:
         print(f"  {'cached':8} {rel}")
     print(f"{len(pages)} pages: 0 executed, {len(pages)} cached; nothing changed, the published "
           f"site is current and verified ({time.perf_counter() - started:.2f} s)")
+    print(_where(book, (stamp or {}).get("site")))
     return True
 
 
