@@ -309,6 +309,14 @@
       if (index) { return Promise.resolve(index); }
       return fetch(form.dataset.index).then(function (r) { return r.json(); }).then(function (d) { index = d; return d; });
     }
+    function excerpt(text, word) {  /* about 12 words around the first match */
+      var at = text.toLowerCase().indexOf(word);
+      if (at < 0) { return ""; }
+      var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 50)));
+      var end = text.indexOf(" ", Math.min(text.length, at + word.length + 60));
+      if (end < 0) { end = text.length; }
+      return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
+    }
     function show(q) {
       var words = q.toLowerCase().split(/\s+/).filter(Boolean);
       if (!words.length) { list.hidden = true; list.innerHTML = ""; return; }
@@ -326,7 +334,10 @@
           var li = document.createElement("li"), a = document.createElement("a");
           a.href = root + h.e.href; a.textContent = h.e.title;
           var where = document.createElement("span"); where.className = "where"; where.textContent = h.e.page;
-          a.appendChild(where); li.appendChild(a); list.appendChild(li);
+          a.appendChild(where);
+          var snippet = excerpt(h.e.text || "", words[0]);
+          if (snippet) { var ex = document.createElement("span"); ex.className = "excerpt"; ex.textContent = snippet; a.appendChild(ex); }
+          li.appendChild(a); list.appendChild(li);
         });
         if (!hits.length) { var li = document.createElement("li"); li.textContent = "No results"; li.style.padding = ".4rem .75rem"; list.appendChild(li); }
         list.hidden = false;
@@ -336,6 +347,17 @@
     input.addEventListener("focus", function () { if (input.value) { show(input.value); } });
     form.addEventListener("submit", function (e) { e.preventDefault(); var a = list.querySelector("a"); if (a) { window.location.href = a.href; } });
     input.addEventListener("keydown", function (e) { if (e.key === "Escape") { list.hidden = true; } });
+    /* Arrow keys move through the results and back to the box; Escape closes the list. */
+    form.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Escape") { return; }
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      if (e.key === "Escape") { list.hidden = true; input.focus(); return; }
+      if (list.hidden || !links.length) { return; }
+      var i = links.indexOf(document.activeElement);
+      var next = e.key === "ArrowDown" ? i + 1 : i - 1;
+      if (next < 0) { input.focus(); } else if (next < links.length) { links[next].focus(); }
+      e.preventDefault();
+    });
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
   }
   /* ---------- Quarto blocks: tabsets (arrow keys move between tabs), Mermaid diagrams ---------- */
