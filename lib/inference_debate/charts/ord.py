@@ -13,8 +13,10 @@ from inference_debate import data
 from inference_debate.charts.common import PALETTE, figure_builder, finish, stated_rows
 from inference_debate.models import ord as model
 
-#: The chart Ord read, and his essay; the readings themselves are rows of `stated_figures`.
-_AIME_SOURCES = ("openai-o1-2024", "ord-2026-log-x")
+#: The chart Ord read. The readings themselves are rows of `stated_figures`, from Epoch's summary
+#: of Ord's "How Well Does RL Scale?"; the log-x essay is cited only for the log-x chart.
+_AIME_SOURCES = ("openai-o1-2024",)
+_LOG_X_SOURCES = ("openai-o1-2024", "ord-2026-log-x")
 _INFERENCE_ROWS = ("o1_aime_inference_low_pct", "o1_aime_inference_high_pct",
                    "o1_aime_inference_multiplier")
 _RL_ROWS = ("o1_aime_rl_low_pct", "o1_aime_rl_high_pct", "o1_aime_rl_multiplier")
@@ -53,7 +55,7 @@ def log_x_chart() -> alt.LayerChart:
     )
     return finish(chart, kind="reconstruction",
                   rows={"stated_figures": stated_rows(*_INFERENCE_ROWS)},
-                  sources=_AIME_SOURCES, switch=("x",))
+                  sources=_LOG_X_SOURCES, switch=("x",))
 
 
 #: The readings chart's two marks at the inference reading's gain.

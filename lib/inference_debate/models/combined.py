@@ -128,9 +128,9 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
         Scenario("In Ord's spirit", "ord",
                  {"inference_growth": ORD_INFERENCE_GROWTH, "task_growth": 1.0},
                  basis="the book's choice: inference per query rises tenfold a year (Ord names "
-                       "steps of 10x, 100x and 1000x in cost per use, but no yearly rate), and "
-                       "the value of a query is held flat, for his guess that willingness to "
-                       "pay does not scale with inference",
+                       "ever larger multiples of cost per use, but no yearly rate), and the value "
+                       "of a query is held flat, for his guess that willingness to pay does not "
+                       "scale with inference",
                  forces="with the value of a query held flat, the line rises whenever inference "
                         "per query grows faster than the cost of a fixed capability falls"),
         Scenario("In Greenblatt's spirit", "greenblatt", inference_tracks_task=True,
