@@ -268,9 +268,14 @@ def arc_agi_chart(
         layers.append(alt.Chart(from_ord[cols]).mark_point(
             shape="triangle-up", size=140, color=PALETTE[4], filled=True).encode(
                 x=x, y=y, tooltip=tip))
-        layers.append(alt.Chart(from_ord[cols]).mark_text(
-            align="left", dx=9, dy=-8, fontSize=12, color=PALETTE[4]).encode(
-                x=x, y=y, text="display_name:N", tooltip=tip))
+        # A label to the right of its point, or to the left near the right edge of the axis.
+        near_edge = from_ord["usd_per_task"] > from_ord["usd_per_task"].max() / 10
+        for frame, align, dx in ((from_ord[~near_edge], "left", 9),
+                                 (from_ord[near_edge], "right", -9)):
+            if not frame.empty:
+                layers.append(alt.Chart(frame[cols]).mark_text(
+                    align=align, dx=dx, dy=-8, fontSize=12, color=PALETTE[4]).encode(
+                        x=x, y=y, text="display_name:N", tooltip=tip))
     if not marked.empty:
         layers.append(alt.Chart(marked[cols]).mark_point(
             shape="diamond", size=160, color="#000000", filled=True).encode(
