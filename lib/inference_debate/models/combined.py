@@ -138,7 +138,7 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
                        "takes roughly double the cost, so compute per query grows in step with "
                        "the task's length",
                  authors_figure=True, source_id="greenblatt-2026",
-                 forces="the task's growth cancels out, so the line falls exactly as fast as "
+                 forces="the task's growth cancels out and the line falls exactly as fast as "
                         "the cost of a fixed capability falls, however fast tasks grow"),
         Scenario("In Kokotajlo's spirit", "kokotajlo", {"task_growth": kokotajlo_task_growth},
                  basis="the book's choice: task length grows as METR's time horizons have since "
