@@ -154,8 +154,10 @@ def cheapest_prices_chart() -> alt.Chart:
     chart = alt.Chart(table).mark_line(point=True, interpolate="step-after").encode(
         # Every label names its year: the default multi-format axis gives months alone ("April",
         # "August") until the first January.
+        # A nice domain ends on a tick, so that the flush last label stays inside the chart.
         x=alt.X("release_date:T", title="Date of the price (model release or price change)",
-                axis=alt.Axis(format="%b %Y", labelOverlap=True)),
+                scale=alt.Scale(nice=True),
+                axis=alt.Axis(format="%b %Y", labelOverlap=True, labelFlush=True)),
         y=alt.Y("usd_per_million_tokens:Q", scale=alt.Scale(type="log"),
                 title="Cheapest price at or above the threshold (US$ per 1M tokens)"),
         color=alt.Color("threshold:N", title="Threshold (model whose score it is)"),

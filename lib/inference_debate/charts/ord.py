@@ -58,9 +58,8 @@ def log_x_chart() -> alt.LayerChart:
                   sources=_LOG_X_SOURCES, switch=("x",))
 
 
-#: The readings chart's two marks at the inference reading's gain.
-BOOK_MATCH = "This book: the RL line extended gains as much"
-ORD_MATCH = "Ord: 10,000× RL gains as much"
+#: The readings chart's mark where the book's extension of the RL line gains as much as inference.
+BOOK_MATCH = "This book: the extension matches"
 
 
 @figure_builder
@@ -97,7 +96,8 @@ def readings_chart() -> alt.LayerChart:
         "gain_points": [0.0, inf.gain_points, 0.0, rl.gain_points],
         "accuracy_pct": [inf.low_pct, inf.high_pct, rl.low_pct, rl.high_pct],
     })
-    marks = pd.DataFrame({"mark": [BOOK_MATCH, ORD_MATCH], "multiplier": [rl_match, ord_rl],
+    ord_match = f"Ord: {ord_rl:,.0f}× RL matches"
+    marks = pd.DataFrame({"mark": [BOOK_MATCH, ord_match], "multiplier": [rl_match, ord_rl],
                           "gain_points": [inf.gain_points, inf.gain_points]})
     x = alt.X("multiplier:Q", title="Compute (multiple of the starting amount)",
               scale=alt.Scale(type="log"))
@@ -119,7 +119,7 @@ def readings_chart() -> alt.LayerChart:
             x=x, y=y, color=colour, tooltip=tip + [_ACC]),
         alt.Chart(marks).mark_point(size=130, filled=True, color="#000000").encode(
             x=x, y=y, shape=alt.Shape("mark:N", title=None,
-                                      scale=alt.Scale(domain=[BOOK_MATCH, ORD_MATCH],
+                                      scale=alt.Scale(domain=[BOOK_MATCH, ord_match],
                                                       range=["diamond", "square"])),
             tooltip=[alt.Tooltip("mark:N", title="mark"), _MULT, gain]),
     )
