@@ -2,7 +2,9 @@
 
 Each cell says whether the author asserts, disputes, qualifies or is silent on the claim, and
 links to the chapter section that shows it. Chapters are sibling pages, so a link is
-`<chapter>.html#<section id>`.
+`<chapter>.html#<section id>`. Every stance but "silent" rests on a passage of the author's
+text, quoted verbatim with where it is (`quote`, `location`); the link's title shows it on
+hover, and a list under the table (`evidence_markdown`) shows every passage on expanding it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def check_claims(claims: pd.DataFrame) -> None:
         if row.anchor != f"sec-{row.author}" and not row.anchor.startswith(f"sec-{row.author}-"):
             problems.append(f"line {line}: anchor {row.anchor!r} is not in the {row.author} "
                             "chapter")
+        if row.stance != "silent":
+            for column in ("quote", "location"):
+                if not _text(getattr(row, column, None)):
+                    problems.append(f"line {line}: a {row.author} stance of {row.stance!r} "
+                                    f"needs the passage it rests on ({column} is empty)")
     for claim_id, group in claims.groupby("claim_id", sort=False):
         authors = sorted(group["author"])
         if authors != sorted(AUTHORS):
@@ -43,6 +50,24 @@ def check_claims(claims: pd.DataFrame) -> None:
             problems.append(f"claim {claim_id!r}: its text differs between rows")
     if problems:
         raise ValueError("data/claims.csv:\n" + "\n".join(problems))
+
+
+def _text(value: object) -> str:
+    """A cell as text: empty for a missing value."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def evidence(row: pd.Series) -> str:
+    """What a cell rests on, as one line: “passage” (where), then the note if any."""
+    quote, location, note = (_text(row.get(c)) for c in ("quote", "location", "note"))
+    parts = []
+    if quote:
+        parts.append(f"\u201c{quote}\u201d ({location})")
+    elif row["stance"] == "silent":
+        parts.append("The texts collected here do not address this claim.")
+    if note:
+        parts.append(note)
+    return " ".join(parts)
 
 
 def anchor_link(anchor: str) -> str:
@@ -65,10 +90,33 @@ def claims_markdown(claims: pd.DataFrame | None = None) -> str:
     for _, group in claims.groupby("claim_id", sort=False):
         by_author = group.set_index("author")
         cells = [
-            f"[{escape_cell(by_author.at[a, 'stance'])}]({anchor_link(by_author.at[a, 'anchor'])})"
+            f"[{escape_cell(by_author.at[a, 'stance'])}]({anchor_link(by_author.at[a, 'anchor'])}"
+            f' "{escape_cell(evidence(by_author.loc[a]))}")'
             for a in AUTHORS
         ]
         lines.append(f"| {escape_cell(group['claim'].iloc[0])} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def evidence_markdown(claims: pd.DataFrame | None = None) -> str:
+    """Every cell's passage, claim by claim, in a list a reader expands under the table."""
+    if claims is None:
+        claims = load_claims()
+    else:
+        check_claims(claims)
+    lines = ['<details class="claims-evidence">',
+             "<summary>The passage behind each cell</summary>", ""]
+    for _, group in claims.groupby("claim_id", sort=False):
+        lines.append(f"**{escape_cell(group['claim'].iloc[0])}**")
+        lines.append("")
+        by_author = group.set_index("author")
+        for a, name in AUTHORS.items():
+            row = by_author.loc[a]
+            link = anchor_link(row["anchor"])
+            lines.append(f"- {name}, [{escape_cell(row['stance'])}]({link}): "
+                         f"{escape_cell(evidence(row))}")
+        lines.append("")
+    lines.append("</details>")
     return "\n".join(lines) + "\n"
 
 

@@ -41,13 +41,45 @@ def test_markdown_has_a_linked_cell_per_author():
     md = claims.claims_markdown(table)
     lines = md.strip().splitlines()
     assert len(lines) == 2 + table["claim_id"].nunique()
-    links = re.findall(r"\[(\w+)\]\((\w+)\.html#(sec-[\w-]+)\)", md)
+    links = re.findall(r'\[(\w+)\]\((\w+)\.html#(sec-[\w-]+) "((?:[^"\\]|\\.)*)"\)', md)
     assert len(links) == len(table)
-    for stance, page, anchor in links:
+    for stance, page, anchor, title in links:
         assert stance in claims.STANCES
         assert anchor.split("-")[1] == page
+        assert title
     first = table.iloc[0]
-    assert f"[{first['stance']}]({first['author']}.html#{first['anchor']})" in lines[2]
+    assert f"[{first['stance']}]({first['author']}.html#{first['anchor']} " in lines[2]
+    # The link's title is the cell's passage, shown on hover.
+    assert links[0][3].replace("\\", "") == (f"\u201c{first['quote']}\u201d "
+                                              f"({first['location']})")
+
+
+def test_a_stance_without_its_passage_is_refused():
+    """Planted fault: a cell that asserts with no quotation, one that disputes with no place."""
+    table = claims.load_claims().copy()
+    asserts = table.index[table["stance"] == "asserts"][0]
+    disputes = table.index[table["stance"] == "disputes"][0]
+    silent = table.index[table["stance"] == "silent"][0]
+    table.loc[asserts, "quote"] = None
+    table.loc[disputes, "location"] = ""
+    table.loc[silent, ["quote", "location"]] = None
+    with pytest.raises(ValueError) as err:
+        claims.check_claims(table)
+    message = str(err.value)
+    assert f"line {asserts + 2}: a ord stance of 'asserts' needs the passage it rests on " \
+           "(quote is empty)" in message
+    assert f"line {disputes + 2}:" in message and "(location is empty)" in message
+    assert f"line {silent + 2}:" not in message
+
+
+def test_the_evidence_list_gives_every_cell():
+    table = claims.load_claims()
+    md = claims.evidence_markdown(table)
+    assert md.startswith('<details class="claims-evidence">')
+    assert md.count("\n- ") == len(table)
+    plain = md.replace("\\", "")
+    assert plain.count("The texts collected here do not address this claim.") == int(
+        (table["stance"] == "silent").sum())
 
 
 def test_anchor_link():
@@ -67,7 +99,8 @@ def test_bad_rows_are_all_reported():
 
 def test_pipes_in_claims_are_escaped():
     table = pd.DataFrame([{"claim_id": "c", "claim": "a | b", "author": a, "stance": "silent",
-                           "anchor": f"sec-{a}", "source_id": "x"} for a in claims.AUTHORS])
+                           "anchor": f"sec-{a}", "quote": None, "location": None, "note": None,
+                           "source_id": "x"} for a in claims.AUTHORS])
     assert "a \\| b" in claims.claims_markdown(table)
 
 

@@ -130,7 +130,41 @@ def test_spec_round_trip_and_provenance():
     assert json.loads(json.dumps(spec)) == spec
     assert type(chart).from_dict(spec).to_dict() == spec
     meta = spec["usermeta"]
-    assert meta["provenance"]["illustration"] is True
+    assert meta["provenance"]["kind"] == "book-analysis"
+    assert meta["provenance"]["illustration"] is False
     assert meta["switch_scales"] == ["y"]
     assert np.isfinite([e["cost_fraction"] for c in meta["model_check"]
                         for e in c["expected"]]).all()
+
+
+def test_the_axis_follows_the_lines():
+    """No fixed domain and no clamp: a falling line is drawn falling, not flat at a floor."""
+    for layer in _spec()["layer"]:
+        scale = layer["encoding"]["y"].get("scale", {})
+        assert scale.get("type") == "log"
+        assert "domain" not in scale and not scale.get("clamp")
+
+
+def test_every_default_is_an_authors_figure_or_the_books_choice_with_its_consequence():
+    sliders = {s.name: s for s in model.default_sliders()}
+    for name in ("start_fraction", "inference_growth"):
+        assert sliders[name].basis.startswith("the book's"), name
+        assert sliders[name].forces, name
+    scenarios = {s.author: s for s in model.default_scenarios()}
+    for author in ("ord", "greenblatt", "kokotajlo", "epoch"):
+        sc = scenarios[author]
+        assert sc.forces, author
+        assert sc.authors_figure or sc.basis.startswith("the book's choice"), author
+    assert scenarios["greenblatt"].authors_figure and scenarios["epoch"].authors_figure
+    assert not scenarios["ord"].authors_figure and not scenarios["kokotajlo"].authors_figure
+
+
+def test_inference_default_leaves_the_readers_line_level():
+    """The book's default for inference growth offsets the other two defaults exactly (to the
+    slider's step), so no line falls or rises because of it."""
+    defaults = model.slider_parameters(model.default_sliders())
+    net = defaults.inference_growth / (defaults.cost_decline * defaults.task_growth)
+    assert net == pytest.approx(1.0, abs=1e-3)
+    # and the cost decline is the FrontierMath rate to the hundredth, as chapter 4 gives it
+    from inference_debate.models.epoch import frontiermath_example
+    assert defaults.cost_decline == pytest.approx(frontiermath_example().yearly_rate, abs=0.005)

@@ -27,7 +27,7 @@ from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refr
 from tests.library import newer_releases as newer
 from tests.library.newer_releases import METR_11, REPO, UPSTREAM
 
-DATE = "2026-12-01"
+DATE = "2026-12-10"  # after the newest row of data/changelog.csv: a refresh dates the data
 
 pytestmark = pytest.mark.skipif(not UPSTREAM.is_dir(), reason="no ../shared/upstream")
 

@@ -7,13 +7,15 @@ may switch between log and linear. The book engine reads nothing else about the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import altair as alt
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.analysis import check_kind, qualified_name, recording
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
@@ -49,12 +51,36 @@ THEME: dict = {
 }
 
 
-#: The three kinds of figure, and how the caption and the source line name each.
+#: The kinds of figure, and how the caption and the source line name each. `data`: rows as
+#: their publisher released them; `reconstruction`: figures an author states (or reads off a
+#: chart), redrawn and nothing more; `book-analysis`: anything that combines, extends or assumes
+#: beyond what an author stated; `illustration`: shapes drawn with parameters nobody measured.
 FIGURE_KINDS: dict[str, str] = {
     "data": "Data",
     "reconstruction": "Reconstruction of stated figures",
+    "book-analysis": "This book's analysis",
     "illustration": "Illustration with chosen parameters",
 }
+
+BuilderT = TypeVar("BuilderT", bound=Callable[..., alt.TopLevelMixin])
+
+
+def figure_builder(func: BuilderT) -> BuilderT:
+    """Mark a chart builder: its chart's kind must admit every book-analysis function it calls.
+
+    A builder whose chart says `data` or `reconstruction` but which called a function marked
+    :func:`inference_debate.analysis.book_analysis` raises ValueError naming those functions.
+    """
+
+    @functools.wraps(func)
+    def build(*args, **kwargs):
+        with recording() as calls:
+            chart = func(*args, **kwargs)
+        check_kind(qualified_name(func), chart.usermeta["provenance"]["kind"], calls)
+        return chart
+
+    build.__figure_builder__ = True  # type: ignore[attr-defined]
+    return build  # type: ignore[return-value]
 
 
 def kind_label(kind: str) -> str:
@@ -131,7 +157,8 @@ def provenance(
     Parameters
     ----------
     kind : "data" (measurements as published), "reconstruction" (figures an author states, or
-        reads off a chart, redrawn) or "illustration" (shapes drawn with chosen parameters).
+        reads off a chart, redrawn), "book-analysis" (the book's own combination, extension or
+        assumption) or "illustration" (shapes drawn with chosen parameters).
     tables : names of the `data/` tables the chart reads; their hashes make its data version.
     rows : per table, the rows the chart actually plots; their `source_id`s are its sources.
     sources : further source ids: the text a reconstruction or an illustration follows.

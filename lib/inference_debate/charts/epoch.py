@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish, stated_rows
+from inference_debate.charts.common import PALETTE, figure_builder, finish, stated_rows
 from inference_debate.models import epoch as model
 from inference_debate.models import ord as ord_model
 
@@ -25,6 +25,7 @@ def _frontiermath_rows() -> dict[str, pd.DataFrame]:
             "api_prices": prices[prices["model"].isin([runs.earlier.model, runs.later.model])]}
 
 
+@figure_builder
 def frontiermath_chart() -> alt.Chart:
     """Cost of reaching the same FrontierMath accuracy with two models eight months apart.
 
@@ -62,24 +63,20 @@ def frontiermath_chart() -> alt.Chart:
     return finish(chart, kind="reconstruction", rows=_frontiermath_rows(), height=160)
 
 
+@figure_builder
 def price_trends_chart() -> alt.LayerChart:
     """Epoch's yearly price-reduction factors with 90% intervals, against the 5-10x range.
 
     Returns
     -------
     alt.LayerChart
-        One row per benchmark and threshold (the FrontierMath example added as its own row), a
-        point at the yearly factor and a bar over its 90% interval, on a log axis; a band over
-        the 5-10x-a-year range Epoch states.
+        One row per benchmark and threshold as Epoch published it, a point at the yearly
+        factor and a bar over its 90% interval, on a log axis; a band over the 5-10x-a-year
+        range the essay states. The FrontierMath example's yearly rate is the book's
+        arithmetic, so it is not drawn here (the chapter gives it in the book's reading).
     """
     trends = data.load_table("epoch_price_trends")
-    table = merge_identical_trends(trends)
-    cmp = model.frontiermath_example()
-    example = pd.DataFrame({"row": ["FrontierMath example (two runs)"],
-                            "kind": ["FrontierMath example"],
-                            "factor": [cmp.yearly_rate], "low": [np.nan], "high": [np.nan],
-                            "thresholds": [1]})
-    table = pd.concat([table, example], ignore_index=True).sort_values("factor")
+    table = merge_identical_trends(trends).sort_values("factor")
     low, high = model.stated_decline_range()
     band = pd.DataFrame({"low": [low], "high": [high], "label": ["Epoch's 5-10x a year"]})
     x_scale = alt.Scale(type="log")
@@ -103,9 +100,9 @@ def price_trends_chart() -> alt.LayerChart:
         alt.Chart(table).mark_point().encode(
             x=alt.X("factor:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip),
     )
-    rows = {"epoch_price_trends": trends, **_frontiermath_rows()}
-    rows["stated_figures"] = stated_rows(*_FRONTIERMATH, "epoch_yearly_decline_low",
-                                         "epoch_yearly_decline_high")
+    rows = {"epoch_price_trends": trends,
+            "stated_figures": stated_rows("epoch_yearly_decline_low",
+                                          "epoch_yearly_decline_high")}
     return finish(chart, kind="data", rows=rows, switch=("x",), height=420)
 
 
@@ -133,6 +130,7 @@ def merge_identical_trends(trends: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@figure_builder
 def cheapest_prices_chart() -> alt.Chart:
     """The price of the cheapest model above each threshold over time, one benchmark at a time.
 
@@ -154,7 +152,12 @@ def cheapest_prices_chart() -> alt.Chart:
                alt.Tooltip("usd_per_million_tokens:Q", title="$ per 1M tokens", format="$,.3~r"),
                alt.Tooltip("score:Q", title="score", format=".1f")]
     chart = alt.Chart(table).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("release_date:T", title="Date of the price (model release or price change)"),
+        # Every label names its year: the default multi-format axis gives months alone ("April",
+        # "August") until the first January.
+        # A nice domain ends on a tick, so that the flush last label stays inside the chart.
+        x=alt.X("release_date:T", title="Date of the price (model release or price change)",
+                scale=alt.Scale(nice=True),
+                axis=alt.Axis(format="%b %Y", labelOverlap=True, labelFlush=True)),
         y=alt.Y("usd_per_million_tokens:Q", scale=alt.Scale(type="log"),
                 title="Cheapest price at or above the threshold (US$ per 1M tokens)"),
         color=alt.Color("threshold:N", title="Threshold (model whose score it is)"),
@@ -181,6 +184,7 @@ def projection_rows(start_usd: float, fixed: dict[str, float], years: np.ndarray
     return pd.DataFrame(rows)
 
 
+@figure_builder
 def illustration_chart(years: float = 3.0, default_rate: float | None = None) -> alt.LayerChart:
     """Epoch's $50,000 illustration projected at 5x and 10x a year and at a chosen rate.
 
@@ -237,6 +241,7 @@ def projection_check(start: float, fixed: dict[str, float], years: np.ndarray,
     return checks
 
 
+@figure_builder
 def rl_slope_chart() -> alt.LayerChart:
     """RL multiplier matching Ord's 100x of inference, as a function of the slope ratio.
 
@@ -266,7 +271,7 @@ def rl_slope_chart() -> alt.LayerChart:
             x=x, y=y, color=alt.Color("label:N", title=None),
             tooltip=[alt.Tooltip("label:N", title="point"), *tooltip]),
     )
-    return finish(chart, kind="reconstruction",
+    return finish(chart, kind="book-analysis",
                   rows={"stated_figures": stated_rows("ord_inference_multiplier_large",
                                                       "ord_rl_multiplier_large",
                                                       "scalerl_slope_ratio_vs_grpo")},

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, assumption_rows, finish, stated_rows
+from inference_debate.charts.common import (
+    PALETTE,
+    assumption_rows,
+    figure_builder,
+    finish,
+    stated_rows,
+)
 from inference_debate.models import greenblatt as model
 
 _TEXT = "greenblatt-2026"
@@ -61,6 +67,7 @@ _TIPS = [
 ]
 
 
+@figure_builder
 def frontiers_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
     """Illustrative Pareto frontiers of budget against time horizon, with the human line.
 
@@ -98,6 +105,7 @@ def frontiers_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
                   switch=("x", "y"))
 
 
+@figure_builder
 def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
     """The illustrative frontiers against cost as a fraction of human cost, with the two shifts.
 
@@ -168,6 +176,7 @@ def fraction_chart(params: model.FrontierSet | None = None) -> alt.LayerChart:
                   switch=("x", "y"))
 
 
+@figure_builder
 def metr_horizons_chart() -> alt.LayerChart:
     """METR's 50% time horizons by release date, with CIs and the library's fitted trend.
 
@@ -224,7 +233,7 @@ def metr_horizons_chart() -> alt.LayerChart:
         alt.Chart(points).mark_point(size=70).encode(x=x, y=y, color=colour, tooltip=tip),
     )
     horizons = data.load_table("metr_horizons")
-    return finish(chart, kind="data", tables=["models"],
+    return finish(chart, kind="book-analysis", tables=["models"],
                   rows={"metr_horizons": horizons,
                         "assumptions": assumption_rows("human_hourly_rate_usd")},
                   switch=("y",))

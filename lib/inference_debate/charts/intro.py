@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from inference_debate import data, fmt
-from inference_debate.charts.common import finish
+from inference_debate.charts.common import figure_builder, finish
 
 
 def cost_and_horizon() -> pd.DataFrame:
@@ -20,6 +20,7 @@ def cost_and_horizon() -> pd.DataFrame:
     return out[["model", "released", "year", "p50_horizon_minutes", "usd_per_pass"]]
 
 
+@figure_builder
 def cost_horizon_chart() -> alt.Chart:
     """Scatter of the cost of one pass over METR's suite against the 50% time horizon, log-log.
 

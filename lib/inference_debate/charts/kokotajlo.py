@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, assumption_rows, finish, stated_rows
+from inference_debate.charts.common import (
+    PALETTE,
+    assumption_rows,
+    figure_builder,
+    finish,
+    stated_rows,
+)
 from inference_debate.models import kokotajlo as model
 from inference_debate.models import ord as ord_model
 
@@ -23,6 +29,7 @@ def ord_slope_ratio() -> float:
                                    data.stated("ord_inference_multiplier_large"))
 
 
+@figure_builder
 def s_curves_chart(curves: tuple[model.SCurve, ...] = model.ILLUSTRATIVE_CURVES) -> alt.LayerChart:
     """Performance against inference compute for three training levels (illustration).
 
@@ -65,6 +72,7 @@ def s_curves_chart(curves: tuple[model.SCurve, ...] = model.ILLUSTRATIVE_CURVES)
     return finish(chart, kind="illustration", sources=_TEXT_SOURCES, switch=("x",))
 
 
+@figure_builder
 def exchange_rate_chart(
     curves: tuple[model.SCurve, ...] = model.ILLUSTRATIVE_CURVES,
 ) -> alt.LayerChart:
@@ -114,6 +122,7 @@ def thought_experiment() -> model.ThoughtExperiment:
     return model.grok4_thought_experiment(data.stated("grok4_rl_multiplier"), ord_slope_ratio())
 
 
+@figure_builder
 def grok4_chart() -> alt.LayerChart:
     """The base model given more inference, under a constant exchange rate and under plateaus.
 
@@ -166,6 +175,7 @@ def horizon_values(release: str | None = None) -> pd.DataFrame:
     return model.horizon_values(merged, data.assumption("human_hourly_rate_usd"))
 
 
+@figure_builder
 def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
     """Human cost of a task as long as each model's 50% time horizon, by release date.
 
@@ -186,7 +196,10 @@ def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
     )[["display_name", "release_date", "p50_horizon_minutes", "human_cost_usd",
        "human_cost_low_usd", "human_cost_high_usd", "frontier"]]
     y_scale = alt.Scale(type="log")
-    x = alt.X("release_date:T", title="Model release date", axis=alt.Axis(format="%Y"))
+    # One tick a year, labelled with the year: a default time axis puts several ticks in each
+    # year, and "%Y" then prints the same year under each of them.
+    x = alt.X("release_date:T", title="Model release date",
+              axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1}))
     tooltip = [
         alt.Tooltip("display_name:N", title="model"),
         alt.Tooltip("release_date:T", title="released", format="%b %Y"),
@@ -207,7 +220,7 @@ def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
             color=colour, tooltip=tooltip),
     )
     horizons = data.load_table("metr_horizons")
-    return finish(chart, kind="data", tables=["models"],
+    return finish(chart, kind="book-analysis", tables=["models"],
                   rows={"metr_horizons": horizons[horizons["release"] == release],
                         "assumptions": assumption_rows("human_hourly_rate_usd")},
                   switch=("y",))

@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
-from inference_debate.charts.common import PALETTE, finish, stated_rows
+from inference_debate.charts.common import PALETTE, figure_builder, finish, stated_rows
 from inference_debate.models import ord as model
 
-#: The chart Ord read, and his essay; the readings themselves are rows of `stated_figures`.
-_AIME_SOURCES = ("openai-o1-2024", "ord-2026-log-x")
+#: The chart Ord read. The readings themselves are rows of `stated_figures`, from Epoch's summary
+#: of Ord's "How Well Does RL Scale?"; the log-x essay is cited only for the log-x chart.
+_AIME_SOURCES = ("openai-o1-2024",)
+_LOG_X_SOURCES = ("openai-o1-2024", "ord-2026-log-x")
 _INFERENCE_ROWS = ("o1_aime_inference_low_pct", "o1_aime_inference_high_pct",
                    "o1_aime_inference_multiplier")
 _RL_ROWS = ("o1_aime_rl_low_pct", "o1_aime_rl_high_pct", "o1_aime_rl_multiplier")
@@ -28,6 +30,7 @@ def _line_points(reading: model.Reading, start: float, stop: float, n: int = 60)
     return np.geomspace(start, stop, n)
 
 
+@figure_builder
 def log_x_chart() -> alt.LayerChart:
     """The o1 AIME test-time reading as one straight line on a log-x axis.
 
@@ -52,74 +55,81 @@ def log_x_chart() -> alt.LayerChart:
     )
     return finish(chart, kind="reconstruction",
                   rows={"stated_figures": stated_rows(*_INFERENCE_ROWS)},
-                  sources=_AIME_SOURCES, switch=("x",))
+                  sources=_LOG_X_SOURCES, switch=("x",))
 
 
+#: The readings chart's mark where the book's extension of the RL line gains as much as inference.
+BOOK_MATCH = "This book: the extension matches"
+
+
+@figure_builder
 def readings_chart() -> alt.LayerChart:
-    """Both o1 AIME readings as accuracy against compute multiplier, RL extended to match.
+    """Both o1 AIME readings as accuracy gained against compute, RL extended until it matches.
 
     Returns
     -------
     alt.LayerChart
-        Solid lines over the read spans (inference and RL training); a dashed extension of the RL
-        line at its own slope as far as Ord's stated RL multiplier, with two marks on it: where
-        it gains as much as the inference line (the book's recomputation from the readings) and
-        Ord's own round figure.
+        Solid lines over the read spans (inference and RL training), each as the points of
+        accuracy gained from its panel's starting accuracy; a dashed extension of the RL line at
+        its own slope that stops where it has gained as much as the inference line (the book's
+        extension, so the figure is the book's analysis); and two marks at that gain: where the
+        extended line gets there, and Ord's own round figure.
     """
     inf, rl = model.o1_inference_reading(), model.o1_rl_reading()
     rl_match = model.rl_multiplier_for_gain(inf.gain_points, rl)
     ord_rl = data.stated("ord_rl_multiplier_large")
     frames = []
-    for label, reading, stop, part in (
-        ("Inference (test time)", inf, inf.multiplier, "read off the chart"),
-        ("RL training", rl, rl.multiplier, "read off the chart"),
-        ("RL training", rl, max(rl_match, ord_rl, rl.multiplier), "extended at the same slope"),
+    for label, reading, start, stop, part in (
+        ("Inference (test time)", inf, 1.0, inf.multiplier, "read off the chart"),
+        ("RL training", rl, 1.0, rl.multiplier, "read off the chart"),
+        ("RL training", rl, rl.multiplier, rl_match, "extended by this book at the same slope"),
     ):
-        start = 1.0 if part == "read off the chart" else rl.multiplier
         xs = _line_points(reading, start, stop, 40)
         frames.append(pd.DataFrame({"panel": label, "part": part, "multiplier": xs,
-                                    "accuracy_pct": model.accuracy_at(reading, xs)}))
+                                    "gain_points": model.accuracy_at(reading, xs)
+                                    - reading.low_pct}))
     lines = pd.concat(frames, ignore_index=True)
     lines["series"] = lines["panel"] + ", " + lines["part"]
     points = pd.DataFrame({
         "panel": ["Inference (test time)"] * 2 + ["RL training"] * 2,
         "multiplier": [1.0, inf.multiplier, 1.0, rl.multiplier],
+        "gain_points": [0.0, inf.gain_points, 0.0, rl.gain_points],
         "accuracy_pct": [inf.low_pct, inf.high_pct, rl.low_pct, rl.high_pct],
     })
-    marks = pd.DataFrame({
-        "mark": ["This book: RL gains as much as inference",
-                 f"Ord's round figure: {ord_rl:,.0f}× RL"],
-        "multiplier": [rl_match, ord_rl],
-        "accuracy_pct": [float(model.accuracy_at(rl, rl_match)),
-                         float(model.accuracy_at(rl, ord_rl))],
-    })
+    ord_match = f"Ord: {ord_rl:,.0f}× RL matches"
+    marks = pd.DataFrame({"mark": [BOOK_MATCH, ord_match], "multiplier": [rl_match, ord_rl],
+                          "gain_points": [inf.gain_points, inf.gain_points]})
     x = alt.X("multiplier:Q", title="Compute (multiple of the starting amount)",
               scale=alt.Scale(type="log"))
-    y = alt.Y("accuracy_pct:Q", title="AIME accuracy (%)", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("gain_points:Q", title="AIME accuracy gained (percentage points)",
+              scale=alt.Scale(domain=[0, 10 * np.ceil(inf.gain_points / 10 + 0.5)]))
     colour = alt.Color("panel:N", title=None,
                        scale=alt.Scale(domain=["Inference (test time)", "RL training"],
                                        range=[PALETTE[0], PALETTE[1]]))
-    tip = [alt.Tooltip("panel:N", title="panel"), _MULT, _ACC]
+    gain = alt.Tooltip("gain_points:Q", title="accuracy gained (points)", format=".0f")
+    tip = [alt.Tooltip("panel:N", title="panel"), _MULT, gain]
+    parts = ["read off the chart", "extended by this book at the same slope"]
     chart = alt.layer(
         alt.Chart(lines).mark_line().encode(
             x=x, y=y, color=colour, detail="series:N",
             strokeDash=alt.StrokeDash("part:N", title=None,
-                                      scale=alt.Scale(domain=["read off the chart",
-                                                              "extended at the same slope"],
-                                                      range=[[1, 0], [6, 4]])),
+                                      scale=alt.Scale(domain=parts, range=[[1, 0], [6, 4]])),
             tooltip=tip + [alt.Tooltip("part:N", title="line")]),
-        alt.Chart(points).mark_point(size=90).encode(x=x, y=y, color=colour, tooltip=tip),
+        alt.Chart(points).mark_point(size=90).encode(
+            x=x, y=y, color=colour, tooltip=tip + [_ACC]),
         alt.Chart(marks).mark_point(size=130, filled=True, color="#000000").encode(
             x=x, y=y, shape=alt.Shape("mark:N", title=None,
-                                      scale=alt.Scale(range=["diamond", "square"])),
-            tooltip=[alt.Tooltip("mark:N", title="mark"), _MULT, _ACC]),
+                                      scale=alt.Scale(domain=[BOOK_MATCH, ord_match],
+                                                      range=["diamond", "square"])),
+            tooltip=[alt.Tooltip("mark:N", title="mark"), _MULT, gain]),
     )
-    return finish(chart, kind="reconstruction",
+    return finish(chart, kind="book-analysis",
                   rows={"stated_figures": stated_rows(*_INFERENCE_ROWS, *_RL_ROWS,
                                                       "ord_rl_multiplier_large")},
                   sources=_AIME_SOURCES, switch=("x",))
 
 
+@figure_builder
 def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
     """RL multiplier needed to match an inference multiplier, from the slopes and from Ord.
 
@@ -183,7 +193,7 @@ def exchange_rate_chart(points: float = 3.0) -> alt.LayerChart:
             x=x, y=y, color=colour,
             tooltip=[alt.Tooltip("line:N", title="stated by"), inf_tip, rl_tip]),
     )
-    return finish(chart, kind="reconstruction",
+    return finish(chart, kind="book-analysis",
                   rows={"stated_figures": stated_rows(*_INFERENCE_ROWS, *_RL_ROWS, *_ORD_PAIRS)},
                   sources=_AIME_SOURCES, switch=("x", "y"))
 
@@ -196,11 +206,18 @@ ARC_FAMILIES: tuple[str, ...] = ("o3-mini", "o3", "o4-mini", "o3-Pro", "GPT-5", 
 #: Human reference points drawn on the ARC-AGI chart (display names in `arc_agi.csv`).
 ARC_HUMANS: tuple[str, ...] = ("Human Panel",)
 
+#: The entries of Ord's o-series chart (o1-mini to o3) that the leaderboard still lists, by
+#: model id: o1-mini and o3-preview at low effort. o1 itself and o3-preview at high effort are
+#: no longer on it, so the chart cannot redraw his o1-to-o3 comparison; these are labelled.
+ARC_ORD_CHART: tuple[str, ...] = ("o1-mini-2024-09-12", "o3-preview-low")
 
+
+@figure_builder
 def arc_agi_chart(
     dataset: str = "ARC-AGI-1",
     families: Sequence[str] = ARC_FAMILIES,
     humans: Sequence[str] = ARC_HUMANS,
+    ord_chart: Sequence[str] = ARC_ORD_CHART,
 ) -> alt.LayerChart:
     """ARC-AGI score against cost per task, each family's reasoning-effort settings joined.
 
@@ -210,12 +227,14 @@ def arc_agi_chart(
     families : model families drawn as lines (cheapest setting to dearest); every other entry
         on the leaderboard is a grey point.
     humans : display names of the human reference points to mark.
+    ord_chart : model ids of the entries of Ord's o-series chart still listed, labelled.
 
     Returns
     -------
     alt.LayerChart
-        Lines for the chosen families, grey points for the rest, and the human reference points,
-        on a log cost axis.
+        Lines for the chosen families, grey points for the rest, labelled triangles for the
+        entries of Ord's o-series chart still listed, and the human reference points, on a log
+        cost axis.
     """
     table = data.load_table("arc_agi")
     rows = table[table["dataset"] == dataset].copy()
@@ -227,7 +246,9 @@ def arc_agi_chart(
     models = rows[~is_human]
     marked = rows[is_human & rows["display_name"].isin(list(humans))]
     chosen = models[models["family"].isin(list(families))].sort_values(["family", "usd_per_task"])
-    others = models[~models["family"].isin(list(families))]
+    from_ord = models[models["model_id"].isin(list(ord_chart))]
+    others = models[~models["family"].isin(list(families))
+                    & ~models["model_id"].isin(list(ord_chart))]
     cols = ["display_name", "family", "reasoning_effort", "usd_per_task", "score_pct"]
     x = alt.X("usd_per_task:Q", title="Cost per task (USD)", scale=alt.Scale(type="log"))
     y = alt.Y("score_pct:Q", title=f"{dataset} score (%)", scale=alt.Scale(domain=[0, 100]))
@@ -243,6 +264,18 @@ def arc_agi_chart(
             x=x, y=y, color=alt.Color("family:N", title="Family", sort=present),
             order="usd_per_task:Q", tooltip=tip),
     ]
+    if not from_ord.empty:
+        layers.append(alt.Chart(from_ord[cols]).mark_point(
+            shape="triangle-up", size=140, color=PALETTE[4], filled=True).encode(
+                x=x, y=y, tooltip=tip))
+        # A label to the right of its point, or to the left near the right edge of the axis.
+        near_edge = from_ord["usd_per_task"] > from_ord["usd_per_task"].max() / 10
+        for frame, align, dx in ((from_ord[~near_edge], "left", 9),
+                                 (from_ord[near_edge], "right", -9)):
+            if not frame.empty:
+                layers.append(alt.Chart(frame[cols]).mark_text(
+                    align=align, dx=dx, dy=-8, fontSize=12, color=PALETTE[4]).encode(
+                        x=x, y=y, text="display_name:N", tooltip=tip))
     if not marked.empty:
         layers.append(alt.Chart(marked[cols]).mark_point(
             shape="diamond", size=160, color="#000000", filled=True).encode(
@@ -254,6 +287,7 @@ def arc_agi_chart(
                   rows={"arc_agi": pd.concat([models, marked])}, switch=("x",))
 
 
+@figure_builder
 def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float = 2.0
                        ) -> alt.LayerChart:
     """Years of falling cost per token needed to absorb a k-fold inference scale-up per query.
@@ -298,7 +332,7 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
             x=x, y=y, color=alt.Color("rate:N", title=None), tooltip=tip),
         chosen,
     ).add_params(slider)
-    return finish(chart, kind="reconstruction",
+    return finish(chart, kind="book-analysis",
                   rows={"stated_figures": stated_rows("epoch_yearly_decline_low",
                                                       "epoch_yearly_decline_high")},
                   sources=("ord-2025-rl-scale",), switch=("x",))

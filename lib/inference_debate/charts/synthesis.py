@@ -1,5 +1,6 @@
 """The synthesis chart: AI cost of the frontier task as a fraction of human cost, one line per
-author's assumptions, recomputed in the browser as the reader moves four sliders."""
+set of the book's parameters in the spirit of one author, recomputed in the browser as the
+reader moves four sliders. The whole chart is the book's analysis."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from inference_debate.charts.common import AUTHOR_COLOURS, PALETTE, finish
+from inference_debate.charts.common import AUTHOR_COLOURS, PALETTE, figure_builder, finish
 from inference_debate.models import combined as model
 
 #: Slider settings at which the Python model's values are stamped into the chart for the
@@ -25,6 +26,7 @@ def check_settings(sliders: list[model.Slider]) -> list[model.Parameters]:
     return [model.slider_parameters(sliders), model.Parameters(**moved)]
 
 
+@figure_builder
 def model_chart(years: float = 5.0) -> alt.LayerChart:
     """Cost per frontier task relative to human cost over the coming years, five lines.
 
@@ -57,7 +59,9 @@ def model_chart(years: float = 5.0) -> alt.LayerChart:
                            format=".2f"),
                alt.Tooltip("cost_decline:Q", title="cost decline × a year", format=".2f"),
                alt.Tooltip("task_growth:Q", title="task growth × a year", format=".2f")]
-    y_scale = alt.Scale(type="log", domain=[1e-4, 1e2], clamp=True)
+    # No fixed domain and no clamp: the axis follows the lines wherever the sliders send them,
+    # so a line that keeps falling is drawn falling, not flattened against the axis's floor.
+    y_scale = alt.Scale(type="log")
     lines = alt.Chart(table).mark_line(point=True).encode(
         x=alt.X("year:Q", title="Years from now"),
         y=alt.Y("cost_fraction:Q", scale=y_scale,
@@ -75,7 +79,7 @@ def model_chart(years: float = 5.0) -> alt.LayerChart:
         y=alt.Y("cost_fraction:Q", scale=y_scale),
         tooltip=[alt.Tooltip("label:N", title="rule")])
     chart = finish(alt.layer(lines, rule),
-                   kind="illustration", rows=model.parameter_rows(),
+                   kind="book-analysis", rows=model.parameter_rows(),
                    sources=("ord-2025-rl-scale", "greenblatt-2026", "book-assumptions"),
                    switch=("y",), height=380)
     chart.usermeta["model_check"] = model.model_check(scenarios, check_settings(sliders), t)

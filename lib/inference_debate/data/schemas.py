@@ -255,6 +255,11 @@ TABLES: dict[str, TableSpec] = {
                 Col("author", checks=(one_of(AUTHORS),)),
                 Col("stance", checks=(one_of(STANCES),)),
                 Col("anchor", checks=(matches(r"^sec-[a-z0-9-]+$", "a section id sec-..."),)),
+                # The passage the stance rests on, verbatim, and where it is in the source; every
+                # stance but "silent" needs both (inference_debate.claims checks it).
+                Col("quote", nullable=True),
+                Col("location", nullable=True),
+                Col("note", nullable=True),
                 SOURCE,
             ),
             ("claim_id", "author"),

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.analysis import book_analysis
 from inference_debate.models.epoch import frontiermath_example, stated_decline_range
 from inference_debate.models.kokotajlo import yearly_growth_from_doubling
 
@@ -50,6 +51,7 @@ class Parameters:
                 raise ValueError(f"{name} must be a positive number, not {value!r}")
 
 
+@book_analysis
 def cost_fraction(params: Parameters, years: float | np.ndarray) -> np.ndarray:
     """AI cost of the frontier task as a fraction of its human cost, `years` from now."""
     t = np.asarray(years, dtype=float)
@@ -57,6 +59,7 @@ def cost_fraction(params: Parameters, years: float | np.ndarray) -> np.ndarray:
     return params.start_fraction * net ** t
 
 
+@book_analysis
 def years_to_parity(params: Parameters) -> float:
     """Years until the AI costs as much as a person (inf if never; 0 if it already does)."""
     if params.start_fraction >= 1:
@@ -75,9 +78,12 @@ class Scenario:
     ----------
     name : label of the line.
     author : ord | greenblatt | kokotajlo | epoch | reader.
-    pinned : parameter name -> value the author's argument gives it.
+    pinned : parameter name -> value the line gives it.
     inference_tracks_task : compute per query grows with the task's length (Greenblatt).
     basis : where the pinned values come from.
+    authors_figure : whether what the line pins is a figure the author states (cited by
+        `source_id`) rather than the book's choice.
+    forces : what the book's choice (or the author's figure) forces the line to do.
     """
 
     name: str
@@ -85,6 +91,9 @@ class Scenario:
     pinned: dict[str, float] = field(default_factory=dict)
     inference_tracks_task: bool = False
     basis: str = ""
+    authors_figure: bool = False
+    source_id: str = "book-assumptions"
+    forces: str = ""
 
     def __post_init__(self) -> None:
         unknown = set(self.pinned) - set(PARAMETER_NAMES)
@@ -118,16 +127,32 @@ def build_scenarios(epoch_cost_decline: float, kokotajlo_task_growth: float) -> 
     return [
         Scenario("In Ord's spirit", "ord",
                  {"inference_growth": ORD_INFERENCE_GROWTH, "task_growth": 1.0},
-                 basis="the book's figure: inference per query rises tenfold a year; the value of "
-                       "a query, and so willingness to pay for it, does not rise with it"),
+                 basis="the book's choice: inference per query rises tenfold a year (Ord names "
+                       "ever larger multiples of cost per use, but no yearly rate), and the value "
+                       "of a query is held flat, for his guess that willingness to pay does not "
+                       "scale with inference",
+                 forces="with the value of a query held flat, the line rises whenever inference "
+                        "per query grows faster than the cost of a fixed capability falls"),
         Scenario("In Greenblatt's spirit", "greenblatt", inference_tracks_task=True,
-                 basis="compute per query grows in step with the task's length"),
+                 basis="Greenblatt's own figure: on his frontier, doubling the time horizon "
+                       "takes roughly double the cost, so compute per query grows in step with "
+                       "the task's length",
+                 authors_figure=True, source_id="greenblatt-2026",
+                 forces="the task's growth cancels out and the line falls exactly as fast as "
+                        "the cost of a fixed capability falls, however fast tasks grow"),
         Scenario("In Kokotajlo's spirit", "kokotajlo", {"task_growth": kokotajlo_task_growth},
-                 basis="task length grows as METR's time horizons have since 2023 (METR's figure, "
-                       "not Kokotajlo's)"),
+                 basis="the book's choice: task length grows as METR's time horizons have since "
+                       "2023 (METR's measurement; Kokotajlo gives no rate)",
+                 source_id="metr-th-1-1",
+                 forces="the trend since 2023 is faster than the all-time trend the task slider "
+                        "starts from, so at the starting settings the line falls"),
         Scenario("In Epoch's spirit", "epoch", {"cost_decline": epoch_cost_decline},
-                 basis="fixed-capability cost falls at the geometric middle of Epoch's stated "
-                       "range"),
+                 basis="Epoch's own range of 5-10x a year, at its geometric middle (the middle "
+                       "is the book's choice)",
+                 authors_figure=True, source_id="epoch-2026-inference-burden",
+                 forces="both ends of Epoch's range are faster than the FrontierMath rate the "
+                        "cost slider starts from, so at the starting settings the line falls "
+                        "whichever end is taken"),
         Scenario("Your settings", "reader", basis="every parameter from the sliders"),
     ]
 
@@ -143,6 +168,8 @@ class Slider:
     step: float
     default: float
     basis: str
+    forces: str = ""
+    """What the default forces, where it is the book's choice."""
 
 
 def scenario_rows(scenarios: list[Scenario], years: np.ndarray) -> pd.DataFrame:
@@ -194,10 +221,13 @@ def model_check(scenarios: list[Scenario], settings: list[Parameters],
 
 # Defaults from the book's data -----------------------------------------------------------------
 
-#: Where the reader's line starts for the two parameters no table gives: AI at a tenth of the
-#: human cost today, and inference per query tripling each year. The book's own round figures.
+#: Where the reader's line starts for the parameter no table or author gives: AI at a tenth of
+#: the human cost today. The book's own round figure.
 START_FRACTION_DEFAULT = 0.1
-INFERENCE_GROWTH_DEFAULT = 3.0
+
+#: Every slider moves in hundredths, so that each default is the figure it comes from (Epoch's
+#: FrontierMath rate reads 4.4, as in its chapter), not the nearest coarse step.
+SLIDER_STEP = 0.01
 
 
 def task_growth_from_metr(method: str, release: str | None = None) -> float:
@@ -211,12 +241,14 @@ def task_growth_from_metr(method: str, release: str | None = None) -> float:
     return yearly_growth_from_doubling(float(rows["doubling_days"].iloc[0]))
 
 
+@book_analysis
 def epoch_middle_decline() -> float:
     """The geometric middle of Epoch's 5-10x a year."""
     low, high = stated_decline_range()
     return math.sqrt(low * high)
 
 
+@book_analysis
 def default_scenarios() -> list[Scenario]:
     """The scenarios with their pinned values taken from the book's data."""
     return build_scenarios(epoch_middle_decline(), task_growth_from_metr("from_2023_on"))
@@ -243,18 +275,30 @@ def _snap(value: float, step: float) -> float:
     return round(round(value / step) * step, 10)
 
 
+@book_analysis
 def default_sliders() -> list[Slider]:
-    """The four sliders, their ranges, and defaults with where each comes from."""
+    """The four sliders, their ranges, and defaults with where each comes from.
+
+    Inference per query starts where it exactly offsets the other two defaults (the fall in
+    the cost of a fixed capability times the growth of the task), so that the reader's line
+    starts level and every author's line rises or falls only through what that line pins.
+    """
+    decline = _snap(frontiermath_example().yearly_rate, SLIDER_STEP)
+    task = _snap(task_growth_from_metr("all_time_stitched"), SLIDER_STEP)
     return [
-        Slider("start_fraction", "AI cost as a fraction of human cost today", 0.01, 1.0, 0.01,
-               START_FRACTION_DEFAULT, "the book's round figure"),
-        Slider("inference_growth", "Inference per query, × a year", 1.0, 30.0, 0.5,
-               INFERENCE_GROWTH_DEFAULT, "the book's round figure"),
-        Slider("cost_decline", "Cost of a fixed capability falls, × a year", 1.0, 20.0, 0.5,
-               _snap(frontiermath_example().yearly_rate, 0.5),
-               "the rate implied by Epoch's FrontierMath example"),
-        Slider("task_growth", "Task length grows, × a year", 1.0, 10.0, 0.1,
-               _snap(task_growth_from_metr("all_time_stitched"), 0.1),
+        Slider("start_fraction", "AI cost as a fraction of human cost today", 0.01, 1.0,
+               SLIDER_STEP, START_FRACTION_DEFAULT, "the book's round figure",
+               forces="it moves every line up or down by the same factor, so it changes when a "
+                      "rising line reaches parity, never whether a line rises or falls"),
+        Slider("inference_growth", "Inference per query, × a year", 1.0, 30.0, SLIDER_STEP,
+               _snap(decline * task, SLIDER_STEP),
+               "the book's choice: the growth that the other two starting values exactly offset",
+               forces="your line starts level, so at the starting settings each author's line "
+                      "rises or falls only through the figure it pins"),
+        Slider("cost_decline", "Cost of a fixed capability falls, × a year", 1.0, 20.0,
+               SLIDER_STEP, decline,
+               "the rate implied by Epoch's FrontierMath example (the book's annualisation)"),
+        Slider("task_growth", "Task length grows, × a year", 1.0, 10.0, SLIDER_STEP, task,
                "METR's all-time doubling time of the time horizon"),
     ]
 

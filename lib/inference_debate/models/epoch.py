@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.analysis import book_analysis
 from inference_debate.models.ord import rl_multiplier_for
 
 
@@ -24,6 +25,7 @@ def token_cost_usd(output_tokens: float, usd_per_million_output_tokens: float) -
     return output_tokens / 1e6 * usd_per_million_output_tokens
 
 
+@book_analysis
 def yearly_rate(ratio: float, months: float) -> float:
     """The yearly factor that compounds to `ratio` over `months`: ratio ** (12 / months)."""
     if ratio <= 0 or months <= 0:
@@ -70,6 +72,7 @@ class FixedCapabilityComparison:
         return self.earlier.cost_usd / self.later.cost_usd
 
     @property
+    @book_analysis
     def yearly_rate(self) -> float:
         """The cost ratio turned into a yearly factor of decline."""
         return yearly_rate(self.cost_ratio, self.months)
@@ -120,6 +123,7 @@ def projection_table(start_usd: float, yearly_factors: dict[str, float],
     ], ignore_index=True)
 
 
+@book_analysis
 def rl_multiplier(inference_multiplier: float | np.ndarray,
                   slope_ratio: float | np.ndarray) -> np.ndarray:
     """RL scale-up that buys the same gain as `inference_multiplier`, given the slope ratio.

@@ -21,11 +21,13 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.analysis import book_analysis
 
 MINUTES_PER_HOUR = 60.0
 DAYS_PER_YEAR = 365.25
 
 
+@book_analysis
 def loglog_slope(compute_multiplier: float, horizon_multiplier: float) -> float:
     """Log-log slope of horizon against compute implied by "x more compute gives y longer"."""
     if compute_multiplier <= 1 or horizon_multiplier <= 0:
@@ -33,12 +35,14 @@ def loglog_slope(compute_multiplier: float, horizon_multiplier: float) -> float:
     return math.log(horizon_multiplier) / math.log(compute_multiplier)
 
 
+@book_analysis
 def easy_domain_slope() -> float:
     """Greenblatt's easy-to-check regime, from `stated_figures.csv` (8x compute for 2x horizon)."""
     return loglog_slope(data.stated("greenblatt_easy_compute_multiplier"),
                         data.stated("greenblatt_easy_horizon_multiplier"))
 
 
+@book_analysis
 def human_cost_usd(horizon_minutes: float | np.ndarray, hourly_rate_usd: float
                    ) -> float | np.ndarray:
     """What a person paid `hourly_rate_usd` costs for a task of that many minutes."""
@@ -197,6 +201,7 @@ class Shift:
         return self.end_fraction / self.start_fraction
 
 
+@book_analysis
 def shifts(params: FrontierSet | None = None, hourly_rate_usd: float | None = None
            ) -> list[Shift]:
     """The two kinds of move Greenblatt separates, starting from the oldest frontier.
@@ -262,6 +267,7 @@ class DoublingFit:
         return DAYS_PER_YEAR / self.doubling_days
 
 
+@book_analysis
 def fit_doubling_time(
     horizons: pd.DataFrame, start: str = "2023-01-01", sota_only: bool = True
 ) -> DoublingFit:
@@ -300,6 +306,7 @@ def metr_published_doubling(method: str = "from_2023_on") -> pd.Series:
     return rows.iloc[-1]
 
 
+@book_analysis
 def horizons_with_human_cost(hourly_rate_usd: float | None = None) -> pd.DataFrame:
     """The `metr_horizons` table plus the human cost of each horizon and of its CI bounds.
 

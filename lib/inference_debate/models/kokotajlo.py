@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from inference_debate.analysis import book_analysis
 from inference_debate.models.greenblatt import human_cost_usd
 
 
@@ -126,6 +127,7 @@ def local_slope_ratio(
     return slope_inference / slope_rl
 
 
+@book_analysis
 def exchange_rate_table(
     curves: tuple[SCurve, ...] = ILLUSTRATIVE_CURVES,
     log10_min: float = -1.0,
@@ -207,6 +209,7 @@ class ThoughtExperiment:
         ], ignore_index=True).assign(inference_multiplier=lambda d: 10.0 ** d["log10_extra"])
 
 
+@book_analysis
 def grok4_thought_experiment(
     rl_multiplier: float,
     slope_ratio: float,
@@ -222,6 +225,7 @@ def grok4_thought_experiment(
     return ThoughtExperiment(base, trained, rl_multiplier, slope_ratio, budget)
 
 
+@book_analysis
 def horizon_values(horizons: pd.DataFrame, hourly_rate_usd: float) -> pd.DataFrame:
     """METR 50% horizons with the human cost of a task of that length and of its interval.
 
@@ -235,6 +239,7 @@ def horizon_values(horizons: pd.DataFrame, hourly_rate_usd: float) -> pd.DataFra
     return out
 
 
+@book_analysis
 def yearly_growth_from_doubling(doubling_days: float) -> float:
     """Yearly growth factor of a quantity that doubles every `doubling_days` days."""
     if doubling_days <= 0:

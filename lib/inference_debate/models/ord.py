@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from inference_debate import data
+from inference_debate.analysis import book_analysis
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,20 @@ def _expit(z: float | np.ndarray) -> float | np.ndarray:
     return 100.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
-def slope_per_decade(reading: Reading, *, logistic: bool = False) -> float:
-    """Slope of a reading: accuracy points (or log-odds, if `logistic`) per tenfold of compute."""
+def _slope(reading: Reading, *, logistic: bool = False) -> float:
     if logistic:
         return float(_logit(reading.high_pct) - _logit(reading.low_pct)) / reading.decades
     return reading.gain_points / reading.decades
+
+
+@book_analysis
+def slope_per_decade(reading: Reading, *, logistic: bool = False) -> float:
+    """Slope of a reading: accuracy points (or log-odds, if `logistic`) per tenfold of compute.
+
+    The number is the book's arithmetic on a reading; drawing the reading as a line through its
+    two points (:func:`accuracy_at`) is not.
+    """
+    return _slope(reading, logistic=logistic)
 
 
 def accuracy_at(
@@ -81,7 +91,7 @@ def accuracy_at(
     reason to prefer the logistic reading when extrapolating.
     """
     x = np.log10(np.asarray(multiplier, dtype=float))
-    slope = slope_per_decade(reading, logistic=logistic)
+    slope = _slope(reading, logistic=logistic)
     if logistic:
         out = _expit(_logit(reading.low_pct) + slope * x)
     else:
@@ -89,6 +99,7 @@ def accuracy_at(
     return float(out) if np.ndim(out) == 0 else out
 
 
+@book_analysis
 def slope_ratio(inference: Reading, rl: Reading, *, logistic: bool = False) -> float:
     """How many times steeper the inference line is than the RL line."""
     rl_slope = slope_per_decade(rl, logistic=logistic)
@@ -97,6 +108,7 @@ def slope_ratio(inference: Reading, rl: Reading, *, logistic: bool = False) -> f
     return slope_per_decade(inference, logistic=logistic) / rl_slope
 
 
+@book_analysis
 def rl_multiplier_for(inference_multiplier: float | np.ndarray, ratio: float) -> float | np.ndarray:
     """RL compute multiplier that buys the same gain as an inference multiplier.
 
@@ -111,6 +123,7 @@ def inference_multiplier_for(rl_multiplier: float | np.ndarray, ratio: float) ->
     return np.power(rl_multiplier, 1.0 / ratio)
 
 
+@book_analysis
 def implied_ratio(rl_multiplier: float, inference_multiplier: float) -> float:
     """The slope ratio implied by a stated pair "x RL ≈ y inference": log x / log y."""
     if inference_multiplier <= 1 or rl_multiplier <= 1:
@@ -118,6 +131,7 @@ def implied_ratio(rl_multiplier: float, inference_multiplier: float) -> float:
     return math.log(rl_multiplier) / math.log(inference_multiplier)
 
 
+@book_analysis
 def rl_multiplier_for_gain(gain_points: float, rl: Reading) -> float:
     """RL compute multiplier that a log-linear RL line needs to gain `gain_points` points."""
     return 10 ** (gain_points / slope_per_decade(rl))
@@ -143,6 +157,7 @@ class Sensitivity:
     inference_multiplier: float
 
 
+@book_analysis
 def sensitivity(
     inference: Reading,
     rl: Reading,
@@ -174,6 +189,7 @@ def sensitivity(
     )
 
 
+@book_analysis
 def sensitivity_table(
     inference: Reading, rl: Reading, points: float = 3.0, *, logistic: bool = False
 ) -> pd.DataFrame:
@@ -198,6 +214,7 @@ def sensitivity_table(
     return pd.DataFrame(rows)
 
 
+@book_analysis
 def horizon_multiplier(compute_multiplier: float, loglog_slope: float) -> float:
     """Time-horizon gain from a compute multiplier on a log-log line of the given slope."""
     return compute_multiplier**loglog_slope
@@ -220,6 +237,7 @@ def wtp_growth_needed(inference_multiplier: float, inference_share: float = 1.0)
     return 1.0 + inference_share * (inference_multiplier - 1.0)
 
 
+@book_analysis
 def years_to_absorb(inference_multiplier: float | np.ndarray, yearly_decline: float) -> float:
     """Years of cost-per-token decline at `yearly_decline`-fold a year that offset a k-fold rise.
 
@@ -251,6 +269,7 @@ def o1_rl_reading() -> Reading:
     )
 
 
+@book_analysis
 def ord_rounded_ratios() -> tuple[float, float]:
     """Slope ratios implied by Ord's two rounded exchange rates (small and large scale-ups)."""
     return (
@@ -261,6 +280,7 @@ def ord_rounded_ratios() -> tuple[float, float]:
     )
 
 
+@book_analysis
 def share_of_log_gain(multiplier: float, axis_fraction: float) -> float:
     """Share of a gain that rises with the logarithm of compute, from 1x to `multiplier`, that
     is reached within the first `axis_fraction` of a linear compute axis over the same range.
