@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inference_debate.data.catalogue import code_span, escape_cell
+from inference_debate.data.catalogue import code_span, escape_cell, markdown_table
 from inference_debate.data.schemas import TABLES
 from inference_debate.data.sources import load_sources, source_text
 from inference_debate.data.tables import load_table
@@ -22,7 +22,7 @@ from inference_debate.data.tables import load_table
 #: The columns of `data/changelog.csv`, as its schema declares them.
 COLUMNS = tuple(TABLES["changelog"].column_names)
 #: The Changelog appendix's column headings, one per column of the file.
-HEADER = ("Date", "Table", "Source", "Release", "Added", "Removed", "Changed", "Note")
+HEADER = ("Date", "Table", "Source and release", "Rows", "Note")
 _NOTE_KEYS = 4
 
 
@@ -110,25 +110,22 @@ def append_changelog(old: Path, new: Path, rows: Sequence[Mapping[str, str]]) ->
     new.write_text(text + out.getvalue(), encoding="utf-8")
 
 
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
 def changelog_markdown() -> str:
     """A Markdown table of the changelog, newest first, each row with its source's title."""
     frame = load_table("changelog")
     sources = load_sources()
     frame = frame.assign(_order=range(len(frame)))
     frame = frame.sort_values(["date", "_order"], ascending=[False, True], kind="stable")
-    lines = [_row(list(HEADER)), _row(["---"] * len(HEADER))]
+    rows = []
     for row in frame.itertuples(index=False):
         source = source_text(row.source_id) if row.source_id in sources else row.source_id
-        lines.append(_row([
-            row.date.strftime("%Y-%m-%d"), code_span(row.file), escape_cell(source),
-            escape_cell(row.release), str(row.rows_added), str(row.rows_removed),
-            str(row.rows_changed), escape_cell(row.note or ""),
-        ]))
-    return "\n".join(lines)
+        release = f" ({escape_cell(row.release)})" if row.release else ""
+        rows.append([
+            row.date.strftime("%Y-%m-%d"), code_span(row.file), escape_cell(source) + release,
+            f"{row.rows_added} added, {row.rows_removed} removed, {row.rows_changed} changed",
+            escape_cell(row.note or ""),
+        ])
+    return markdown_table(HEADER, [11, 17, 30, 16, 26], rows)
 
 
 def latest_date() -> str:

@@ -6,15 +6,11 @@ page and section, what changed, and the source text the correction was checked a
 
 from __future__ import annotations
 
-from inference_debate.data.catalogue import escape_cell
+from inference_debate.data.catalogue import escape_cell, markdown_table
 from inference_debate.data.sources import source_text
 from inference_debate.data.tables import load_table
 
 HEADER = ("Date", "Section", "What changed", "Checked against")
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
 
 
 def section_link(page: str, section: str) -> str:
@@ -28,10 +24,7 @@ def corrections_markdown() -> str:
     frame = load_table("corrections")
     frame = frame.assign(_order=range(len(frame)))
     frame = frame.sort_values(["date", "_order"], ascending=[False, True], kind="stable")
-    lines = [_row(list(HEADER)), _row(["---"] * len(HEADER))]
-    for row in frame.itertuples(index=False):
-        lines.append(_row([
-            row.date.strftime("%Y-%m-%d"), section_link(row.page, row.section),
-            escape_cell(row.change), escape_cell(source_text(row.source_id)),
-        ]))
-    return "\n".join(lines)
+    return markdown_table(HEADER, [12, 18, 44, 26], (
+        [row.date.strftime("%Y-%m-%d"), section_link(row.page, row.section),
+         escape_cell(row.change), escape_cell(source_text(row.source_id))]
+        for row in frame.itertuples(index=False)))

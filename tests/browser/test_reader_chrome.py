@@ -65,3 +65,27 @@ def test_no_search_box_without_javascript(browser, book_site: Served) -> None:
         assert not page.locator("form.search").is_visible()
     finally:
         context.close()
+
+
+BOOK_PAGES = ["index.html", "chapters/ord.html", "chapters/greenblatt.html",
+              "chapters/kokotajlo.html", "chapters/epoch.html", "chapters/synthesis.html",
+              "appendices/data-sources.html", "appendices/methods.html",
+              "appendices/changelog.html", "appendices/how-to-cite.html"]
+
+
+def test_no_table_is_clipped_on_a_desktop(browser, book_site: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    clipped = []
+    try:
+        for href in BOOK_PAGES:
+            page.goto(book_site.url(href))
+            for width, inner, head in page.evaluate(
+                    "() => Array.from(document.querySelectorAll('article table'))"
+                    ".map(t => [t.scrollWidth, t.clientWidth,"
+                    " (t.querySelector('th') || t).textContent.trim().slice(0, 30)])"):
+                if width > inner + 1:
+                    clipped.append(f"{href}: table '{head}' is {width} px in {inner} px")
+    finally:
+        context.close()
+    assert not clipped, clipped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 from inference_debate.data.schemas import TABLES
 from inference_debate.data.sources import load_sources
@@ -25,31 +26,40 @@ def code_span(text: object) -> str:
     return f"<code>{escape_cell(text)}</code>"
 
 
-def _link(url: str) -> str:
-    if re.fullmatch(r"https?://[^\s<>\\`|]+", url):
-        return f"<{url}>"
-    return escape_cell(url)
+def markdown_table(header: Sequence[str], widths: Sequence[int],
+                   rows: Iterable[Sequence[str]]) -> str:
+    """A pipe table whose columns take `widths` shares of the page: pandoc reads the shares from
+    the lengths of the separator's dashes once a row is longer than a line, which every table
+    of prose here is."""
+    def row(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    return "\n".join([row(header), row(["-" * w for w in widths]), *map(row, rows)])
 
 
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+def _titled_link(title: str, url: str) -> str:
+    """The title as a link to the source's address (the address itself when it is not a web
+    address this table can link)."""
+    if re.fullmatch(r"https?://[^\s<>\\`|()]+", url):
+        return f"[{escape_cell(title)}]({url})"
+    return f"{escape_cell(title)} ({escape_cell(url)})"
 
 
 def sources_markdown() -> str:
-    """A Markdown table of every source: id, author, title, date, address, licence, what taken."""
-    lines = [_row(["Id", "Author", "Title", "Date", "Address", "Licence", "Taken"]),
-             _row(["---"] * 7)]
-    for source in load_sources().values():
-        lines.append(_row([code_span(source.id), escape_cell(source.author),
-                           escape_cell(source.title), escape_cell(source.date),
-                           _link(source.url), escape_cell(source.licence),
-                           escape_cell(source.taken)]))
-    return "\n".join(lines)
+    """A Markdown table of every source: id, the source (its title linked to its address, its
+    author and date), licence and what was taken; four columns, so it fits the page."""
+    return markdown_table(
+        ["Id", "Source", "Licence", "Taken"], [14, 40, 20, 26],
+        ([code_span(source.id),
+          f"{_titled_link(source.title, source.url)}. "
+          f"{escape_cell(source.author)}, {escape_cell(source.date)}",
+          escape_cell(source.licence), escape_cell(source.taken)]
+         for source in load_sources().values()))
 
 
 def tables_markdown() -> str:
     """A Markdown table of every table: name, rows, columns with units, sources, version hash."""
-    lines = [_row(["Table", "Rows", "Columns (units)", "Sources", "Version"]), _row(["---"] * 5)]
+    rows = []
     for name in sorted(TABLES):
         spec = TABLES[name]
         frame = load_table(name)
@@ -58,9 +68,10 @@ def tables_markdown() -> str:
             for col in spec.columns
         )
         sources = ", ".join(code_span(sid) for sid in dict.fromkeys(frame["source_id"].astype(str)))
-        lines.append(_row([f"`data/{name}.csv`: {escape_cell(spec.description)}",
-                           str(len(frame)), columns, sources, f"`{table_hash(name)}`"]))
-    return "\n".join(lines)
+        rows.append([f"`data/{name}.csv`: {escape_cell(spec.description)}",
+                     str(len(frame)), columns, sources, f"`{table_hash(name)}`"])
+    return markdown_table(["Table", "Rows", "Columns (units)", "Sources", "Version"],
+                          [28, 6, 38, 16, 12], rows)
 
 
 def catalogue_markdown() -> str:
