@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BOOK ?= .
 
-.PHONY: publish preview test bench refresh clean pdf deploy lint
+.PHONY: publish preview test test-quick bench refresh clean pdf deploy lint
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ preview: $(STAMP)  ## Serve the site on 127.0.0.1 and rebuild on change.
 test: $(STAMP)  ## Run the whole test suite.
 	$(PY) -m ruff check lib tests
 	$(PY) -m pytest -q
+
+test-quick: $(STAMP)  ## ruff and the library's tests (about a minute).
+	$(PY) -m ruff check lib tests
+	$(PY) -m pytest -q tests/library
 
 bench: $(STAMP)  ## Print build times, first paint and page sizes beside their targets.
 	$(PY) -m bookengine.bench $(if $(SYNTHETIC),--synthetic) $(BOOK)

@@ -14,7 +14,6 @@ Written by `make deploy` beside the latest build (the branch root) and the kept 
 
 from __future__ import annotations
 
-import html
 import json
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -58,7 +57,7 @@ def describe(change: dict[str, Any]) -> str:
     if change["kind"] == "figure":
         return f"{change['where']}: data version {change['old']} → {change['new']}"
     if change["kind"] == "text":
-        return "the text was revised"
+        return "its wording was revised; no value, figure or section changed"
     return f"section #{change['where']} {'added' if change['new'] else 'removed'}"
 
 
@@ -80,39 +79,31 @@ def versions_json(records: list[dict[str, Any]], site_url: str | None) -> str:
 
 
 def versions_page(records: list[dict[str, Any]], title: str, lang: str) -> str:
-    """`versions.html`: every version, newest first, with what the latest changed since it."""
-    index = versions_index(records, None)
-    esc = html.escape
-    items = []
-    for entry in index["versions"]:
-        latest = entry["id"] == index["latest"]
-        head = (f'<h2 id="v-{esc(entry["id"])}"><a href="v/{esc(entry["id"])}/index.html">'
-                f'Version of {esc(entry["date"])}</a> <code>{esc(entry["id"])}</code>'
-                f'{" (latest)" if latest else ""}</h2>')
-        facts = (f"<p>Data version <code>{esc(entry['data_version'])}</code>. "
-                 f"{esc(entry['summary'])}</p>")
-        changes = []
-        for href, listed in sorted(entry["changes"].items()):
-            lines = "".join(f"<li>{esc(describe(c))}</li>" for c in listed)
-            changes.append(f'<li><a href="{esc(href)}">{esc(href)}</a><ul>{lines}</ul></li>')
-        if latest:
-            since = ""
-        elif changes:
-            since = f"<p>Changed in the latest version:</p><ul>{''.join(changes)}</ul>"
-        else:
-            since = ("<p>No value in the text, figure's data or section differs in the latest "
-                     "version.</p>")
-        items.append(f'<section class="version">{head}{facts}{since}</section>')
-    return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">\n'
-            f"<title>Versions – {esc(title)}</title>\n"
-            '<link rel="stylesheet" href="assets/book.css">\n<link rel="icon" href="data:,">\n'
-            '</head>\n<body>\n<main id="main" class="content versions-page">\n'
-            f'<p><a href="index.html">{esc(title)}</a> · <a href="feed.xml">Atom feed</a></p>\n'
-            f"<h1>Versions</h1>\n<p>Every version of this book stays readable at its own "
-            f"address; citations name that address. Newest first.</p>\n"
-            + "\n".join(items) + "\n</main>\n</body>\n</html>\n")
+    """`versions.html`, in the site's header and layout: every version, newest first, with
+    what it changed from the version before it and what the latest version changes on it."""
+    import jinja2
+
+    from bookengine.layout import TEMPLATES, THEME_SCRIPT
+
+    versions = ordered(records)
+    latest = versions[0]
+    shown = []
+    for entry, older in zip(versions, [*versions[1:], None], strict=True):
+        shown.append({
+            "id": entry["id"], "date": entry["date"], "data_version": entry["data_version"],
+            "summary": entry.get("summary") or "", "latest": entry is latest,
+            "previous": None if older is None else _described(page_changes(older, entry)),
+            "since": _described(page_changes(entry, latest)) if entry is not latest else [],
+        })
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html"]))
+    return env.get_template("versions.html").render(
+        versions=shown, lang=lang, book={"title": title}, root="", home="index.html",
+        theme_script=THEME_SCRIPT, csp=content_security_policy())
+
+
+def _described(changes: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[str]]]:
+    return [(href, [describe(c) for c in listed]) for href, listed in sorted(changes.items())]
 
 
 def feed(records: list[dict[str, Any]], site_url: str, title: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from bookengine.build import BuildError, build
 from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.notfound import site_path
 from bookengine.sitestamp import IGNORED_DIRS
 
 STATUS_PATH = "/__preview/status"
@@ -72,8 +74,11 @@ class PreviewServer:
         self.root = Path(book).resolve()
         self.state = PreviewState()
         self.log = log
+        self.site_path = "/"  # the deployed site's path, which its 404 page's links start with
         try:
-            self.output_dir = load_config(self.root).output_dir
+            config = load_config(self.root)
+            self.output_dir = config.output_dir
+            self.site_path = site_path(config)
         except ConfigError:
             self.output_dir = BookConfig.output_dir  # the default, until the config is mended
         self.output = self.root / self.output_dir
@@ -161,10 +166,25 @@ class _Handler(SimpleHTTPRequestHandler):
             html = local.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
             self._send(html.encode("utf-8"), "text/html; charset=utf-8")
             return
+        if not local.exists() and self._not_found():
+            return
         super().do_GET()
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def _not_found(self) -> bool:
+        """Answer a missing address with the book's own 404 page, as a host does; its links
+        start with the deployed site's path, which here is the root. False without one."""
+        page = self.preview.output.resolve() / "404.html"
+        if not page.is_file():
+            return False
+        html = page.read_text(encoding="utf-8")
+        base = self.preview.site_path
+        if base != "/":
+            html = html.replace(f'="{base}', '="/')
+        self._send(html.encode("utf-8"), "text/html; charset=utf-8", status=404)
+        return True
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", str(len(body)))
@@ -177,6 +197,11 @@ def serve(book: Path, port: int = 4242) -> int:
     server = PreviewServer(book, port)
     server.start()
     print(f"Serving {server.output} at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)")
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops as Ctrl-C does: workers and their locks freed
+
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         while True:
             time.sleep(3600)

@@ -80,3 +80,24 @@ def test_printing_cells_and_failures_never_stop_the_watcher(minibook: Path) -> N
             assert "Still watching" in r.read().decode()
     finally:
         server.stop()
+
+
+def test_an_unknown_address_gets_the_books_404_page_styled(minibook: Path, browser) -> None:
+    # The minibook is deployed under /minibook/: its 404 page's links start there.
+    assert "example.org/minibook" in (minibook / "_quarto.yml").read_text()
+    server = PreviewServer(minibook, port=0, log=lambda line: None)
+    server.start()
+    try:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and
+                "no-such" not in r.url else None)
+        response = page.goto(f"http://127.0.0.1:{server.port}/chapters/no-such-page.html")
+        assert response.status == 404
+        assert page.locator("h1#not-found").inner_text() == "Page not found"
+        assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).position") \
+            == "sticky", "the book's stylesheet loaded"
+        assert failed == []
+        page.close()
+    finally:
+        server.stop()

@@ -70,7 +70,10 @@ def test_a_revised_page_says_its_text_changed(deployed, branch_site, watched):
     banner = page.locator(".old-version-banner")
     banner.wait_for()
     assert "You are reading the version of 2026-03-01." in banner.inner_text()
-    assert banner.locator("li").all_inner_texts() == ["the text was revised"]
+    assert banner.locator("li").all_inner_texts() == [
+        "its wording was revised; no value, figure or section changed"]
+    assert banner.locator("a.versions-link").get_attribute("href") == branch_site.url(
+        f"versions.html#v-{deployed.ids[1]}")
     assert watched.errors == []
 
 

@@ -16,7 +16,7 @@
   function describe(change) {
     if (change.kind === "value") { return "“" + change.where + "”: " + change.old + " → " + change.new; }
     if (change.kind === "figure") { return change.where + ": data version " + change.old + " → " + change.new; }
-    if (change.kind === "text") { return "the text was revised"; }
+    if (change.kind === "text") { return "its wording was revised; no value, figure or section changed"; }
     return "section #" + change.where + (change.new ? " added" : " removed");
   }
 
@@ -48,6 +48,12 @@
     link.textContent = "Read this page in the latest version";
     var p = document.createElement("p");
     p.appendChild(link);
+    var all = document.createElement("a");
+    all.className = "versions-link";
+    all.href = new URL("versions.html", siteRoot).href + "#v-" + encodeURIComponent(id);
+    all.textContent = "every version and what each changed";
+    p.appendChild(document.createTextNode(" · "));
+    p.appendChild(all);
     banner.appendChild(p);
     var main = document.getElementById("main");
     if (main) { main.insertBefore(banner, main.firstChild); }
