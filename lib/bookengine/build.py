@@ -518,7 +518,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         live = None  # a damaged live build lends nothing to the next
     for page in pages:
         if live is not None and live_keys.get(page.href) == keys[page.href] and \
-                _reuse_page(live, out, page, config.root):
+                _reuse_page(live, out, page, config):
             continue
         try:
             _write_page(out, page, layout, rendered, config, version_date, changes, version,
@@ -580,12 +580,13 @@ def _live_output_keys(config: BookConfig) -> tuple[Path | None, dict[str, str]]:
     return live, dict(stored.get("keys") or {})
 
 
-def _reuse_page(live: Path, out: Path, page: ConvertedPage, root: Path) -> bool:
+def _reuse_page(live: Path, out: Path, page: ConvertedPage, config: BookConfig) -> bool:
     """Hard-link a page's HTML, figure files, output images and linked resources from the live
     build; False if one is missing."""
     files = [page.href] + [f for fig in page.figures for f in
                            (figure_files(fig)["svg"], figure_files(fig)["csv"])]
-    files += [*page.files, *page_resources(page.body, page.rel, root)]
+    files += [*page.files, *page_resources(page.body, page.rel, config.root)]
+    files += citation.citation_paths(config, page)
     files = [f for f in dict.fromkeys(files) if not (out / f).exists()]
     if not all((live / f).is_file() for f in files):
         return False
@@ -622,6 +623,9 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[s
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(config.root / rel, out / rel)
     extra = citation.page_extras(config, page, version_date, changes, version)
+    for site_path, text in extra["citation_files"].items():
+        (out / site_path).parent.mkdir(parents=True, exist_ok=True)
+        (out / site_path).write_text(text, encoding="utf-8")
     body = insert_figures(page.body, page, rendered, extra)
     html = layout.render(page, body, extra)
     heavy = _check_weight(config, page, html)

@@ -19,8 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bookengine.config import BookConfig
+from bookengine.config import Author, BookConfig, authors_of
 from bookengine.convert import ConvertedPage
+from bookengine.numbering import relative_href
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -63,13 +64,10 @@ def page_date(config: BookConfig, page: ConvertedPage, book_version: str | None)
     return max(dates) if dates else None
 
 
-def _authors(config: BookConfig, page: ConvertedPage) -> list[str]:
-    front = page.front.get("author")
-    if isinstance(front, str):
-        return [front]
-    if isinstance(front, list):
-        return [a if isinstance(a, str) else str(a.get("name", "")) for a in front]
-    return [a.name for a in config.authors]
+def _authors(config: BookConfig, page: ConvertedPage) -> list[Author]:
+    """The page's own `author:`, else the book's."""
+    own = authors_of(page.front.get("author"))
+    return list(own or config.authors)
 
 
 def _url(config: BookConfig, href: str) -> str | None:
@@ -86,10 +84,28 @@ def versioned_url(site_url: str | None, version: str | None, href: str) -> str |
     return f"{site_url}/v/{version}/{page}"
 
 
+MINOR_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to"}
+
+
 def bibtex_key(config: BookConfig, page: ConvertedPage, year: str) -> str:
-    stem = re.sub(r"[^a-z0-9]+", "-", Path(page.href).stem.lower()).strip("-")
-    book = re.sub(r"[^a-z0-9]+", "", config.title.lower())[:16]
-    return f"{book}-{stem}-{year}"
+    """A short key that stays the same between versions: the initials of the book's title
+    (minor words left out), the year and the page's name (`isd2026ord`; the home page
+    `isd2026`)."""
+    words = [w for w in re.findall(r"[a-z0-9]+", config.title.lower()) if w not in MINOR_WORDS]
+    initials = "".join(w[0] for w in words) or "book"
+    stem = "" if page.href == "index.html" else re.sub(
+        r"[^a-z0-9]+", "-", Path(page.href).stem.lower()).strip("-")
+    return f"{initials}{year}{stem}"
+
+
+def bib_name(author: Author) -> str:
+    """An author as BibTeX reads one: an organisation in double braces (one name, never split
+    into initials), a person as "Family, Given" when the parts are known."""
+    if author.literal:
+        return "{" + _bib_escape(author.name) + "}"
+    if author.family:
+        return _bib_escape(f"{author.family}, {author.given}" if author.given else author.family)
+    return _bib_escape(author.name)
 
 
 def _bib_escape(text: str) -> str:
@@ -108,7 +124,8 @@ def page_citation(config: BookConfig, page: ConvertedPage, date: str | None,
         "type": front_cite.get("type", "book" if is_book else "chapter"),
         "title": front_cite.get("title", config.title if is_book else title),
         "container-title": front_cite.get("container-title", config.title),
-        "authors": _authors(config, page),
+        "authors": [a.name for a in _authors(config, page)],
+        "creators": _authors(config, page),
         "year": year,
         "date": date,
         "url": front_cite.get("url", versioned_url(config.site_url, version, page.href)
@@ -121,8 +138,7 @@ def page_citation(config: BookConfig, page: ConvertedPage, date: str | None,
 
 def bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any]) -> str:
     """A BibTeX entry for the page (@book for the home page, @incollection for a chapter)."""
-    fields: list[tuple[str, str]] = [("title", cite["title"]),
-                                     ("author", " and ".join(cite["authors"]))]
+    fields: list[tuple[str, str]] = [("title", cite["title"]), ("author", _bib_authors(cite))]
     if cite["type"] != "book":
         fields.append(("booktitle", cite["container-title"]))
         if cite["chapter-number"]:
@@ -132,8 +148,17 @@ def bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any]) -> str
         fields.append(("note", version_note(cite)))
         fields.append(("urldate", cite["date"]))
     kind = "book" if cite["type"] == "book" else "incollection"
-    body = ",\n".join(f"  {k} = {{{_bib_escape(v) if k != 'url' else v}}}" for k, v in fields if v)
-    return f"@{kind}{{{bibtex_key(config, page, cite['year'])},\n{body}\n}}"
+    return f"@{kind}{{{bibtex_key(config, page, cite['year'])},\n{_bib_body(fields)}\n}}"
+
+
+def _bib_authors(cite: dict[str, Any]) -> str:
+    return " and ".join(bib_name(a) for a in cite["creators"])
+
+
+def _bib_body(fields: list[tuple[str, str]]) -> str:
+    """BibTeX fields, escaped (the author list and the address as they are)."""
+    return ",\n".join(f"  {k} = {{{v if k in ('url', 'author') else _bib_escape(v)}}}"
+                      for k, v in fields if v)
 
 
 def version_note(cite: dict[str, Any]) -> str:
@@ -211,7 +236,8 @@ def social_tags(config: BookConfig, cite: dict[str, Any],
 
 def json_ld(config: BookConfig, cite: dict[str, Any]) -> str:
     """schema.org JSON-LD: the chapter as part of the book (or the book itself)."""
-    authors = [{"@type": "Person", "name": a} for a in cite["authors"]]
+    authors = [{"@type": "Organization" if a.literal else "Person", "name": a.name}
+               for a in cite["creators"]]
     book = {"@type": "Book", "name": config.title, "author": authors}
     if config.site_url:
         book["url"] = config.site_url + "/"
@@ -231,8 +257,9 @@ def json_ld(config: BookConfig, cite: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c")
 
 
-def cite_block(cite: dict[str, Any], bib: str) -> str:
-    """The visible "Cite this chapter" block with BibTeX, plain text and a copy button."""
+def cite_block(cite: dict[str, Any], bib: str, downloads: str = "") -> str:
+    """The visible "Cite this chapter" block with BibTeX, plain text, a copy button and the
+    RIS and CSL-JSON downloads."""
     what = "book" if cite["type"] == "book" else "chapter"
     return (
         f'<section class="cite-this" aria-labelledby="cite-this-heading">'
@@ -243,51 +270,163 @@ def cite_block(cite: dict[str, Any], bib: str) -> str:
         '<button type="button" class="cite-copy" data-copy=".cite-bibtex code">'
         "Copy BibTeX</button> "
         '<button type="button" class="cite-copy" data-copy=".cite-plain">Copy citation</button>'
-        "</section>"
+        f"{downloads}</section>"
     )
+
+
+def downloads_html(page_href: str, ris_path: str, json_path: str) -> str:
+    """Links to a citation's RIS and CSL-JSON files, from the page at `page_href`."""
+    return (f' <span class="cite-downloads">Download: <a href="'
+            f'{html.escape(relative_href(page_href, ris_path))}" download>RIS</a> · <a href="'
+            f'{html.escape(relative_href(page_href, json_path))}" download>CSL-JSON</a></span>')
+
+
+def figure_title(number: str, caption: str) -> str:
+    """A figure's title for citing it: its number and its whole caption as text."""
+    text = re.sub(r"<[^>]+>", "", caption)
+    text = re.sub(r"\s+", " ", re.sub(r"\[@[^\]]*\]", "", html.unescape(text))).strip()
+    return f"Figure {number}: {text.rstrip('.')}"
+
+
+def figure_citation(cite: dict[str, Any], label: str, number: str, caption: str,
+                    data_version: str) -> dict[str, Any]:
+    """A figure's citation fields: its page's, with its own title, address and data version."""
+    where = (f"Figure {number} in {cite['title']}, {cite['container-title']}"
+             if cite["type"] != "book" else f"Figure {number} in {cite['title']}")
+    note = f"Data version {data_version}" + (
+        f"; {version_note(cite)[0].lower()}{version_note(cite)[1:]}" if cite["date"] else "")
+    return {**cite, "type": "figure", "title": figure_title(number, caption),
+            "url": f"{cite['url']}#{label}" if cite["url"] else "", "howpublished": where,
+            "note": note, "label": label}
 
 
 def figure_bibtex(config: BookConfig, page: ConvertedPage, cite: dict[str, Any], label: str,
                   number: str, caption: str, data_version: str) -> str:
     """A BibTeX entry for one figure, naming the data version it shows."""
-    short = re.sub(r"\s+", " ", re.sub(r"\[@[^\]]*\]", "", caption)).strip().rstrip(".")
-    if len(short) > 120:
-        short = short[:117].rsplit(" ", 1)[0] + "…"
-    url = f"{cite['url']}#{label}" if cite["url"] else ""
-    where = (f"Figure {number} in {cite['title']}, {cite['container-title']}"
-             if cite["type"] != "book" else f"Figure {number} in {cite['title']}")
-    fields = [("title", f"Figure {number}: {short}"), ("author", " and ".join(cite["authors"])),
-              ("howpublished", where), ("year", cite["year"]), ("url", url),
-              ("note", f"Data version {data_version}"
-                       + (f"; {version_note(cite)[0].lower()}{version_note(cite)[1:]}"
-                          if cite["date"] else ""))]
-    body = ",\n".join(f"  {k} = {{{_bib_escape(v) if k != 'url' else v}}}"
-                      for k, v in fields if v)
-    key = f"{bibtex_key(config, page, cite['year'])}-{label}-{data_version}"
-    return f"@misc{{{key},\n{body}\n}}"
+    fig = figure_citation(cite, label, number, caption, data_version)
+    fields = [("title", fig["title"]), ("author", _bib_authors(cite)),
+              ("howpublished", fig["howpublished"]), ("year", cite["year"]),
+              ("url", fig["url"]), ("note", fig["note"])]
+    key = f"{bibtex_key(config, page, cite['year'])}{'-' if page.href != 'index.html' else ''}" \
+          f"{label}"
+    return f"@misc{{{key},\n{_bib_body(fields)}\n}}"
+
+
+def ris(cite: dict[str, Any]) -> str:
+    """A RIS record (read by Zotero, EndNote, Mendeley): an organisation is one `AU` name
+    without a comma, a person "Family, Given"."""
+    kind = {"book": "BOOK", "figure": "FIGURE"}.get(cite["type"], "CHAP")
+    lines = [("TY", kind), ("TI", cite["title"])]
+    for author in cite["creators"]:
+        name = author.name if author.literal or not author.family else (
+            f"{author.family}, {author.given}" if author.given else author.family)
+        lines.append(("AU", name))
+    if cite["type"] != "book":
+        lines.append(("T2", cite["container-title"]))
+    lines += [("PY", cite["year"]), ("DA", (cite["date"] or "").replace("-", "/")),
+              ("UR", cite["url"] or ""), ("N1", cite.get("note") or (
+                  version_note(cite) if cite["date"] else "")),
+              ("LA", cite.get("language") or "")]
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines if value) + "ER  - \r\n"
+
+
+def csl_json(cite: dict[str, Any], key: str) -> str:
+    """A CSL-JSON item (Zotero, citeproc, pandoc): an organisation as `literal`."""
+    def name(author: Author) -> dict[str, str]:
+        if author.literal or not author.family:
+            return {"literal": author.name}
+        return {"family": author.family, **({"given": author.given} if author.given else {})}
+
+    kind = {"book": "book", "figure": "figure"}.get(cite["type"], "chapter")
+    item: dict[str, Any] = {"id": key, "type": kind, "title": cite["title"],
+                            "author": [name(a) for a in cite["creators"]]}
+    if cite["type"] != "book":
+        item["container-title"] = cite["container-title"]
+    if cite["date"]:
+        item["issued"] = {"date-parts": [[int(p) for p in cite["date"].split("-")]]}
+    elif cite["year"]:
+        item["issued"] = {"date-parts": [[int(cite["year"])]]}
+    if cite["url"]:
+        item["URL"] = cite["url"]
+    if cite.get("version"):
+        item["version"] = cite["version"]
+    if cite.get("note") or cite["date"]:
+        item["note"] = cite.get("note") or version_note(cite)
+    return json.dumps([item], ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+CITE_DIR = "cite"
+"""Where the RIS and CSL-JSON files of every page and figure are written in the build."""
+
+
+def citation_base(page: ConvertedPage) -> str:
+    """The site path, without suffix, of a page's citation files (`cite/chapters/ord`); its
+    figures' are below it (`cite/chapters/ord/fig-x`)."""
+    return f"{CITE_DIR}/{page.href.removesuffix('.html')}"
+
+
+def citation_paths(config: BookConfig, page: ConvertedPage) -> list[str]:
+    """Every citation file a page's build writes (none when the page is not cited)."""
+    if not (config.is_book or page.front.get("citation")):
+        return []
+    base = citation_base(page)
+    return [f"{base}{tail}" for tail in (".ris", ".json", *(
+        f"/{fig.label}{ext}" for fig in page.figures for ext in (".ris", ".json")))]
 
 
 def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None,
                 changes: dict[str, str], version: str | None = None) -> dict:
     """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates, the
-    version id and the address of the Versions page."""
+    version id, the address of the Versions page, each figure's citation and the citation
+    files to write (`citation_files`, site path → text)."""
     date = page_date(config, page, book_version)
     cite = page_citation(config, page, date, version)
+    cite["language"] = str(config.extra.get("lang", "en"))
     bib = bibtex(config, page, cite)
+    key = bibtex_key(config, page, cite["year"])
+    base = citation_base(page)
+    files = {f"{base}.ris": ris(cite), f"{base}.json": csl_json(cite, key)}
+    figures: dict[str, tuple[str, str]] = {}
+    for fig in page.figures:
+        fig_cite = figure_citation(cite, fig.label, fig.number, fig.caption, fig.data_version)
+        fig_key = f"{key}-{fig.label}" if page.href != "index.html" else f"{key}{fig.label}"
+        files[f"{base}/{fig.label}.ris"] = ris(fig_cite)
+        files[f"{base}/{fig.label}.json"] = csl_json(fig_cite, fig_key)
+        figures[fig.label] = (
+            figure_bibtex(config, page, cite, fig.label, fig.number, fig.caption,
+                          fig.data_version),
+            downloads_html(page.href, f"{base}/{fig.label}.ris", f"{base}/{fig.label}.json"))
+    asks = config.is_book or bool(page.front.get("citation"))
+    description = page_description(page) or config.description
     return {
         "meta_tags": meta_tags(config, cite),
-        "social_tags": social_tags(config, cite, page.front.get("description")
-                                   or config.description),
+        "social_tags": social_tags(config, cite, description),
+        "description": description,
         "json_ld": json_ld(config, cite),
         # A book cites each chapter; another project's page only when it asks (`citation:`).
-        "cite_block": cite_block(cite, bib) if config.is_book or page.front.get("citation")
-        else "",
+        "cite_block": cite_block(cite, bib, downloads_html(
+            page.href, f"{base}.ris", f"{base}.json")) if asks else "",
+        "citation_files": files if asks else {},
         "canonical": cite["latest-url"],
         "page_url": cite["url"],
         "version_date": date,
         "version": version,
         "versions_url": f"{config.site_url}/versions.html" if config.site_url else None,
-        "figure_bibtex": lambda label, number, caption, version: figure_bibtex(
-            config, page, cite, label, number, caption, version),
+        "figure_cites": figures if asks else {},
         "data_changed": lambda tables: data_changed(changes, tables),
     }
+
+
+def page_description(page: ConvertedPage, limit: int = 200) -> str:
+    """What a page is about, for search engines and link previews: its `description:`, else
+    its first paragraph as text, cut on a word before `limit` characters."""
+    own = page.front.get("description")
+    if isinstance(own, str) and own.strip():
+        return own.strip()
+    for para in re.findall(r"<p\b[^>]*>(.*?)</p>", page.body, re.S):
+        text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", para))).strip()
+        if len(text) > 40:  # a real paragraph, not a date or a byline
+            if len(text) > limit:
+                text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return text
+    return ""

@@ -37,6 +37,11 @@ class Author:
     name: str
     affiliation: str | None = None
     orcid: str | None = None
+    given: str | None = None
+    family: str | None = None
+    literal: bool = False
+    """An organisation or other name not split into given and family names (Quarto's and CSL's
+    `name: {literal: …}`), cited as one name."""
 
 
 @dataclass(frozen=True)
@@ -430,6 +435,12 @@ def _page_list(value: Any, where: str, problems: list[str],
     return pages
 
 
+def authors_of(value: Any) -> tuple[Author, ...]:
+    """Quarto `author:` entries (names, `{name: …}` mappings, `name: {literal: …}` or
+    `name: {given: …, family: …}`) as authors; entries without a name are left out."""
+    return _authors(value, [])
+
+
 def _authors(value: Any, problems: list[str]) -> tuple[Author, ...]:
     if value is None:
         return ()
@@ -440,6 +451,19 @@ def _authors(value: Any, problems: list[str]) -> tuple[Author, ...]:
             authors.append(Author(item))
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             authors.append(Author(item["name"], item.get("affiliation"), item.get("orcid")))
+        elif isinstance(item, dict) and isinstance(item.get("name"), dict):
+            parts = item["name"]
+            if isinstance(parts.get("literal"), str):
+                authors.append(Author(parts["literal"], item.get("affiliation"),
+                                      item.get("orcid"), literal=True))
+            elif isinstance(parts.get("family"), str):
+                given = str(parts.get("given") or "")
+                authors.append(Author(f"{given} {parts['family']}".strip(),
+                                      item.get("affiliation"), item.get("orcid"),
+                                      given or None, parts["family"]))
+            else:
+                problems.append(f"`book.author` entry {item!r}: `name:` needs `literal:` or "
+                                "`family:`")
         else:
             problems.append(f"`book.author` entry {item!r} has no name")
     return tuple(authors)

@@ -44,7 +44,7 @@ def figure_files(fig: Figure) -> dict[str, str]:
 
 
 def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
-                changed: str | None = None) -> str:
+                changed: str | None = None, downloads: str = "") -> str:
     """The chart's static SVG (inline, so it is drawn at first paint), the box the interactive
     view replaces it in, controls, data view, citation and source line.
 
@@ -76,7 +76,7 @@ def figure_html(fig: Figure, page_href: str, svg: str, bibtex: str = "",
         cite = ('<details class="figure-cite"><summary>Cite this figure</summary>'
                 f'<pre><code class="bibtex">{html.escape(bibtex)}</code></pre>'
                 '<button type="button" class="cite-copy" data-copy="code">Copy BibTeX</button>'
-                "</details>")
+                f"{downloads}</details>")
     tools = (f'<div class="figure-tools"><a class="figure-link" href="#{label}">Link to this '
              f'figure</a><details class="figure-data"><summary>Show the numbers</summary>'
              f'<div class="data-table" tabindex="0" aria-label="Data plotted in {label}"></div>'
@@ -298,10 +298,10 @@ def insert_figures(body: str, page: ConvertedPage, svgs: dict[str, str],
     """Replace each chart marker left in the converted body with the chart's HTML."""
     extras = extras or {}
     for fig in page.figures:
-        bib = (extras["figure_bibtex"](fig.label, fig.number, fig.caption, fig.data_version)
-               if "figure_bibtex" in extras else "")
+        bib, downloads = extras.get("figure_cites", {}).get(fig.label, ("", ""))
         tables = sorted((fig.provenance.get("tables") or {}).keys())
         changed = extras["data_changed"](tables) if "data_changed" in extras and tables else None
         body = body.replace(CHART_MARK.format(label=fig.label),
-                            figure_html(fig, page.href, svgs[fig.label], bib, changed))
+                            figure_html(fig, page.href, svgs[fig.label], bib, changed,
+                                        downloads))
     return body

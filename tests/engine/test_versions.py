@@ -174,7 +174,8 @@ def test_versions_page_and_404_page(deployed):
 def test_citation_cff_agrees_with_the_book():
     cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     book = yaml.safe_load((REPO / "_quarto.yml").read_text(encoding="utf-8"))["book"]
-    authors = [a if isinstance(a, str) else a["name"] for a in book["author"]]
+    authors = [a if isinstance(a, str) else a["name"]["literal"] if isinstance(a["name"], dict)
+               else a["name"] for a in book["author"]]
     for where in (cff, cff["preferred-citation"]):
         assert where["title"] == book["title"]
         assert [a["name"] for a in where["authors"]] == authors
