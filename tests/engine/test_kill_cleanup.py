@@ -25,7 +25,7 @@ own = subprocess.Popen(["sleep", "600"], start_new_session=True)
 pathlib.Path({pidfile!r}).write_text(str(own.pid))
 ```
 
-""" + LOOP
+"""
 
 
 def _shm_inodes(pid: int) -> set[int]:
@@ -60,7 +60,7 @@ def test_a_publish_killed_with_its_group_leaves_nothing_behind(minibook: Path,
                                                                tmp_path: Path) -> None:
     pidfile = tmp_path / "escaped.pid"
     chapters = minibook / "chapters"
-    (chapters / "gamma.qmd").write_text(ESCAPING.format(pidfile=str(pidfile)))
+    (chapters / "gamma.qmd").write_text(ESCAPING.format(pidfile=str(pidfile)) + LOOP)
     config = minibook / "_quarto.yml"
     text = config.read_text()
     for n in range(3):

@@ -73,7 +73,10 @@ def test_preview_closes_an_idle_connection(minibook: Path, monkeypatch) -> None:
         server.stop()
 
 
-ENTITY_TITLE = "# Costs &lt; benefits &amp; more {#sec-gamma}\n\nPlain text.\n"
+ENTITY_TITLES = {
+    "front-matter": '---\ntitle: "Costs &lt; benefits &amp; more"\n---\n\nPlain text.\n',
+    "heading": "# Costs &lt; benefits &amp; more {#sec-gamma}\n\nPlain text.\n",
+}
 
 
 class _Meta(HTMLParser):
@@ -87,8 +90,9 @@ class _Meta(HTMLParser):
             self.meta[a["name"] or ""] = a.get("content") or ""
 
 
-def test_titles_written_with_entities_are_escaped_once(minibook: Path) -> None:
-    (minibook / "chapters" / "gamma.qmd").write_text(ENTITY_TITLE)
+@pytest.mark.parametrize("where", sorted(ENTITY_TITLES))
+def test_titles_written_with_entities_are_escaped_once(minibook: Path, where: str) -> None:
+    (minibook / "chapters" / "gamma.qmd").write_text(ENTITY_TITLES[where])
     quiet_build(minibook)
     page = (minibook / "site" / "chapters" / "gamma.html").read_text()
     assert "&amp;lt;" not in page and "&amp;amp;" not in page
