@@ -1,11 +1,13 @@
 """The memory one page's kernel may use (`book-engine: memory:`), and how a kernel holds to it.
 
-The limit is the kernel's address space (`RLIMIT_AS`), set in the kernel before it runs a cell
-and inherited by every process the cell starts: an allocation past it fails, so Python raises
-`MemoryError` in the cell that asked, and the page fails at that cell's line. A limit on the
-address space needs no privileges (cgroups would, on most machines); it counts memory a process
-has reserved as well as what it uses, about 1 GB for a kernel that has imported pandas and
-Altair. The default is half the machine's memory.
+The limit is on the kernel's data (`RLIMIT_DATA`: its private writable memory, which is where
+everything a cell allocates lives), set in the kernel before it runs a cell and inherited by
+every process the cell starts: an allocation past it fails, so Python raises `MemoryError` in
+the cell that asked, and the page fails at that cell's line. It needs no privileges (cgroups
+would, on most machines). Address space merely reserved is not counted, so a cell may use
+libraries that reserve far more than they use (V8, inside vl-convert, reserves tens of GB;
+a limit on the address space, `RLIMIT_AS`, would make it abort). The default is half the
+machine's memory.
 
 Imports only the standard library: kernels import it as they start.
 """
@@ -73,6 +75,6 @@ def apply_from_env() -> int | None:
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
         return limit
     return None

@@ -185,3 +185,18 @@ def test_a_same_size_change_with_its_time_put_back_is_found(minibook: Path) -> N
     assert "nothing changed" not in again.stdout
     assert "chapters/beta.html: content changed" in again.stdout
     assert verify((minibook / "site").resolve()) == []
+
+
+def test_a_damaged_link_check_index_is_not_trusted(minibook: Path) -> None:
+    """The link check's index records a hash of its own records: one edited without it (a
+    planted link that is not there) is ignored and every page parsed again."""
+    assert _publish(minibook).returncode == 0
+    index = minibook / ".book" / "check-index.json"
+    stored = json.loads(index.read_text())
+    stored["pages"]["index.html"]["links"].append(["planted.html", 7, "planted.html", ""])
+    index.write_text(json.dumps(stored))
+    gamma = minibook / "chapters" / "gamma.qmd"
+    gamma.write_text(gamma.read_text() + "\nAnother sentence.\n")
+    again = _publish(minibook)
+    assert again.returncode == 0, again.stderr
+    assert "planted.html" not in again.stdout + again.stderr
