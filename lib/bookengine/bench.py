@@ -13,6 +13,8 @@ Every build is timed as a whole process (`python -m bookengine publish`), median
   reading CSVs) cold and with one CSV changed, against Jupyter Book 1 on the same content,
   installed from the fixture's pinned requirements into `.bench-venv` (never into the project's
   environment);
+* how long a publish's kernels and the processes their cells started outlive it after
+  `kill -9` (`bookengine.bench_cleanup`);
 * with `--synthetic` (`make bench SYNTHETIC=1`), generated books of 10, 50 and 100 chapters with
   a chart each: cold (one run), no-op and one chapter changed, so cost can be seen to grow with
   the change, not with the book.
@@ -34,7 +36,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bookengine import bench_quarto
+from bookengine import bench_cleanup, bench_quarto
 from bookengine.config import load_config
 from bookengine.numbering import output_href
 from bookengine.state import STATE_DIR, BookState
@@ -470,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
               "left out")
     site = bench_book(Path(args.book), args.runs, browser=not args.no_browser, quarto=quarto)
     bench_small_book(args.runs, with_jb1=not args.no_jupyter_book, quarto=quarto)
+    bench_cleanup.report(args.runs)
     _weights(site, site.parent)
     shutil.rmtree(site.parent.parent, ignore_errors=True)
     return 0

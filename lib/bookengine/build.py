@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -34,14 +33,15 @@ from bookengine import (
     search,
     sitecheck,
     sitestamp,
+    vegastore,
     versions,
 )
-from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, file_hash
+from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
-from bookengine.execute import ExecResult, execute
-from bookengine.figures import StaticRenderer, chart_spec, write_vega_bundle
+from bookengine.execute import CellFailure, ExecResult, execute
+from bookengine.figures import StaticRenderer, chart_spec
 from bookengine.layout import (
     Layout,
     figure_files,
@@ -134,6 +134,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         raise BuildError([str(exc)]) from exc
     with build_lock(config.root, log):
         lifeline.remove_orphaned_temp_dirs()
+        lifeline.remove_orphaned_semaphores()
         for note in config.notes:
             log(f"note: {note}")
         docs = _parse_pages(config)
@@ -207,6 +208,8 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         mark = time.perf_counter()
         output_keys = _write_site(config, pages, build_dir, renderer, version, warnings.warn,
                                   lambda message: log(f"note: {message}"))
+        for note in renderer.notes:  # damaged drawings, drawn again
+            log(f"note: {note}")
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, state.check_index,
@@ -259,8 +262,8 @@ def _site_key(config: BookConfig, docs: list[Document]) -> tuple[str, list[dict]
         digest.update(record(doc.path).encode())
         inputs = cache.stored_inputs(doc.rel)
         digest.update(json.dumps(inputs, sort_keys=True).encode())
-        records.extend(sitestamp.entry(root, root / name) for name in inputs
-                       if (root / name).is_file())
+        records.extend(sitestamp.entry(root, root / name) if (root / name).is_file()
+                       else sitestamp.absent(name) for name in inputs)
         entry = cache.entry_path(doc.rel)
         digest.update(record(entry).encode() if entry.is_file() else b"-")
     for extra in [*config.bibliography, *filter(None, [config.changelog]),
@@ -299,7 +302,7 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
                 for part in ("library", "lock", "engine", "options")):
             return
         for name, used in stored.get("inputs", {}).items():
-            if name not in by_path or by_path[name]["sha256"] != used:
+            if name not in by_path or by_path[name].get("sha256") != used:
                 return
     code = [root / p for p in config.library]
     lock = root / config.lock if config.lock else None
@@ -385,16 +388,35 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
             if stale and ready is not None:
                 ready(doc, decision.result)
 
-    def run(doc: Document) -> tuple[Document, str, ExecResult]:
-        source_hash = file_hash(doc.path)
+    unhashed = tuple(str((config.root / p).resolve()) for p in
+                     (*config.library, config.output_dir))
+
+    def run_once(doc: Document) -> tuple[ExecResult, Inputs]:
         if not any(c.executes for c in doc.cells) and not doc.inlines:
             result = ExecResult()
         else:
             cwd = config.root if config.execute_dir == "project" else doc.path.parent
             result = execute(doc, config.root, cwd, fork_socket=fork_socket,
-                             timeout=config.timeout, large_charts=config.large_charts)
+                             timeout=config.timeout, large_charts=config.large_charts,
+                             memory=config.memory, unhashed=unhashed)
         result.opened += [str(p) for p in doc.included]  # included files are inputs too
-        return doc, source_hash, result
+        return result, (cache.inputs_of(doc.rel, result) if result.ok else Inputs())
+
+    def run(doc: Document) -> tuple[Document, str, ExecResult, Inputs]:
+        """Execute a page; once more if a file it read changed while it ran (its outputs
+        would show data no longer there), and fail if one changes again."""
+        source_hash = file_hash(doc.path)
+        result, inputs = run_once(doc)
+        if inputs.changed:
+            log(f"  {doc.rel}: {', '.join(inputs.changed)} changed while the page ran; "
+                "running it again")
+            result, inputs = run_once(doc)
+            if inputs.changed:
+                result.failure = CellFailure(1, "reading its inputs", (
+                    f"{', '.join(inputs.changed)} changed while the page ran, twice: its "
+                    "outputs would show data that is no longer there (publish again once the "
+                    "file has settled; a page that rewrites a file it reads never settles)"))
+        return doc, source_hash, result, inputs
 
     failures: dict[str, str] = {}
     needs_kernel = [d for d in stale if d.cells or d.inlines]
@@ -409,11 +431,11 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     with server as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for future in as_completed([pool.submit(run, doc) for doc in stale]):
-            doc, source_hash, result = future.result()
+            doc, source_hash, result, inputs = future.result()
             if result.failure:
                 failures[doc.rel] = result.failure.describe(doc.rel)
                 continue
-            cache.store(doc.rel, fingerprint, source_hash, result)
+            cache.store(doc.rel, fingerprint, source_hash, result, inputs.states)
             if config.freeze:
                 freeze.store(config.root, doc.rel, result)
             results[doc.rel] = result
@@ -487,7 +509,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     page's output key.
 
     A page whose output key (everything its HTML and figure files are made from) is the one the
-    live build recorded is not laid out again: its files are hard links to the live build's.
+    live build recorded is not laid out again: its files are copied from the live build's (never
+    linked: no file of a build is shared with another).
     """
     for page in pages:  # known only once every page has run: the version and its record
         page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
@@ -503,8 +526,9 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
             shutil.copyfile(source, out / css)
     figures = [fig for page in pages for fig in page.figures]
     if figures:
-        bundle = _vega_bundle(renderer, BookState(config.root).assets, wait=True)
-        _link_or_copy(bundle, out / "assets" / "vega.js")
+        _vega_bundle(renderer, BookState(config.root).assets, wait=True)
+        bundle = vegastore.store_for(BookState(config.root).assets).ensure(renderer.notes)
+        shutil.copyfile(bundle, out / "assets" / "vega.js")  # the build's own copy
     if any(uses_mermaid(p.body) for p in pages):
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
@@ -581,8 +605,8 @@ def _live_output_keys(config: BookConfig) -> tuple[Path | None, dict[str, str]]:
 
 
 def _reuse_page(live: Path, out: Path, page: ConvertedPage, config: BookConfig) -> bool:
-    """Hard-link a page's HTML, figure files, output images and linked resources from the live
-    build; False if one is missing."""
+    """Copy a page's HTML, figure files, output images, linked resources and citation files
+    from the live build (verified just before); False if one is missing."""
     files = [page.href] + [f for fig in page.figures for f in
                            (figure_files(fig)["svg"], figure_files(fig)["csv"])]
     files += [*page.files, *page_resources(page.body, page.rel, config.root)]
@@ -592,16 +616,8 @@ def _reuse_page(live: Path, out: Path, page: ConvertedPage, config: BookConfig) 
         return False
     for f in files:
         (out / f).parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(live / f, out / f)
+        shutil.copyfile(live / f, out / f)
     return True
-
-
-def _link_or_copy(src: Path, dest: Path) -> None:
-    """A hard link to a file nothing rewrites in place (a copy across file systems)."""
-    try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copyfile(src, dest)
 
 
 def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
@@ -637,20 +653,16 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[s
 
 
 def _vega_bundle(renderer: StaticRenderer, fallback: Path, wait: bool = False) -> Path:
-    """The self-hosted Vega, Vega-Lite and vega-embed bundle, made once per installed vl-convert
-    (in a render worker, while kernels run) and kept beside the Python environment, where
-    `make clean` leaves it; in `fallback` (the state folder) when that is not writable."""
-    import vl_convert
-
-    version = vl_convert.__version__
-    shared = Path(sys.prefix) / "share" / "bookengine"
-    base = shared if os.access(sys.prefix, os.W_OK) else fallback
-    path = base / f"vega-bundle-{version}.js"
-    if path.is_file():
+    """The kept Vega bundle (see `bookengine.vegastore`): made once per installed vl-convert,
+    in a render worker while kernels run; with `wait`, once it is made."""
+    store = vegastore.store_for(fallback)
+    path = store.path()
+    if store.present():
         return path
-    job = renderer.once(write_vega_bundle, path)
+    job = renderer.once(vegastore.write_bundle, path)
     if wait:
-        job.result()
+        with contextlib.suppress(Exception):  # `ensure` makes it again, and names any error
+            job.result()
     return path
 
 

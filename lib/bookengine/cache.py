@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookengine.config import BookConfig
@@ -73,6 +73,26 @@ class Fingerprint:
         )
 
 
+def entry_digest(entry: dict) -> str:
+    """The hash a stored entry records of its own content (every field but `sha256`)."""
+    fields = {k: v for k, v in entry.items() if k != "sha256"}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
+ABSENT = "absent"
+"""A read's state in `ExecResult.reads` when the file was not there."""
+WRITTEN = "written"
+"""The same, for a file first opened for writing (an output of the page)."""
+
+
+@dataclass
+class Inputs:
+    """A page's inputs after its run, and those that changed while it ran."""
+
+    states: dict[str, str | None] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Decision:
     """Whether a page can reuse its stored result, and why not."""
@@ -98,8 +118,13 @@ class Cache:
         path = self.entry_path(rel)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except OSError:
             return Decision(rel, False, "no stored result")
+        except ValueError:
+            return Decision(rel, False, "stored result damaged (not readable)")
+        if not isinstance(entry, dict) or entry.get("sha256") != entry_digest(entry):
+            return Decision(rel, False, "stored result damaged (its content does not match "
+                                        "the hash it records)")
         source = self.config.root / rel
         if entry.get("source") != file_hash(source):
             return Decision(rel, False, "source changed")
@@ -109,19 +134,29 @@ class Cache:
                 return Decision(rel, False, label)
         for name, digest in sorted(entry.get("inputs", {}).items()):
             f = self.config.root / name
+            if digest is None:  # read, and gone by the end of the run
+                if os.path.lexists(f):
+                    return Decision(rel, False, f"input changed: {name} (there again)")
+                continue
             if not f.is_file():
                 return Decision(rel, False, f"input removed: {name}")
             if file_hash(f) != digest:
                 return Decision(rel, False, f"input changed: {name}")
         return Decision(rel, True, "unchanged", ExecResult.from_json(entry["result"]))
 
-    def inputs_of(self, rel: str, opened: list[str]) -> dict[str, str]:
-        """Project files a page opened, relative, with their hashes (source and library aside)."""
+    def inputs_of(self, rel: str, result: ExecResult) -> Inputs:
+        """The project files a page opened (source and library aside), relative, each with its
+        state after the run: its hash, or None for a file it read that is gone (its absence is
+        its state); and the files whose content changed between the page's first read and now.
+
+        A file first opened for writing is the page's output: an input with its hash after the
+        run while it exists, as is a file the page opened without the kernel's hook seeing a
+        read (an included file)."""
         root = self.config.root
         library = [(root / p).resolve() for p in self.config.library]
         out_dir = (root / self.config.output_dir).resolve()
-        inputs: dict[str, str] = {}
-        for raw in opened:
+        inputs = Inputs()
+        for raw in dict.fromkeys([*result.opened, *result.reads]):
             p = Path(raw)
             try:
                 rel_path = p.relative_to(root)
@@ -134,29 +169,41 @@ class Cache:
                     self.config.output_dir,) or str(rel_path) == rel:
                 continue
             full = (root / rel_path)
-            if not full.is_file():
-                continue
             resolved = full.resolve()
             if resolved == out_dir or out_dir in resolved.parents:
                 continue
             if any(lib == resolved or lib in resolved.parents for lib in library):
                 continue
-            inputs[rel_path.as_posix()] = file_hash(full)
-        return dict(sorted(inputs.items()))
+            read = result.reads.get(raw)
+            now = file_hash(full) if full.is_file() else None
+            if now is None and read in (None, WRITTEN):
+                continue  # not read, and not there: no input
+            name = rel_path.as_posix()
+            inputs.states[name] = now
+            if read not in (None, WRITTEN, ABSENT) and now is not None and now != read:
+                inputs.changed.append(name)  # edited while the page ran
+            elif read == ABSENT and now is not None:
+                inputs.changed.append(name)  # made while the page ran
+        inputs.states = dict(sorted(inputs.states.items()))
+        return inputs
 
     def store(self, rel: str, fingerprint: Fingerprint, source_hash: str,
-              result: ExecResult) -> None:
-        """Record a successful execution and the inputs it read."""
+              result: ExecResult, inputs: dict[str, str | None] | None = None) -> None:
+        """Record a successful execution and the inputs it read (by default, as they are now)."""
+        if inputs is None:
+            inputs = self.inputs_of(rel, result).states
         entry = {"source": source_hash, "library": fingerprint.library, "lock": fingerprint.lock,
                  "engine": fingerprint.engine, "options": fingerprint.options,
-                 "inputs": self.inputs_of(rel, result.opened), "result": result.to_json()}
+                 "inputs": inputs, "result": result.to_json()}
+        entry["sha256"] = entry_digest(entry)
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.entry_path(rel)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(entry, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
-    def stored_inputs(self, rel: str) -> dict[str, str]:
+    def stored_inputs(self, rel: str) -> dict[str, str | None]:
+        """The inputs the stored entry of a page records (None: read, then gone)."""
         try:
             return json.loads(self.entry_path(rel).read_text(encoding="utf-8")).get("inputs", {})
         except (OSError, ValueError):

@@ -117,7 +117,7 @@ def page_citation(config: BookConfig, page: ConvertedPage, date: str | None,
     """The fields of a page's citation, in Quarto's `citation:` vocabulary, with the version id,
     its permanent address (`url`) and the latest address (`latest-url`)."""
     front_cite = page.front.get("citation") if isinstance(page.front.get("citation"), dict) else {}
-    title = re.sub(r"<[^>]+>", "", page.title)
+    title = html.unescape(re.sub(r"<[^>]+>", "", page.title))  # the title's HTML, as text
     year = (date or config.date or "")[:4]
     is_book = page.href == "index.html"
     return {

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "deploy":
             cmd.add_argument("--remote", default=None)
             cmd.add_argument("--branch", default="gh-pages")
+            cmd.add_argument("--timeout", type=float, default=None,
+                             help="seconds the whole deploy may take (default 300)")
     args = parser.parse_args(argv)
     book = Path(args.book)
     if args.command == "publish":
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return make_pdf(book, args.output)
     from bookengine.deploy import deploy
 
-    return deploy(book, remote=args.remote, branch=args.branch)
+    return deploy(book, remote=args.remote, branch=args.branch, timeout=args.timeout)
 
 
 def _where(book: Path, output_dir: str | None = None) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bookengine import quarto_schema
+from bookengine import memorylimit, quarto_schema
 
 CONFIG_FILE = "_quarto.yml"
 CONFIG_FILES = ("_quarto.yml", "_quarto.yaml")
@@ -95,6 +95,9 @@ class BookConfig:
     versions are kept (see `bookengine.history`); commit it with the data."""
     timeout: int = 300
     """`book-engine.timeout`: seconds one cell may run before its page fails."""
+    memory: int = field(default_factory=memorylimit.default_limit)
+    """`book-engine.memory`: bytes of memory each page's kernel may use (half the machine's by
+    default; see `bookengine.memorylimit`)."""
     large_charts: tuple[str, ...] = ()
     """`book-engine.large-charts`: figure labels allowed more than Altair's 5,000 rows."""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -143,7 +146,7 @@ class BookConfig:
 
 PAGE_SUFFIXES = (".qmd", ".md", ".ipynb")
 HOME_PAGES = ("index.qmd", "index.md", "index.ipynb")
-_ENGINE_KEYS = {"library", "lock", "preload", "require-alt", "timeout", "large-charts",
+_ENGINE_KEYS = {"library", "lock", "preload", "require-alt", "timeout", "memory", "large-charts",
                 "changelog", "data", "history", "strict", "offline"}
 _CLOSED = ("project", "book", "website")
 _ACTED_ON = {
@@ -282,6 +285,10 @@ def load_config(root: Path | str) -> BookConfig:
     timeout = engine.get("timeout", 300)
     if not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0:
         problems.append(f"`book-engine.timeout` must be a whole number of seconds, not {timeout!r}")
+    memory = memorylimit.parse(engine.get("memory", memorylimit.default_limit()))
+    if memory is None:
+        problems.append("`book-engine.memory` must be a size such as 4 GB or 512 MB, or a share "
+                        f"of the machine's memory such as 25%, not {engine.get('memory')!r}")
     large_charts = engine.get("large-charts") or []
     if not isinstance(large_charts, list) or not all(isinstance(x, str) for x in large_charts):
         problems.append("`book-engine.large-charts` must be a list of figure labels")
@@ -318,6 +325,7 @@ def load_config(root: Path | str) -> BookConfig:
         data_dir=engine.get("data"),
         history=engine.get("history"),
         timeout=timeout,
+        memory=memory or memorylimit.default_limit(),
         large_charts=tuple(large_charts),
         extra={k: raw[k] for k in ("format", "lang") if k in raw},
         execute=dict(execute),

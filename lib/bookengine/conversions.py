@@ -89,7 +89,7 @@ class Conversions:
         try:
             markdown, figures = page_markdown(doc, result, output_href(doc.rel), self.config,
                                               notes, files)
-            index, key = page_index(markdown, doc.rel, self.dir)
+            index, key = page_index(markdown, doc.rel, self.dir, notes)
             self.used.append(key)
         except SourceError as exc:
             return str(exc)
@@ -198,7 +198,7 @@ class Conversions:
         numbering["book-words"] = words
         try:
             converted = run_pandoc(prep.markdown, page_config(self.config, doc), doc.rel,
-                                   self.dir, numbering)
+                                   self.dir, numbering, prep.notes)
             html = converted.html
             if not self.config.is_book and self.config.html.get("appendix-style") != "none":
                 html = appendix_headings(html, words, bool(REFS_DIV_RE.search(prep.markdown)))

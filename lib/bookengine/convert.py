@@ -10,14 +10,13 @@ import base64
 import hashlib
 import html
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bookengine import pandocserver
+from bookengine import cacheentry, pandocserver
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
 from bookengine.figures import Figure, FigureError, chart_spec, make_figure
@@ -369,9 +368,11 @@ def _figure_markdown(fig: Figure) -> str:
 
 
 def _cached(cache_dir: Path | None, suffix: str, parts: list[bytes],
-            make: Callable[[], str]) -> tuple[str, str]:
-    """`make()`, or what it returned last time for the same parts (kept in `cache_dir`), and
-    the name of the cache entry ("" without a cache)."""
+            make: Callable[[], str],
+            notes: list[str] | None = None) -> tuple[str, str]:
+    """`make()`, or what it returned last time for the same parts (kept in `cache_dir`, and
+    verified against its recorded hash: a damaged entry is made again, with a note), and the
+    name of the cache entry ("" without a cache)."""
     if cache_dir is None:
         return make(), ""
     digest = hashlib.sha256()
@@ -382,18 +383,16 @@ def _cached(cache_dir: Path | None, suffix: str, parts: list[bytes],
     for path in (*FILTERS, FILTER_HELPERS, pandocserver.SCRIPT):
         digest.update(path.read_bytes())
     key_path = cache_dir / f"{digest.hexdigest()[:32]}{suffix}"
-    if key_path.is_file():
-        return key_path.read_text(encoding="utf-8"), key_path.name
+    stored = cacheentry.read(key_path, None if notes is None else notes.append)
+    if stored is not None:
+        return stored, key_path.name
     text = make()
-    key_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = key_path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, key_path)
+    cacheentry.write(key_path, text)
     return text, key_path.name
 
 
-def page_index(markdown: str, rel: str,
-               cache_dir: Path | None = None) -> tuple[PageIndex, str]:
+def page_index(markdown: str, rel: str, cache_dir: Path | None = None,
+               notes: list[str] | None = None) -> tuple[PageIndex, str]:
     """What pandoc reads in a page's Markdown: its headings and labelled things, in order (and
     the cache entry that holds it)."""
     def make() -> str:
@@ -406,7 +405,8 @@ def page_index(markdown: str, rel: str,
             raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
         return str(reply.get("index") or "{}")
 
-    text, name = _cached(cache_dir, ".index.json", [b"index", markdown.encode("utf-8")], make)
+    text, name = _cached(cache_dir, ".index.json", [b"index", markdown.encode("utf-8")], make,
+                         notes)
     return PageIndex.from_json(json.loads(text)), name
 
 
@@ -423,7 +423,8 @@ class Converted:
 
 
 def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | None = None,
-               numbering: dict[str, Any] | None = None) -> Converted:
+               numbering: dict[str, Any] | None = None,
+               notes: list[str] | None = None) -> Converted:
     """Convert Markdown to an HTML fragment with numbers, references and citations resolved.
 
     `numbering` is the metadata the cross-reference filter applies (`book-page`, `book-xref`).
@@ -439,7 +440,7 @@ def run_pandoc(markdown: str, config: BookConfig, rel: str, cache_dir: Path | No
                            "missing": converted.missing})
 
     text, name = _cached(cache_dir, ".html.json", [markdown.encode("utf-8"), meta, *extras],
-                         make)
+                         make, notes)
     raw = json.loads(text)
     return Converted(raw["html"], list(raw.get("unresolved") or []), [name] if name else [],
                      list(raw.get("missing") or []))

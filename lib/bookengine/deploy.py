@@ -23,12 +23,16 @@ project's repository.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +47,9 @@ from bookengine.state import STATE_DIR, BookState
 from bookengine.versions import read_record
 
 REMOTE_ENV = "BOOK_DEPLOY_REMOTE"
+TIMEOUT_ENV = "BOOK_DEPLOY_TIMEOUT"
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a whole deploy may take (fetching the branch, assembling, pushing)."""
 REMOTE_CONFIG = "book.deployRemote"
 DEPLOY_NAME = "Book deploy"
 DEPLOY_EMAIL = "deploy@localhost"
@@ -94,10 +101,47 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
 
 
+class Deadline:
+    """The time by which the whole deploy must be done (`--timeout`, `$BOOK_DEPLOY_TIMEOUT`)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def left(self, what: str) -> float:
+        """Seconds left; DeployError when none are."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise self.error(what)
+        return left
+
+    def error(self, what: str) -> DeployError:
+        return DeployError(f"the deploy did not finish within {self.seconds:g} s ({what} was "
+                           f"still running); nothing was deployed unless the push had "
+                           f"completed. Raise the limit with --timeout or ${TIMEOUT_ENV}")
+
+
+_DEADLINE: Deadline | None = None
+
+
 def _git(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
          check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], env=env or _clean_env(), cwd=cwd,
-                            capture_output=True, text=True)
+    """Run git within the deploy's deadline; git and whatever it starts (a remote's hooks, over
+    a local transport) are ended when it runs out."""
+    what = f"git {args[0]}"
+    timeout = _DEADLINE.left(what) if _DEADLINE is not None else None
+    proc = subprocess.Popen(["git", *args], env=env or _clean_env(), cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        assert _DEADLINE is not None
+        raise _DEADLINE.error(what) from None
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
     if check and result.returncode != 0:
         raise DeployError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result
@@ -146,9 +190,12 @@ def versioned_copy(site: Path, dest: Path) -> None:
             page.write_text(text.replace("<head>", f"<head>\n{NOINDEX}", 1), encoding="utf-8")
 
 
-def assemble(tree: Path, site: Path, record: dict[str, Any], config: BookConfig) -> None:
+def assemble(tree: Path, site: Path, record: dict[str, Any], config: BookConfig,
+             warn: Callable[[str], None] | None = None) -> None:
     """Lay out the branch in `tree`, which holds the kept `v/` and `versions/` of the branch:
-    the build at the root, the new version's folder and record if new, and the branch files."""
+    the build at the root, the new version's folder and record if new, and the branch files.
+    A `v/` folder on the branch that no record names is carried forward with a warning."""
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
     clash = sorted(n for n in RESERVED if (site / n).exists())
     if clash:
         raise DeployError(f"the site has {', '.join(clash)} at its root, where the deploy "
@@ -164,6 +211,12 @@ def assemble(tree: Path, site: Path, record: dict[str, Any], config: BookConfig)
         except ValueError as exc:
             raise DeployError(f"{branch.RECORDS}/{path.name} on the branch is not JSON: "
                               f"{exc}") from exc
+    known = {str(r.get("id")) for r in records} | {record["id"]}
+    for folder in sorted((tree / "v").iterdir()) if (tree / "v").is_dir() else []:
+        if folder.name not in known:
+            warn(f"v/{folder.name}/ on the branch has no record in {branch.RECORDS}/ (it was "
+                 "not deployed by this engine, or its record was removed); it is carried "
+                 "forward as it is, and no version list names it")
     current = next((r for r in records if r.get("id") == record["id"]), None)
     if current is None:
         if (tree / "v" / record["id"]).exists():
@@ -239,8 +292,23 @@ def publish_commit(site: Path, remote: str, branch_name: str, date: str, message
         return commit
 
 
-def deploy(book: Path, remote: str | None, branch: str = "gh-pages") -> int:
-    """Deploy the published site of `book` to `branch` of a remote; exit status 0 or 1."""
+def deploy(book: Path, remote: str | None, branch: str = "gh-pages",
+           timeout: float | None = None) -> int:
+    """Deploy the published site of `book` to `branch` of a remote within `timeout` seconds
+    (else `$BOOK_DEPLOY_TIMEOUT`, else `DEFAULT_TIMEOUT`); exit status 0 or 1."""
+    global _DEADLINE
+    try:
+        _DEADLINE = Deadline(timeout or float(os.environ.get(TIMEOUT_ENV) or DEFAULT_TIMEOUT))
+    except ValueError:
+        print(f"Deploy refused: ${TIMEOUT_ENV} must be a number of seconds", file=sys.stderr)
+        return 1
+    try:
+        return _deploy(book, remote, branch)
+    finally:
+        _DEADLINE = None
+
+
+def _deploy(book: Path, remote: str | None, branch: str) -> int:
     try:
         config = load_config(book)
         site = deployable_site(config)

@@ -23,14 +23,17 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from traitlets import Type, Unicode
 
-from bookengine import lifeline
+from bookengine import lifeline, memorylimit, proctree
+from bookengine.forklaunch import PID_SUFFIX
 from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.pageoptions import html_format
 from bookengine.qmd import Cell, Document, Markdown
+from bookengine.sitestamp import IGNORED_DIRS
 
 INLINE_MIME = "application/x-book-inline+json"
 OPENED_MIME = "application/x-book-opened+json"
+READS_MIME = "application/x-book-reads+json"
 CELL_TIMEOUT = 300
 """Seconds a cell may run before the page fails (`book-engine: timeout:` overrides it)."""
 MAX_OUTPUT_BYTES = 10_000_000
@@ -43,7 +46,23 @@ KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
 
 class BookClient(NotebookClient):
     """nbclient's client, running the engine's own cells outside the kernel's history, so that a
-    page's cells are numbered `In [1]`, `In [2]`, … in tracebacks as under Quarto."""
+    page's cells are numbered `In [1]`, `In [2]`, … in tracebacks as under Quarto; and holding
+    each cell to `MAX_OUTPUT_BYTES` while its output streams: past the limit, the rest is not
+    kept and the cell is stopped (`overflow` says which, and how much had come)."""
+
+    overflow: tuple[int, int] | None = None
+
+    def output(self, outs: list, msg: dict[str, Any], display_id: str | None,
+               cell_index: int) -> Any:
+        sizes = self.__dict__.setdefault("_output_sizes", {})
+        sizes[cell_index] = sizes.get(cell_index, 0) + _message_bytes(msg)
+        if sizes[cell_index] > MAX_OUTPUT_BYTES:
+            if self.overflow is None:
+                self.overflow = (cell_index, sizes[cell_index])
+                if self.task_poll_for_reply is not None:  # stop waiting: the page has failed
+                    self.task_poll_for_reply.cancel()
+            return None
+        return super().output(outs, msg, display_id, cell_index)
 
     async def async_execute_cell(self, cell: Any, cell_index: int,
                                  execution_count: int | None = None,
@@ -86,14 +105,49 @@ class ForkedKernelManager(BookKernelManager):
 BOOTSTRAP = r"""
 import os as __os, sys as __sys
 __book_opened = set()
-def __book_audit(event, args, _opened=__book_opened, _fspath=__os.fspath,
-                 _abspath=__os.path.abspath):
+__book_reads = {}
+def __book_state(path, _os=__os, _stat=__import__("stat")):
+    # A project file's state at its first read: its sha256, or "absent" (opened through
+    # os.open, which the hook sees as already recorded, so it does not recurse).
+    import hashlib
+    try:
+        fd = _os.open(path, _os.O_RDONLY)
+    except FileNotFoundError:
+        return "absent"
+    try:
+        if not _stat.S_ISREG(_os.fstat(fd).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := _os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    finally:
+        _os.close(fd)
+def __book_audit(event, args, _opened=__book_opened, _reads=__book_reads, _fspath=__os.fspath,
+                 _abspath=__os.path.abspath, _root=__ROOT__ + __os.sep, _skip=__SKIP__,
+                 _parts=frozenset(__SKIP_PARTS__), _sep=__os.sep,
+                 _writing=__os.O_WRONLY | __os.O_RDWR):
     if event == "open" and args and isinstance(args[0], (str, bytes, __os.PathLike)):
         try:
             path = _fspath(args[0])
             if isinstance(path, bytes):
                 path = path.decode("utf-8", "replace")
-            _opened.add(_abspath(path))
+            path = _abspath(path)
+            _opened.add(path)
+            if (path in _reads or not path.startswith(_root) or path.startswith(_skip)
+                    or not _parts.isdisjoint(path[len(_root):].split(_sep))):
+                return
+            mode = args[1] if len(args) > 1 else None
+            flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+            writes = (any(c in mode for c in "wax+") if isinstance(mode, str)
+                      else bool(flags & _writing))
+            _reads[path] = "written"  # first: the hash below opens the file again
+            if not writes:
+                state = __book_state(path)
+                if state is None:
+                    del _reads[path]
+                else:
+                    _reads[path] = state
         except Exception:
             pass
 __sys.addaudithook(__book_audit)
@@ -131,8 +185,9 @@ def __book_inline(value):
 
 REPORT = """
 from IPython.display import display as __display
-__display({"__OPENED_MIME__": sorted(__book_opened)}, raw=True)
-""".replace("__OPENED_MIME__", OPENED_MIME)
+__display({"__OPENED_MIME__": sorted(__book_opened), "__READS_MIME__": dict(__book_reads)},
+          raw=True)
+""".replace("__OPENED_MIME__", OPENED_MIME).replace("__READS_MIME__", READS_MIME)
 
 
 @dataclass
@@ -156,6 +211,9 @@ class ExecResult:
     inlines: dict[int, str] = field(default_factory=dict)
     """Inline index → its value's text."""
     opened: list[str] = field(default_factory=list)
+    reads: dict[str, str] = field(default_factory=dict)
+    """Project file (absolute path) → its state when first opened: its sha256 if read,
+    "absent" if it was not there, "written" if first opened for writing."""
     seconds: float = 0.0
     failure: CellFailure | None = None
 
@@ -193,20 +251,24 @@ def figure_defaults(options: dict[str, Any]) -> dict[str, Any]:
             "FORMAT": fmt_name if fmt_name in ("retina", "png", "svg", "jpeg", "pdf") else "retina"}
 
 
-def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
-                   ) -> tuple[nbformat.NotebookNode, list[tuple]]:
+def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = (),
+                   unhashed: tuple[str, ...] = ()) -> tuple[nbformat.NotebookNode, list[tuple]]:
     """Turn a page into a notebook; return it and what each notebook cell stands for.
 
     Altair's limit of 5,000 rows per chart holds, except around the cells whose label is in
-    `large_charts`.
+    `large_charts`. The audit hook hashes each project file at its first read, except those
+    under the folders `unhashed` names (absolute paths: the library, the output) and under
+    the folders no page's inputs are in (`.venv`, `.book`, `__pycache__`, …).
     """
     nb = nbformat.v4.new_notebook()
     roles: list[tuple] = [("bootstrap",)]
     own = {ENGINE_CELL: True}
     # Outside a build (no project options merged in): the page's own, its format's over them.
     figure = figure_defaults(doc.options or {**doc.front, **html_format(doc.front)})
-    bootstrap = BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace("__DOC__",
-                                                                      repr(str(doc.path)))
+    skip = tuple(str(Path(p)) + os.sep for p in unhashed)
+    bootstrap = (BOOTSTRAP.replace("__ROOT__", repr(str(root))).replace(
+        "__DOC__", repr(str(doc.path))).replace("__SKIP_PARTS__", repr(tuple(sorted(IGNORED_DIRS))))
+        .replace("__SKIP__", repr(skip)))
     for key, value in figure.items():
         bootstrap = bootstrap.replace(f"__FIG_{key}__", repr(value))
     nb.cells.append(nbformat.v4.new_code_cell(bootstrap, metadata=own))
@@ -247,17 +309,22 @@ def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = ()
 
 def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             fork_socket: str | None = None, timeout: int = CELL_TIMEOUT,
-            large_charts: tuple[str, ...] = ()) -> ExecResult:
+            large_charts: tuple[str, ...] = (), memory: int | None = None,
+            unhashed: tuple[str, ...] = ()) -> ExecResult:
     """Execute a page's cells and inline expressions in document order.
 
     With `fork_socket`, the kernel is forked from a running fork server (see `forkserver`). A
-    cell that runs longer than `timeout` seconds fails the page, and the kernel's whole process
-    group is killed.
+    cell that runs longer than `timeout` seconds, or whose output passes `MAX_OUTPUT_BYTES`,
+    fails the page; the kernel may use `memory` bytes (`bookengine.memorylimit`). When the page
+    ends, the kernel and every process below it are ended before this returns. `unhashed`
+    names folders whose files the audit hook does not hash as they are read.
     """
-    nb, roles = build_notebook(doc, root, large_charts)
+    nb, roles = build_notebook(doc, root, large_charts, unhashed)
     started = time.perf_counter()
     result = ExecResult()
     env = {**os.environ, "QUARTO_PROJECT_DIR": str(root), "BOOK_PARENT_PID": str(os.getpid())}
+    if memory:
+        env[memorylimit.ENV] = str(memory)
     with lifeline.temp_dir("kernel") as sockets:
         for attempt in range(2):
             # Unix sockets, not TCP ports: no port races between kernels started together.
@@ -280,7 +347,10 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             except CellTimeoutError:
                 result.failure = _timed_out(nb.cells[running[0]], roles[running[0]], timeout)
             except (CellExecutionError, DeadKernelError) as exc:
-                result.failure = _locate_failure(nb, roles, exc)
+                if client.overflow is not None:
+                    result.failure = _over_limit(nb, roles, *client.overflow)
+                else:
+                    result.failure = _locate_failure(nb, roles, exc, running[0], memory)
             except Exception as exc:  # noqa: BLE001 - a kernel that will not start fails the page
                 result.failure = CellFailure(1, "starting the kernel",
                                              f"{type(exc).__name__}: {exc}")
@@ -288,6 +358,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
                     result.failure = None
                     continue
             finally:
+                _end_kernel_tree(km)  # with whatever its cells started, before the shutdown
                 if km.has_kernel:
                     run_sync(km.shutdown_kernel)(now=True)
                 # nbclient stops only the channels of a kernel it started itself; left running,
@@ -304,10 +375,7 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             result.outputs[role[1].index] = cell_outputs(nb_cell.outputs)
             size = _output_bytes(result.outputs[role[1].index])
             if size > MAX_OUTPUT_BYTES:
-                result.failure = CellFailure(
-                    role[1].line, f"cell starting at line {role[1].line}",
-                    f"its output is {size / 1e6:.1f} MB; the limit is "
-                    f"{MAX_OUTPUT_BYTES / 1e6:.0f} MB per cell (plot or print less)")
+                result.failure = _output_failure(role[1].line, f"is {size / 1e6:.1f} MB")
                 result.outputs = {}
                 return result
         elif role[0] == "inlines":
@@ -318,7 +386,19 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
             for o in nb_cell.outputs:
                 if OPENED_MIME in o.get("data", {}):
                     result.opened = list(o["data"][OPENED_MIME])
+                if READS_MIME in o.get("data", {}):
+                    result.reads = dict(o["data"][READS_MIME])
     return result
+
+
+def _message_bytes(msg: dict[str, Any]) -> int:
+    """The size of the output an IOPub message carries (stream text, MIME data, traceback)."""
+    content = msg.get("content") or {}
+    total = len(str(content.get("text", "")))
+    for value in (content.get("data") or {}).values():
+        total += len(value) if isinstance(value, str) else len(json.dumps(value))
+    total += sum(len(str(line)) for line in content.get("traceback") or [])
+    return total
 
 
 def _output_bytes(outputs: list[dict[str, Any]]) -> int:
@@ -360,7 +440,50 @@ def _timed_out(nb_cell: nbformat.NotebookNode, role: tuple, timeout: int) -> Cel
     return CellFailure(*source, f"timed out after {timeout} s")
 
 
-def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception) -> CellFailure:
+def _output_failure(line: int, size: str) -> CellFailure:
+    return CellFailure(line, f"cell starting at line {line}",
+                       f"its output {size}; the limit is {MAX_OUTPUT_BYTES / 1e6:.0f} MB per "
+                       "cell (plot or print less)")
+
+
+def _over_limit(nb: nbformat.NotebookNode, roles: list[tuple], index: int,
+                size: int) -> CellFailure:
+    """The failure of a cell stopped when its output passed the limit, as it streamed."""
+    source = _source_of(nb.cells[index], roles[index])
+    line = source[0] if source else 1
+    return _output_failure(line, f"passed {size / 1e6:.1f} MB while the cell ran, and the "
+                           "cell was stopped")
+
+
+def _kernel_pid(km: AsyncKernelManager) -> int | None:
+    """The kernel's process id: the process Jupyter started, or for a forked kernel the one its
+    launcher recorded."""
+    if isinstance(km, ForkedKernelManager):
+        try:
+            with open(km.connection_file + PID_SUFFIX, encoding="ascii") as fh:
+                return int(fh.read())
+        except (OSError, ValueError):
+            return None
+    return getattr(km.provisioner, "pid", None) if km.provisioner is not None else None
+
+
+def _end_kernel_tree(km: AsyncKernelManager) -> None:
+    """End the kernel and every process below it (a kernel adopts its cells' orphans)."""
+    pid = _kernel_pid(km)
+    if pid is not None and km.has_kernel:
+        proctree.kill_tree(pid)
+
+
+def _memory_hint(memory: int | None) -> str:
+    if not memory:
+        return ""
+    return (f"\n(each page's kernel may use {memorylimit.shown(memory)}: the memory limit of "
+            f"{memorylimit.shown(memory)} per kernel; to allow more, raise `book-engine: "
+            "memory:` in _quarto.yml)")
+
+
+def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exception,
+                    running: int = 0, memory: int | None = None) -> CellFailure:
     for nb_cell, role in zip(nb.cells, roles, strict=True):
         errors = [o for o in nb_cell.get("outputs", []) if o.get("output_type") == "error"]
         if not errors or "raises-exception" in nb_cell.metadata.get("tags", []):
@@ -370,6 +493,8 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
         if err.get("ename") == "MaxRowsError":
             text += ("\n(a chart may plot at most 5,000 rows; to allow more for one figure, list "
                      "its label under `book-engine: large-charts:` in _quarto.yml)")
+        if err.get("ename") == "MemoryError":
+            text += _memory_hint(memory)
         source = _source_of(nb_cell, role)
         if source is None:
             return CellFailure(1, "the engine's set-up cell", text)
@@ -377,5 +502,11 @@ def _locate_failure(nb: nbformat.NotebookNode, roles: list[tuple], exc: Exceptio
             tb = "\n".join(strip_ansi(t) for t in err.get("traceback", [])[-6:])
             text = f"{text}\n{tb}".strip()
         return CellFailure(*source, text)
+    if isinstance(exc, DeadKernelError) and 0 < running < len(nb.cells):
+        source = _source_of(nb.cells[running], roles[running])
+        if source is not None:  # a cell that ended its kernel: os._exit, a crash, no memory
+            return CellFailure(*source, "the kernel died while it ran (its process ended: "
+                               "the cell exited it, it crashed, or it ran out of memory)"
+                               + _memory_hint(memory))
     message = str(exc).strip().splitlines()
     return CellFailure(1, "execution", (message[-1] if message else type(exc).__name__))

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bookengine import cacheentry
+
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+[.+]json$")
 
 
@@ -177,6 +179,8 @@ class StaticRenderer:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.workers = max(1, workers)
         self.used: set[str] = set()
+        self.notes: list[str] = []
+        """Damaged drawings found in the cache (each drawn again)."""
         self._pool: Any = None
         self._pending: dict[Path, Any] = {}
         self._jobs: dict[tuple, Any] = {}
@@ -197,8 +201,15 @@ class StaticRenderer:
         """Start rendering `spec` in a worker unless it is cached or already under way."""
         path = self.path(spec)
         self.used.add(path.name)
-        if path not in self._pending and not path.is_file():
+        if path not in self._pending and self._stored(path) is None:
             self._pending[path] = self._submit(_render_svg, spec, path)
+
+    def _stored(self, path: Path) -> str | None:
+        """The cached drawing at `path` if it is whole (a damaged one is noted, once)."""
+        def damaged(note: str) -> None:
+            if note not in self.notes:
+                self.notes.append(note)
+        return cacheentry.read(path, damaged)
 
     def _submit(self, fn: Any, *args: Any) -> Any:
         from concurrent.futures.process import BrokenProcessPool
@@ -231,9 +242,13 @@ class StaticRenderer:
         if pending is not None:
             with contextlib.suppress(Exception):  # rendered again below, which names the error
                 pending.result()
-        if not path.is_file():
+        svg = self._stored(path)
+        if svg is None:
             _render_svg(spec, path)
-        return path.read_text(encoding="utf-8")
+            svg = self._stored(path)
+        if svg is None:
+            raise FigureError(f"the drawing of a chart could not be stored in {path}")
+        return svg
 
     def render_all(self, specs: list[dict[str, Any]]) -> list[str]:
         """The SVG of every spec, in order (the missing ones rendered in workers)."""
@@ -271,6 +286,10 @@ def _worker_pool(workers: int) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from bookengine.lifeline import name_semaphores
+
+        name_semaphores()  # so that a later run can remove those a killed build leaves
+
         # "spawn": forking a process that runs kernels' event-loop threads can deadlock.
         _POOLS[workers] = ProcessPoolExecutor(max_workers=workers,
                                               mp_context=multiprocessing.get_context("spawn"),
@@ -306,20 +325,7 @@ def _render_svg(spec: dict[str, Any], svg_path: Path) -> None:
     """Render a spec to SVG, written atomically."""
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(_fixed_width(spec))
-    tmp = svg_path.with_suffix(f".svg.tmp{os.getpid()}")
-    tmp.write_text(svg, encoding="utf-8")
-    tmp.replace(svg_path)
-
-
-def write_vega_bundle(path: Path) -> None:
-    """Write the self-hosted Vega, Vega-Lite and vega-embed bundle to `path`, atomically."""
-    import vl_convert as vlc
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-    tmp.replace(path)
+    cacheentry.write(svg_path, vlc.vegalite_to_svg(_fixed_width(spec)))
 
 
 def _fixed_width(spec: dict[str, Any], width: int = 640) -> dict[str, Any]:

@@ -19,6 +19,9 @@ import time
 
 from bookengine.lifeline import tie_to_parent
 
+PID_SUFFIX = ".pid"
+"""Beside the connection file, the forked kernel's process id."""
+
 
 def recv_all(conn: socket.socket) -> bytes:
     """Everything the peer sends until it closes its side."""
@@ -39,6 +42,10 @@ def launch(socket_path: str, connection_file: str, options: list[str]) -> int:
     client.shutdown(socket.SHUT_WR)
     pid = json.loads(recv_all(client))["pid"]
     client.close()
+    record = connection_file + PID_SUFFIX  # the kernel's pid, for the build to end its tree
+    with open(record + ".tmp", "w", encoding="ascii") as fh:
+        fh.write(str(pid))
+    os.replace(record + ".tmp", record)
 
     def forward(signum: int, _frame) -> None:
         with contextlib.suppress(ProcessLookupError):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bookengine import lifeline
 from bookengine.forklaunch import recv_all
+from bookengine.kernel import guard
 
 START_TIMEOUT = 60.0
 KERNEL_MODULES = ("ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
@@ -81,16 +82,15 @@ def _run_kernel(request: dict) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         launcher = int(request["launcher"])
+        guard(launcher)  # a subreaper with a warden tied to the launcher, memory bounded
 
-        def watch() -> None:
+        def watch() -> None:  # behind the warden: the launcher's end ends this kernel
             while True:
                 time.sleep(0.5)
                 try:
                     os.kill(launcher, 0)
                 except ProcessLookupError:
-                    with contextlib.suppress(OSError):
-                        os.killpg(os.getpgrp(), signal.SIGKILL)
-                    os._exit(0)
+                    lifeline._die(kill_group=True)
 
         threading.Thread(target=watch, daemon=True).start()
         from ipykernel.kernelapp import IPKernelApp

@@ -1,7 +1,9 @@
 """A Jupyter kernel tied to the build that started it: `python -m bookengine.kernel -f FILE`.
 
-The same IPython kernel as `ipykernel_launcher`, but it leads its own process group and ends,
-with everything it started, within a fraction of a second of its build process dying.
+The same IPython kernel as `ipykernel_launcher`, held to the book's memory limit per kernel. It
+leads its own process group, adopts every orphan of the processes its cells start (a child
+subreaper), and has a warden (`bookengine.warden`) that ends it, with everything below it, the
+moment its build process dies.
 """
 
 from __future__ import annotations
@@ -9,12 +11,23 @@ from __future__ import annotations
 import os
 import sys
 
-from bookengine.lifeline import tie_to_parent
+from bookengine import memorylimit, proctree, warden
+from bookengine.lifeline import watch_parent
+
+
+def guard(owner: int) -> None:
+    """Make this process a kernel that nothing it starts outlives: a subreaper with a warden
+    tied to `owner` (the process it belongs to), held to the memory limit."""
+    proctree.become_subreaper()
+    warden.start(owner)
+    memorylimit.apply_from_env()
 
 
 def main() -> None:
-    """Tie this process to its parent, then run the IPython kernel."""
-    tie_to_parent(int(os.environ.get("BOOK_PARENT_PID") or os.getppid()), kill_group=True)
+    """Guard this process and watch its build (behind the warden), then run the kernel."""
+    owner = int(os.environ.get("BOOK_PARENT_PID") or os.getppid())
+    guard(owner)
+    watch_parent(owner, kill_group=True)
     from ipykernel.kernelapp import launch_new_instance
 
     sys.argv = ["ipykernel_launcher", *sys.argv[1:]]

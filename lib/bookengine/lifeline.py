@@ -26,9 +26,13 @@ _OWNER_PATTERN = r"^book-(?:kernel|fork)-(\d+)-"
 
 
 def _die(kill_group: bool) -> None:
-    if kill_group and os.getpgrp() == os.getpid():  # only a group this process leads
-        with contextlib.suppress(OSError):
-            os.killpg(os.getpgrp(), signal.SIGKILL)
+    if kill_group:
+        from bookengine import proctree
+
+        proctree.kill_tree(os.getpid(), include_self=False)  # new sessions and double forks too
+        if os.getpgrp() == os.getpid():  # only a group this process leads
+            with contextlib.suppress(OSError):
+                os.killpg(os.getpgrp(), signal.SIGKILL)
     os._exit(1)
 
 
@@ -72,6 +76,35 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+SEMAPHORE_DIR = "/dev/shm"
+_SEMAPHORE_PATTERN = r"^sem\.mp-book-(\d+)-"
+
+
+def name_semaphores() -> None:
+    """Name the semaphores `multiprocessing` makes in this process after it (`/mp-book-<pid>-…`,
+    seen as `/dev/shm/sem.mp-book-<pid>-…`). A process killed with `kill -9`, together with the
+    tracker that would have removed them, leaves them behind; named so, a later run can tell
+    whose they were (`remove_orphaned_semaphores`)."""
+    from multiprocessing import process
+
+    process.current_process()._config["semprefix"] = f"/mp-book-{os.getpid()}"
+
+
+def remove_orphaned_semaphores(base: str = SEMAPHORE_DIR) -> list[str]:
+    """Remove the named semaphores of engine processes that are dead; return their names."""
+    import re
+
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(base):
+            match = re.match(_SEMAPHORE_PATTERN, entry.name)
+            if match and not _alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+    return removed
 
 
 # `Path` is imported inside: launchers import this module and must start fast.

@@ -60,7 +60,8 @@ def write_manifest(build: Path) -> Path:
     entries = {}
     for rel, p in _files(build).items():
         st = p.stat()  # before the hash: a write in between shows as a changed time
-        entries[rel] = {"size": st.st_size, "mtime": st.st_mtime_ns, "sha256": sha256_file(p)}
+        entries[rel] = {"size": st.st_size, "mtime": st.st_mtime_ns, "ctime": st.st_ctime_ns,
+                        "ino": st.st_ino, "sha256": sha256_file(p)}
     path = manifest_path(build)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"files": entries, "written": time.time_ns()}, sort_keys=True,
@@ -72,9 +73,11 @@ def write_manifest(build: Path) -> Path:
 def verify(build: Path, trust_times: bool = False) -> list[str]:
     """Every way the build differs from its manifest (empty when it matches exactly).
 
-    Every file is hashed, unless `trust_times`: then a file whose size and modification time are
-    those recorded (and not written just before the manifest: `settled_before`) counts as
-    unchanged, as in the no-op check's own stamp; any other file is hashed.
+    Every file is hashed, unless `trust_times`: then a file whose size, inode, modification
+    time and inode change time are those recorded (and not written just before the manifest:
+    `settled_before`) counts as unchanged, as in the no-op check's own stamp; any other file is
+    hashed. The change time is the kernel's own (no one can set it back), so a change whose
+    modification time was put back is hashed too.
     """
     try:
         manifest = json.loads(manifest_path(build).read_text(encoding="utf-8"))
@@ -94,6 +97,7 @@ def verify(build: Path, trust_times: bool = False) -> list[str]:
         if st.st_size != entry["size"]:
             problems.append(f"{rel}: {st.st_size} bytes, {entry['size']} when built")
         elif (trust_times and st.st_mtime_ns == entry.get("mtime")
+              and st.st_ctime_ns == entry.get("ctime") and st.st_ino == entry.get("ino")
               and st.st_mtime_ns < settled):
             continue
         elif sha256_file(path) != entry["sha256"]:

@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bookengine import cacheentry
 from bookengine.pdf import PdfError, find_chromium
 from bookengine.vendor import manifest, vendored
 
@@ -70,14 +71,18 @@ class MermaidDrawer:
         note (they stay drawn in the browser only)."""
         keys = {s: _key(s) for s in dict.fromkeys(wanted)}
         self.used |= {f"{k}.svg" for k in keys.values()}
-        missing = [s for s, k in keys.items() if not (self.dir / f"{k}.svg").is_file()]
+        drawn = {}
+        for source, key in keys.items():  # cached drawings, each checked against its hash
+            svg = cacheentry.read(self.dir / f"{key}.svg", notes.append)
+            if svg is not None:
+                drawn[source] = svg
+        missing = [s for s in keys if s not in drawn]
         if missing:
             self._draw_with_chromium(missing, keys, notes)
-        drawn = {}
-        for source, key in keys.items():
-            path = self.dir / f"{key}.svg"
-            if path.is_file():
-                drawn[source] = path.read_text(encoding="utf-8")
+            for source in missing:
+                svg = cacheentry.read(self.dir / f"{keys[source]}.svg")
+                if svg is not None:
+                    drawn[source] = svg
         return drawn
 
     def _draw_with_chromium(self, missing: list[str], keys: dict[str, str],
@@ -115,9 +120,7 @@ class MermaidDrawer:
         self.dir.mkdir(parents=True, exist_ok=True)
         for source, result in zip(missing, json.loads(dumped[start + 5:end]), strict=True):
             if "svg" in result:
-                path = self.dir / f"{keys[source]}.svg"
-                path.with_suffix(".tmp").write_text(result["svg"], encoding="utf-8")
-                path.with_suffix(".tmp").replace(path)
+                cacheentry.write(self.dir / f"{keys[source]}.svg", result["svg"])
             else:
                 first = source.strip().splitlines()[0] if source.strip() else ""
                 notes.append(f"the Mermaid diagram starting `{first}` could not be drawn: "

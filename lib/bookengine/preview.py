@@ -7,11 +7,14 @@ serving the last good site and every page shows the error in a banner.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import signal
+import socket
 import threading
 import time
+import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,6 +28,12 @@ SETTLE_SECONDS = 0.4
 POLL_SECONDS = 0.3
 WATCHED_SUFFIXES = {".qmd", ".md", ".ipynb", ".py", ".csv", ".yml", ".yaml", ".bib", ".json",
                     ".csl"}
+
+REQUEST_TIMEOUT = 10.0
+"""Seconds the preview waits for a client's next bytes before it closes the connection."""
+CONNECTION_SECONDS = 60.0
+"""Seconds one connection may stay open in all (a client that drips its request byte by byte
+holds a thread no longer than this)."""
 
 RELOAD_PATH = "/__preview/reload.js"
 RELOAD_JS = (Path(__file__).parent / "templates" / "preview.js").read_text(
@@ -145,6 +154,30 @@ class _Handler(SimpleHTTPRequestHandler):
         self.preview = preview
         super().__init__(*args, directory=str(preview.output), **kwargs)
 
+    def setup(self) -> None:
+        """Bound the connection: `REQUEST_TIMEOUT` between bytes, `CONNECTION_SECONDS` in all."""
+        self.timeout = REQUEST_TIMEOUT
+        super().setup()
+        self._deadline = threading.Timer(CONNECTION_SECONDS, self._cut)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def _cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        self._deadline.cancel()
+        with contextlib.suppress(OSError):  # a connection cut short cannot be flushed
+            super().finish()
+
+    def handle_one_request(self) -> None:
+        """Serve one request; a connection the client or the deadline cut is just closed."""
+        try:
+            super().handle_one_request()
+        except (OSError, ValueError):
+            self.close_connection = True
+
     def translate_path(self, path: str) -> str:
         self.directory = str(self.preview.output.resolve())  # follow the link to the live build
         return super().translate_path(path)
@@ -152,7 +185,16 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         return
 
+    def send_head(self):  # noqa: ANN201 - http.server's own signature
+        if _unservable(self.path):
+            self.send_error(400, "Bad Request", "the path holds a NUL byte")
+            return None
+        return super().send_head()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if _unservable(self.path):
+            self.send_error(400, "Bad Request", "the path holds a NUL byte")
+            return
         if self.path.split("?")[0] == STATUS_PATH:
             self._send(self.preview.state.as_json(), "application/json")
             return
@@ -190,6 +232,11 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _unservable(path: str) -> bool:
+    """True for a request path no file can have (a NUL byte, written or %-encoded)."""
+    return "\0" in urllib.parse.unquote(path.split("?", 1)[0])
 
 
 def serve(book: Path, port: int = 4242) -> int:

@@ -45,6 +45,11 @@ def _page_record(rel: str, data: bytes, site_path: str | None = None) -> dict:
             "external": [[url, line] for url, line in parser.external_loads]}
 
 
+def index_digest(pages: dict) -> str:
+    """The hash the index records of its own page records."""
+    return hashlib.sha256(json.dumps(pages, sort_keys=True).encode()).hexdigest()
+
+
 def check_build(build: Path, index_path: Path, site_path: str | None = None,
                 volatile: str | None = None) -> list[str]:
     """Every problem in the build at `build`, in `check_site`'s words; the parse of each page is
@@ -57,10 +62,11 @@ def check_build(build: Path, index_path: Path, site_path: str | None = None,
     mask = volatile.encode("utf-8") if volatile else None
     try:
         stored = json.loads(index_path.read_text(encoding="utf-8"))
+        whole = stored.get("sha256") == index_digest(stored["pages"])
         known = stored["pages"] if (stored.get("version") == VERSION
-                                    and stored.get("site_path") == site_path) else {}
-    except (OSError, ValueError, KeyError):
-        known = {}
+                                    and stored.get("site_path") == site_path and whole) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        known = {}  # none, or damaged (its content does not match its hash): parse every page
     files: set[str] = set()
     dirs: set[str] = {"."}
     for dirpath, dirnames, filenames in os.walk(build):
@@ -99,7 +105,7 @@ def check_build(build: Path, index_path: Path, site_path: str | None = None,
         for url in re.findall(r"url\(\s*['\"]?(https?:)?//", text):
             problems.append(f"{css}: loads from another host ({url})")
     tmp = index_path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"version": VERSION, "site_path": site_path, "pages": pages}),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps({"version": VERSION, "site_path": site_path, "pages": pages,
+                               "sha256": index_digest(pages)}), encoding="utf-8")
     os.replace(tmp, index_path)
     return problems

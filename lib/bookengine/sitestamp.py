@@ -29,7 +29,7 @@ from bookengine.state import STATE_DIR, BookState
 
 IGNORED_DIRS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
                 "node_modules"}
-VERSION = 1
+VERSION = 2
 
 
 def tree_files(base: Path, suffixes: tuple[str, ...], exclude: Path | None = None) -> list[Path]:
@@ -54,26 +54,37 @@ def entry(root: Path, path: Path, digest: str | None = None) -> dict:
     """
     st = path.stat()
     return {"path": os.path.relpath(path, root), "size": st.st_size, "mtime": st.st_mtime_ns,
-            "sha256": digest or sha256_file(path)}
+            "ctime": st.st_ctime_ns, "sha256": digest or sha256_file(path)}
+
+
+def absent(rel: str) -> dict:
+    """The record of a file a page read that was gone by the end of its run."""
+    return {"path": rel, "absent": True}
 
 
 def files_unchanged(root: Path, entries: list[dict], since_ns: int | None = None) -> bool:
     """True when every recorded file still has its recorded content.
 
-    Size and time equal means unchanged (unless written just before `since_ns`);
-    a different size means changed; otherwise the file is hashed and compared.
+    Size, modification time and change time equal means unchanged (unless written just
+    before `since_ns`); a different size means changed; otherwise the file is hashed and
+    compared. A record with `absent` is unchanged while no file is there.
     """
-    racy = (manifest.settled_before(since_ns, [int(r["mtime"]) for r in entries])
+    racy = (manifest.settled_before(since_ns, [int(r.get("mtime", 0)) for r in entries])
             if since_ns is not None else None)
     for rec in entries:
         path = root / rec["path"]
+        if rec.get("absent"):
+            if os.path.lexists(path):
+                return False
+            continue
         try:
             st = path.stat()
         except OSError:
             return False
         if st.st_size != rec["size"]:
             return False
-        if st.st_mtime_ns == rec["mtime"] and (racy is None or rec["mtime"] < racy):
+        if (st.st_mtime_ns == rec["mtime"] and st.st_ctime_ns == rec.get("ctime")
+                and (racy is None or rec["mtime"] < racy)):
             continue
         try:
             if sha256_file(path) != rec["sha256"]:
@@ -131,7 +142,8 @@ def current_pages(root: Path | str, stamp: dict | None) -> list[str] | None:
         if (site.is_symlink() and Path(os.readlink(site)).name == stamp["build"]
                 and (site / "index.html").is_file()
                 and _config_files(root) == sorted({r["path"] for r in stamp["files"]
-                                                   if _is_config(r["path"])})
+                                                   if _is_config(r["path"])
+                                                   and not r.get("absent")})
                 and all(_tree_unchanged(root, t) for t in stamp["trees"])
                 and files_unchanged(root, stamp["files"], stamp.get("written"))
                 # and the live build is whole (by size and time, as above): a damaged one goes

@@ -3,18 +3,22 @@ that names these paths. Everything in it can be deleted (`make clean`); the next
 executes every page again.
 
     .book/
-      cache/             execution results, one JSON file a page (`bookengine.cache`)
+      cache/             execution results, one JSON file a page (`bookengine.cache`), each
+                         recording the hash of its own content
       convert/           pandoc's HTML, by Markdown hash
       render/            static SVGs of charts, by spec hash (`figures.StaticRenderer`)
       mermaid/           static SVGs of Mermaid diagrams, by source hash (`bookengine.mermaid`)
-      assets/            the Vega bundle, when the Python environment is not writable
+                         (each entry of these three records its content's hash: `cacheentry`)
+      assets/            the Vega bundle and its hash, when the Python environment is not
+                         writable (`bookengine.vegastore`)
       builds/<build>/    every complete build; the output folder is a link to the live one
       builds/<build>.manifest.json   path, size and sha256 of each file of that build
       lock               held by the build running now (its process id inside)
       site-key           the live build's input key and name (`build._site_is_current`)
-      output-keys.json   each live page's output key (unchanged pages are hard links)
+      output-keys.json   each live page's output key (unchanged pages are copied from it)
       site-stamp.json    the files the live site was made from (the fast no-op check)
-      check-index.json   each page's links and ids, by content hash (`bookengine.sitecheck`)
+      check-index.json   each page's links and ids, by content hash, with a hash of its own
+                         records (`bookengine.sitecheck`)
 
 Imports only the standard library: the no-op check reads it before anything heavy loads.
 """

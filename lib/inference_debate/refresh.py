@@ -185,6 +185,8 @@ def _convert(release: Release) -> None:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
         raise RefreshError(f"{release.where}: the release is malformed{_cut_hint(release)} "
                            f"({type(err).__name__}: {err})") from None
+    except RecursionError:
+        raise RefreshError(f"{release.where}: the release is nested too deeply to read") from None
     release.version = version or content_id(release.raw)
 
 
@@ -197,7 +199,11 @@ def read_release(source_id: str, kind: ReleaseKind, addresses: Sequence[tuple[st
         body = fetch(url, f"source {source_id} ({url})", timeout, max_bytes)
         assert body is not None
         release.raw.append(body)
-        release.docs.append(parse(Path(path).name, body, f"source {source_id} ({url})"))
+        where = f"source {source_id} ({url})"
+        try:
+            release.docs.append(parse(Path(path).name, body, where))
+        except RecursionError:
+            raise RefreshError(f"{where}: {Path(path).name} is nested too deeply to read") from None
     _convert(release)
     return release
 
