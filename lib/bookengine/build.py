@@ -40,7 +40,7 @@ from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, f
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
-from bookengine.execute import CellFailure, ExecResult, execute
+from bookengine.execute import CellFailure, ExecResult, execute, execution_key
 from bookengine.figures import StaticRenderer, chart_spec
 from bookengine.layout import (
     Layout,
@@ -369,7 +369,9 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     """
     cache = Cache(config)
     fingerprint = Fingerprint.of(config)
-    decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint) for d in docs}
+    codes = {d.rel: execution_key(d) for d in docs}  # prose edits keep their stored outputs
+    decisions: dict[str, Decision] = {d.rel: cache.decide(d.rel, fingerprint, codes[d.rel])
+                                      for d in docs}
     for doc in docs if config.freeze else ():
         frozen = freeze.load(config.root, doc.rel)
         if frozen is not None:
@@ -405,7 +407,7 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     def run(doc: Document) -> tuple[Document, str, ExecResult, Inputs]:
         """Execute a page; once more if a file it read changed while it ran (its outputs
         would show data no longer there), and fail if one changes again."""
-        source_hash = file_hash(doc.path)
+        code = codes[doc.rel]
         result, inputs = run_once(doc)
         if inputs.changed:
             log(f"  {doc.rel}: {', '.join(inputs.changed)} changed while the page ran; "
@@ -416,7 +418,7 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
                     f"{', '.join(inputs.changed)} changed while the page ran, twice: its "
                     "outputs would show data that is no longer there (publish again once the "
                     "file has settled; a page that rewrites a file it reads never settles)"))
-        return doc, source_hash, result, inputs
+        return doc, code, result, inputs
 
     failures: dict[str, str] = {}
     needs_kernel = [d for d in stale if d.cells or d.inlines]
@@ -431,11 +433,11 @@ def _execute_pages(config: BookConfig, docs: list[Document], report: BuildReport
     with server as fork_socket, \
             ThreadPoolExecutor(max_workers=max(1, min(jobs, len(stale) or 1))) as pool:
         for future in as_completed([pool.submit(run, doc) for doc in stale]):
-            doc, source_hash, result, inputs = future.result()
+            doc, code, result, inputs = future.result()
             if result.failure:
                 failures[doc.rel] = result.failure.describe(doc.rel)
                 continue
-            cache.store(doc.rel, fingerprint, source_hash, result, inputs.states)
+            cache.store(doc.rel, fingerprint, code, result, inputs.states)
             if config.freeze:
                 freeze.store(config.root, doc.rel, result)
             results[doc.rel] = result

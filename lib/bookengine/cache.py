@@ -113,8 +113,9 @@ class Cache:
     def entry_path(self, rel: str) -> Path:
         return self.dir / (rel.replace("/", "__") + ".json")
 
-    def decide(self, rel: str, fingerprint: Fingerprint) -> Decision:
-        """Compare the stored entry for a page with the files as they are now."""
+    def decide(self, rel: str, fingerprint: Fingerprint, code: str) -> Decision:
+        """Compare the stored entry for a page with the page's execution key now (`code`:
+        `execute.execution_key`) and the files it read as they are now."""
         path = self.entry_path(rel)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
@@ -125,9 +126,8 @@ class Cache:
         if not isinstance(entry, dict) or entry.get("sha256") != entry_digest(entry):
             return Decision(rel, False, "stored result damaged (its content does not match "
                                         "the hash it records)")
-        source = self.config.root / rel
-        if entry.get("source") != file_hash(source):
-            return Decision(rel, False, "source changed")
+        if entry.get("code") != code:
+            return Decision(rel, False, "code changed")
         for part, label in (("library", "library changed"), ("lock", "dependency lock changed"),
                             ("engine", "engine changed"), ("options", "execute options changed")):
             if entry.get(part) != getattr(fingerprint, part):
@@ -187,12 +187,13 @@ class Cache:
         inputs.states = dict(sorted(inputs.states.items()))
         return inputs
 
-    def store(self, rel: str, fingerprint: Fingerprint, source_hash: str,
+    def store(self, rel: str, fingerprint: Fingerprint, code: str,
               result: ExecResult, inputs: dict[str, str | None] | None = None) -> None:
-        """Record a successful execution and the inputs it read (by default, as they are now)."""
+        """Record a successful execution under the page's execution key (`code`) and the
+        inputs it read (by default, as they are now)."""
         if inputs is None:
             inputs = self.inputs_of(rel, result).states
-        entry = {"source": source_hash, "library": fingerprint.library, "lock": fingerprint.lock,
+        entry = {"code": code, "library": fingerprint.library, "lock": fingerprint.lock,
                  "engine": fingerprint.engine, "options": fingerprint.options,
                  "inputs": inputs, "result": result.to_json()}
         entry["sha256"] = entry_digest(entry)

@@ -8,6 +8,7 @@ reporting the files opened. Execution returns a result object, never raises.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -229,6 +230,29 @@ class ExecResult:
     def from_json(cls, raw: dict) -> ExecResult:
         return cls(outputs={int(k): v for k, v in raw["outputs"].items()},
                    inlines={int(k): v for k, v in raw["inlines"].items()})
+
+
+EXECUTION_FRONT = ("execute", "jupyter", "engine", "kernel")
+"""Front-matter keys whose values reach the kernel (beside the figure options)."""
+
+
+def execution_key(doc: Document) -> str:
+    """The hash of what a page's execution depends on in its own source: its code cells (code,
+    language, options and any stored outputs) and inline expressions, in document order, the
+    figure options and the front matter that reaches the kernel. Prose, headings, captions
+    written outside cell options and other front matter are left out: an edit of those reuses
+    the stored outputs (the files a page reads, the library, the lock and the engine are
+    checked beside it, in `cache.Cache.decide`)."""
+    steps: list[tuple[int, int, Any]] = []
+    for cell in doc.cells:
+        steps.append((cell.line, 0, ["cell", cell.lang, cell.code, cell.options, cell.stored]))
+    for inline in doc.inlines:
+        steps.append((inline.line, 1, ["inline", inline.expr]))
+    sequence = [step for _, _, step in sorted(steps, key=lambda s: (s[0], s[1]))]
+    front = {k: doc.front[k] for k in EXECUTION_FRONT if k in doc.front}
+    figure = figure_defaults(doc.options or {**doc.front, **html_format(doc.front)})
+    payload = json.dumps([sequence, front, figure, doc.rel], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def figure_defaults(options: dict[str, Any]) -> dict[str, Any]:
