@@ -338,3 +338,205 @@ def _fixed_width(spec: dict[str, Any], width: int = 640) -> dict[str, Any]:
     fix(spec)
     spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
     return spec
+
+
+# ---------- the phone layout ----------------------------------------------------------------
+
+#: The width a phone's drawing is made at (a 375 px phone shows it at about 343 px, so its text
+#: stays within a few per cent of its set size), and the media query under which a page shows it.
+PHONE_WIDTH = 360
+PHONE_MEDIA = "(max-width: 30rem)"
+
+#: The least height of a chart's plot on a phone; a taller chart keeps three quarters of its own.
+PHONE_MIN_PLOT_HEIGHT = 180
+
+#: What a phone changes in every chart's config: legends one entry a line under the plot, their
+#: titles and labels held inside the drawing's width (a legend adds to the chart's height rather
+#: than taking the plot's).
+PHONE_CONFIG: dict[str, Any] = {
+    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": PHONE_WIDTH - 40,
+               "titleLimit": PHONE_WIDTH - 10, "rowPadding": 2, "symbolSize": 70},
+    "axis": {"titleLimit": PHONE_WIDTH - 20},
+}
+
+
+def phone_plot_height(spec: dict[str, Any]) -> int:
+    """The plot height of a chart's phone drawing: three quarters of its own, at least
+    :data:`PHONE_MIN_PLOT_HEIGHT`."""
+    height = spec.get("height")
+    own = height if isinstance(height, int | float) else 320
+    return max(PHONE_MIN_PLOT_HEIGHT, round(own * 0.75))
+
+
+def phone_config(spec: dict[str, Any]) -> dict[str, Any]:
+    """The config a phone's view of `spec` is drawn with: the engine's phone settings, then any
+    the chart's `usermeta.phone_config` adds."""
+    extra = (spec.get("usermeta") or {}).get("phone_config") or {}
+    return _merge(PHONE_CONFIG, extra)
+
+
+def phone_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec of a chart's phone drawing: :data:`PHONE_WIDTH` wide, a plot of
+    :func:`phone_plot_height`, and as tall as its axes and legends need besides (the page
+    reserves that drawing's proportions, and the live view fills the same box)."""
+    out = copy.deepcopy(spec)
+    out["config"] = _merge(out.get("config") or {}, phone_config(spec))
+    if any(k in out for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        return _fixed_width(out, PHONE_WIDTH)
+    out["width"] = PHONE_WIDTH
+    out["height"] = phone_plot_height(spec)
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return out
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `extra` merged in, dictionaries key by key."""
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+# ---------- the dark theme ------------------------------------------------------------------
+
+#: The dark page's background and text colours (book.css's dark `--bg` and `--fg`).
+DARK_BACKGROUND = "#15181c"
+DARK_TEXT = "#e6e8eb"
+
+#: The least contrast of a mark against the dark background (WCAG 2.1, 1.4.11 non-text).
+GRAPHICS_CONTRAST = 3.0
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_NAMED = {"black": "#000000", "white": "#ffffff", "gray": "#808080", "grey": "#808080"}
+
+
+def parse_colour(text: str) -> tuple[int, int, int] | None:
+    """(r, g, b) of a "#rgb", "#rrggbb" or basic named colour; None for anything else."""
+    text = _NAMED.get(text.strip().lower(), text.strip())
+    if not _HEX.match(text):
+        return None
+    digits = text[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG 2.1) of an sRGB colour."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """The WCAG contrast ratio of two colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def dark_colour(text: str) -> str | None:
+    """The colour a light-theme colour takes on the dark background; None if it is not one.
+
+    White becomes the dark background. A grey is mirrored (black becomes the dark text colour,
+    a light grid grey a dark one); a colour keeps its hue and is lightened, towards white, until
+    it stands out from the dark background by :data:`GRAPHICS_CONTRAST`.
+    """
+    rgb = parse_colour(text)
+    if rgb is None:
+        return None
+    bg = parse_colour(DARK_BACKGROUND)
+    assert bg is not None
+    if min(rgb) >= 250:
+        return DARK_BACKGROUND
+    if max(rgb) - min(rgb) < 12:  # a grey
+        fg = parse_colour(DARK_TEXT)
+        assert fg is not None
+        v = 255 - sum(rgb) / 3
+        mirrored = tuple(bg[i] + (fg[i] - bg[i]) * v / 255 for i in range(3))
+        return _hex(mirrored)
+    if contrast(rgb, bg) >= GRAPHICS_CONTRAST:
+        return text
+    for step in range(1, 21):
+        t = step / 20
+        lighter = tuple(c + (255 - c) * t for c in rgb)
+        if contrast(tuple(round(c) for c in lighter), bg) >= GRAPHICS_CONTRAST:  # type: ignore[arg-type]
+            return _hex(lighter)
+    return DARK_TEXT
+
+
+def spec_colours(node: Any) -> set[str]:
+    """Every colour literal in a spec (mark colours, scale ranges, conditions, config)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("datasets", "data", "usermeta"):
+                continue
+            found |= spec_colours(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= spec_colours(item)
+    elif isinstance(node, str) and parse_colour(node) is not None:
+        found.add(node)
+    return found
+
+
+_SVG_COLOUR = re.compile(r'\b(fill|stroke)="([^"]+)"')
+
+
+def dark_map(spec: dict[str, Any], *svgs: str) -> dict[str, str]:
+    """Light colour → dark colour for every colour in the spec and in its drawings that changes."""
+    colours = spec_colours(spec)
+    for svg in svgs:
+        colours |= {m.group(2) for m in _SVG_COLOUR.finditer(svg)}
+    out = {}
+    for c in sorted(colours):
+        dark = dark_colour(c)
+        if dark is not None and dark.lower() != c.lower():
+            out[c] = dark
+    return out
+
+
+_SVG_ELEMENT = re.compile(
+    r"<(path|rect|line|text|circle|g|polygon|polyline|ellipse)\b([^>]*?)(/?)>")
+
+
+def themed_svg(svg: str, colours: dict[str, str]) -> str:
+    """The drawing with each element's dark colours as custom properties (`--dark-fill`,
+    `--dark-stroke`), which book.css applies under the dark theme: without JavaScript the static
+    drawing follows the page's theme."""
+    def element(m: re.Match) -> str:
+        tag, attrs, close = m.group(1), m.group(2), m.group(3)
+        props = []
+        for kind, value in _SVG_COLOUR.findall(attrs):
+            if value in colours:
+                props.append(f"--dark-{kind}:{colours[value]}")
+        if not props:
+            return m.group(0)
+        return f'<{tag}{attrs} style="{";".join(props)}"{close}>'
+    return _SVG_ELEMENT.sub(element, svg)
+
+
+def page_drawing(desktop: str, phone: str, colours: dict[str, str]) -> str:
+    """The two static drawings a page inlines for one chart, themed: the desktop drawing first
+    (its size sets the chart's box), then the phone drawing, shown under :data:`PHONE_MEDIA`
+    instead, its ids prefixed so the two never share one."""
+    phone = re.sub(r"^<\?xml[^>]*>\s*", "", phone.strip())
+    for ident in set(re.findall(r'\bid="([^"]+)"', phone)):
+        phone = (phone.replace(f'id="{ident}"', f'id="phone-{ident}"')
+                 .replace(f"url(#{ident})", f"url(#phone-{ident})")
+                 .replace(f'href="#{ident}"', f'href="#phone-{ident}"'))
+    phone = re.sub(r"<svg\b([^>]*)>",
+                   lambda m: "<svg" + re.sub(r'\s(class|aria-hidden|focusable)="[^"]*"', "",
+                                             m.group(1))
+                   + ' class="chart-static-phone" aria-hidden="true" focusable="false">',
+                   phone, count=1)
+    return themed_svg(desktop.strip(), colours) + themed_svg(phone, colours)

@@ -19,6 +19,18 @@
     legend: { labelColor: "#c9ced4", titleColor: "#e6e8eb" },
     view: { stroke: null }
   };
+  /* The dark theme's colour for each colour the chart sets itself (figures.dark_map): a mark
+     keeps its hue and stands out from the dark background; black and greys are mirrored. */
+  function recolour(node, map) {
+    if (typeof node === "string") { return Object.prototype.hasOwnProperty.call(map, node) ? map[node] : node; }
+    if (Array.isArray(node)) { return node.map(function (v) { return recolour(v, map); }); }
+    if (!node || typeof node !== "object") { return node; }
+    var out = {};
+    Object.keys(node).forEach(function (k) {
+      out[k] = (k === "datasets" || k === "data" || k === "usermeta") ? node[k] : recolour(node[k], map);
+    });
+    return out;
+  }
   function merge(a, b) {
     var out = Array.isArray(a) ? a.slice() : Object.assign({}, a);
     Object.keys(b).forEach(function (k) {
@@ -98,7 +110,10 @@
     });
     state.ready = loadVega(frame).then(function () {
       var spec = fitBox(applyState(specs[scale], label));
-      if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
+      /* On a phone the chart is drawn as its phone drawing is (the box has that drawing's
+         proportions): legends under the plot, held inside the width. */
+      if (isPhone(payload)) { spec.config = merge(spec.config || {}, payload.phone.config); }
+      if (isDark()) { spec = recolour(spec, payload.dark || {}); spec.config = merge(spec.config || {}, DARK); }
       var live = frame.querySelector(".chart-live"), target = document.createElement("div");
       var controls = frame.querySelector(".chart-controls");
       if (controls) { controls.innerHTML = ""; }
@@ -121,6 +136,9 @@
     });
     state.ready.catch(function (err) { console.error("chart " + label + ": " + err); });
     return state.ready;
+  }
+  function isPhone(payload) {
+    return !!(payload.phone && window.matchMedia && window.matchMedia(payload.phone.media).matches);
   }
   /* Redraw the charts already drawn (after a theme change); the others are drawn when reached. */
   function renderAll() {
@@ -275,6 +293,9 @@
       });
     }
     if (window.matchMedia) {
+      var first = document.querySelector(".chart-spec");
+      var phone = first && JSON.parse(first.textContent).phone;
+      if (phone) { window.matchMedia(phone.media).addEventListener("change", renderAll); }
       window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
         if (!doc.dataset.theme) { setThemeButton(); renderAll(); }
       });
