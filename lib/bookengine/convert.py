@@ -21,10 +21,13 @@ from bookengine import pandocserver
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
 from bookengine.figures import (
+    DATE_COLUMN,
     PHONE_MEDIA,
+    SOURCE_COLUMN,
     Figure,
     FigureError,
     chart_spec,
+    column_names,
     dark_map,
     make_figure,
     phone_config,
@@ -525,7 +528,10 @@ def figure_json(fig: Figure) -> str:
                # what the live view changes on a phone and under the dark theme, as the static
                # drawings do (figures.phone_spec, figures.dark_map)
                "phone": {"media": PHONE_MEDIA, "config": phone_config(fig.spec)},
-               "dark": dark_map(fig.spec)}
+               "dark": dark_map(fig.spec),
+               # how the table of the numbers names each field and what it adds to each row
+               "columns": column_names(fig.spec),
+               "extra": {SOURCE_COLUMN: fig.source_text, DATE_COLUMN: fig.source_date}}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # No "<" at all inside the <script> element: data text can never close or open a tag.
     return text.replace("<", "\\u003c")

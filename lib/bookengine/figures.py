@@ -51,20 +51,29 @@ class Figure:
     def source_text(self) -> str:
         return "; ".join(s.get("text", s.get("id", "")) for s in self.provenance.get("sources", []))
 
+    @property
+    def source_date(self) -> str:
+        """The publication dates of the figure's sources, as its sources list them."""
+        dates = [s.get("date", "") for s in self.provenance.get("sources", [])]
+        return "; ".join(dict.fromkeys(d for d in dates if d))
+
     def rows(self) -> list[dict[str, Any]]:
-        """The rows the chart plots: every inline dataset, tagged with its name when several."""
+        """The rows the chart plots, as a reader gets them: every inline dataset's rows, columns
+        named as the chart names them (:func:`column_names`), numbers to six significant
+        figures, and the figure's source and its date."""
         datasets = self.spec.get("datasets") or {}
-        rows: list[dict[str, Any]] = []
-        names = sorted(datasets)
-        for name in names:
-            for row in datasets[name]:
-                rows.append({"dataset": name, **row} if len(names) > 1 else dict(row))
-        if not rows and isinstance(self.spec.get("data"), dict):
-            rows = list(self.spec["data"].get("values") or [])
-        return rows
+        raw: list[dict[str, Any]] = []
+        for name in sorted(datasets):
+            raw.extend(datasets[name])
+        if not raw and isinstance(self.spec.get("data"), dict):
+            raw = list(self.spec["data"].get("values") or [])
+        names = column_names(self.spec)
+        extra = {SOURCE_COLUMN: self.source_text, DATE_COLUMN: self.source_date}
+        return [{**{names.get(k, k): tidy_value(v) for k, v in row.items()}, **extra}
+                for row in raw]
 
     def csv_text(self) -> str:
-        """The plotted rows as CSV, columns in first-seen order."""
+        """The plotted rows as CSV (:meth:`rows`), columns in first-seen order."""
         rows = self.rows()
         columns: list[str] = []
         for row in rows:
@@ -74,6 +83,61 @@ class Figure:
         writer.writeheader()
         writer.writerows(rows)
         return buf.getvalue()
+
+
+#: The columns every figure's numbers end with: where they come from, and when it was published.
+SOURCE_COLUMN = "Source"
+DATE_COLUMN = "Source date"
+
+#: Significant figures a number keeps in a figure's table and CSV (no 56.00000000000001).
+TABLE_DIGITS = 6
+
+
+def tidy_value(value: Any) -> Any:
+    """A cell as a reader gets it: a float to :data:`TABLE_DIGITS` significant figures."""
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return float(f"{value:.{TABLE_DIGITS}g}")
+    return value
+
+
+def column_names(spec: dict[str, Any]) -> dict[str, str]:
+    """Field → the name a reader sees: the title the chart gives it (a tooltip's or an axis's;
+    lines joined), else the field with its underscores as spaces. Names stay distinct."""
+    titles: dict[str, str] = {}
+
+    def take(fielddef: Any) -> None:
+        if isinstance(fielddef, list):
+            for item in fielddef:
+                take(item)
+            return
+        if not isinstance(fielddef, dict) or not isinstance(fielddef.get("field"), str):
+            return
+        title = fielddef.get("title")
+        if isinstance(title, list):
+            title = " ".join(str(t) for t in title)
+        if isinstance(title, str) and title and fielddef["field"] not in titles:
+            titles[fielddef["field"]] = title
+
+    for _, enc in _encodings(spec):
+        take(enc.get("tooltip"))
+    for _, enc in _encodings(spec):
+        for channel, fielddef in enc.items():
+            if channel != "tooltip":
+                take(fielddef)
+    fields: list[str] = []
+    for rows in (spec.get("datasets") or {}).values():
+        for row in rows:
+            fields.extend(k for k in row if k not in fields)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in fields:
+        title = titles.get(name) or name.replace("_", " ")
+        title = title[:1].upper() + title[1:]
+        while title in used or title in (SOURCE_COLUMN, DATE_COLUMN):
+            title += f" ({name})"
+        used.add(title)
+        out[name] = title
+    return out
 
 
 def spec_data_version(spec: dict[str, Any]) -> str:
@@ -361,8 +425,11 @@ PHONE_CONFIG: dict[str, Any] = {
 
 
 def phone_plot_height(spec: dict[str, Any]) -> int:
-    """The plot height of a chart's phone drawing: three quarters of its own, at least
-    :data:`PHONE_MIN_PLOT_HEIGHT`."""
+    """The plot height of a chart's phone drawing: `usermeta.phone_height` if the chart sets
+    one, else three quarters of its own height, at least :data:`PHONE_MIN_PLOT_HEIGHT`."""
+    fixed = (spec.get("usermeta") or {}).get("phone_height")
+    if isinstance(fixed, int | float):
+        return round(fixed)
     height = spec.get("height")
     own = height if isinstance(height, int | float) else 320
     return max(PHONE_MIN_PLOT_HEIGHT, round(own * 0.75))

@@ -126,17 +126,40 @@
       state.view = res.view;
       state.theme = isDark() ? "dark" : "light";
       frame.classList.add("chart-ready");
-      bindParams(specs[scale]).forEach(function (param) {
+      var bound = bindParams(specs[scale]);
+      bound.forEach(function (param) {
         res.view.addSignalListener(param.name, function (name, value) {
           writeParam(label + "." + name, value, param.value);
         });
       });
+      if (bound.length) { addReset(frame); }
       frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
       return res.view;
     });
     state.ready.catch(function (err) { console.error("chart " + label + ": " + err); });
     return state.ready;
   }
+  /* A chart with controls gets a Reset button in its toolbar: every control back to where the
+     chart starts (and the address without their settings). */
+  function addReset(frame) {
+    var bar = frame.querySelector(".chart-toolbar");
+    if (!bar || bar.querySelector(".chart-reset")) { return; }
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "chart-reset"; b.textContent = "Reset";
+    b.setAttribute("aria-label", "Reset the chart's controls");
+    bar.insertBefore(b, bar.firstChild);
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest(".chart-reset");
+    if (!b) { return; }
+    var frame = b.closest(".chart-frame"), state = window.bookCharts[frame.dataset.figure];
+    if (!state || !state.view) { return; }
+    var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
+    bindParams(payload.specs[state.scale] || payload.specs["default"]).forEach(function (param) {
+      state.view.signal(param.name, param.value);
+    });
+    state.view.runAsync();
+  });
   function isPhone(payload) {
     return !!(payload.phone && window.matchMedia && window.matchMedia(payload.phone.media).matches);
   }
@@ -200,6 +223,22 @@
     writeParam(frame.dataset.figure + ".scale", b.dataset.scale, "log");
     render(frame);
   });
+  /* The SVG download, like the PNG, is the view on screen (its scale, sliders and theme); the
+     link's file, the static drawing, is what a page without JavaScript offers. */
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest(".chart-source a[download]");
+    if (!a || !/\.svg$/.test(a.getAttribute("href") || "")) { return; }
+    var frame = a.closest(".chart-frame"), state = window.bookCharts[frame.dataset.figure];
+    if (!state || !state.view) { return; }
+    e.preventDefault();
+    state.view.toSVG().then(function (svg) {
+      var url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+      var link = document.createElement("a");
+      link.href = url; link.download = frame.dataset.figure + ".svg";
+      document.body.appendChild(link); link.click(); link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+    });
+  });
   /* PNG from the live view (the page without JavaScript offers the SVG). */
   document.addEventListener("click", function (e) {
     var b = e.target.closest("button[data-png]");
@@ -217,11 +256,18 @@
     var payload = JSON.parse(state.frame.querySelector(".chart-spec").textContent);
     var spec = payload.specs[state.scale] || payload.specs["default"];
     var names = Object.keys(spec.datasets || {}).sort();
+    var columns = payload.columns || {}, extra = payload.extra || {};
     var rows = [];
+    /* As the CSV has them (figures.Figure.rows): the chart's names for the columns, numbers to
+       six significant figures, the source and its date. */
     names.forEach(function (name) {
       state.view.data(name).forEach(function (row) {
-        var out = names.length > 1 ? { dataset: name } : {};
-        Object.keys(row).forEach(function (k) { out[k] = row[k]; });
+        var out = {};
+        Object.keys(row).forEach(function (k) {
+          var v = row[k];
+          out[columns[k] || k] = (typeof v === "number" && isFinite(v)) ? Number(v.toPrecision(6)) : v;
+        });
+        Object.keys(extra).forEach(function (k) { out[k] = extra[k]; });
         rows.push(out);
       });
     });
