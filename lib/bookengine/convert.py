@@ -530,7 +530,7 @@ def figure_json(fig: Figure) -> str:
                "phone": {"media": PHONE_MEDIA, "config": phone_config(fig.spec)},
                "dark": dark_map(fig.spec),
                # how the table of the numbers names each field and what it adds to each row
-               "columns": column_names(fig.spec),
+               "columns": list(column_names(fig.spec).items()),
                "extra": {SOURCE_COLUMN: fig.source_text, DATE_COLUMN: fig.source_date}}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # No "<" at all inside the <script> element: data text can never close or open a tag.

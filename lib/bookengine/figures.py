@@ -125,8 +125,9 @@ def column_names(spec: dict[str, Any]) -> dict[str, str]:
             if channel != "tooltip":
                 take(fielddef)
     fields: list[str] = []
-    for rows in (spec.get("datasets") or {}).values():
-        for row in rows:
+    datasets = spec.get("datasets") or {}
+    for name in sorted(datasets):  # in the order Figure.rows reads them
+        for row in datasets[name]:
             fields.extend(k for k in row if k not in fields)
     out: dict[str, str] = {}
     used: set[str] = set()
@@ -476,6 +477,10 @@ DARK_TEXT = "#e6e8eb"
 #: The least contrast of a mark against the dark background (WCAG 2.1, 1.4.11 non-text).
 GRAPHICS_CONTRAST = 3.0
 
+#: The contrast the dark theme lifts a colour to: above the least, so that a mark drawn a little
+#: translucent (opacity 0.85) still clears it.
+DARK_TARGET_CONTRAST = 4.0
+
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _NAMED = {"black": "#000000", "white": "#ffffff", "gray": "#808080", "grey": "#808080"}
 
@@ -515,7 +520,8 @@ def dark_colour(text: str) -> str | None:
 
     White becomes the dark background. A grey is mirrored (black becomes the dark text colour,
     a light grid grey a dark one); a colour keeps its hue and is lightened, towards white, until
-    it stands out from the dark background by :data:`GRAPHICS_CONTRAST`.
+    it stands out from the dark background by :data:`DARK_TARGET_CONTRAST` (a margin over
+    :data:`GRAPHICS_CONTRAST`, WCAG's 3:1).
     """
     rgb = parse_colour(text)
     if rgb is None:
@@ -530,12 +536,12 @@ def dark_colour(text: str) -> str | None:
         v = 255 - sum(rgb) / 3
         mirrored = tuple(bg[i] + (fg[i] - bg[i]) * v / 255 for i in range(3))
         return _hex(mirrored)
-    if contrast(rgb, bg) >= GRAPHICS_CONTRAST:
+    if contrast(rgb, bg) >= DARK_TARGET_CONTRAST:
         return text
     for step in range(1, 21):
         t = step / 20
         lighter = tuple(c + (255 - c) * t for c in rgb)
-        if contrast(tuple(round(c) for c in lighter), bg) >= GRAPHICS_CONTRAST:  # type: ignore[arg-type]
+        if contrast(tuple(round(c) for c in lighter), bg) >= DARK_TARGET_CONTRAST:  # type: ignore[arg-type]
             return _hex(lighter)
     return DARK_TEXT
 

@@ -256,14 +256,17 @@
     var payload = JSON.parse(state.frame.querySelector(".chart-spec").textContent);
     var spec = payload.specs[state.scale] || payload.specs["default"];
     var names = Object.keys(spec.datasets || {}).sort();
-    var columns = payload.columns || {}, extra = payload.extra || {};
+    var columns = {}, order = [], extra = payload.extra || {};
+    (payload.columns || []).forEach(function (pair) { columns[pair[0]] = pair[1]; order.push(pair[0]); });
     var rows = [];
     /* As the CSV has them (figures.Figure.rows): the chart's names for the columns, numbers to
        six significant figures, the source and its date. */
     names.forEach(function (name) {
       state.view.data(name).forEach(function (row) {
         var out = {};
-        Object.keys(row).forEach(function (k) {
+        var keys = order.filter(function (k) { return k in row; });
+        Object.keys(row).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
+        keys.forEach(function (k) {
           var v = row[k];
           out[columns[k] || k] = (typeof v === "number" && isFinite(v)) ? Number(v.toPrecision(6)) : v;
         });

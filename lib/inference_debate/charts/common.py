@@ -49,7 +49,8 @@ THEME: dict = {
                "layout": {"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"}},
     "range": {"category": PALETTE},
     "line": {"strokeWidth": 2},
-    "point": {"size": 60, "filled": True},
+    # Points opaque (Vega-Lite draws them at 0.7), so that each stands out on either background.
+    "point": {"size": 60, "filled": True, "opacity": 1},
 }
 
 

@@ -211,7 +211,7 @@ def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
                                        range=[PALETTE[2], PALETTE[7]]))
     chart = alt.layer(
         # an interval reaching zero cannot be drawn on a log axis; those points stand alone
-        alt.Chart(table[table["human_cost_low_usd"] > 0]).mark_rule(opacity=0.5).encode(
+        alt.Chart(table[table["human_cost_low_usd"] > 0]).mark_rule(opacity=0.8).encode(
             x=x, y=alt.Y("human_cost_low_usd:Q", scale=y_scale), y2="human_cost_high_usd:Q",
             color=colour, tooltip=tooltip),
         alt.Chart(table).mark_point().encode(
