@@ -210,8 +210,12 @@ def test_the_benchmark_menu_names_every_series(book_site, browser) -> None:
         select.select_option(option)
         page.evaluate("(l) => window.bookCharts[l].view.runAsync().then(() => true)", label)
         drawn = page.evaluate(
-            "([l, b]) => [...new Set(window.bookChartRows(l)"
-            ".filter(d => d.Benchmark === b).map(d => d.Threshold))]", [label, option])
+            """(l) => { const out = new Set();
+              (function walk(n) { if (!n) return;
+                if (n.datum && n.datum.threshold !== undefined && n.mark
+                    && n.mark.role === 'mark') out.add(n.datum.threshold);
+                (n.items || []).forEach(walk); })(window.bookCharts[l].view.scenegraph().root);
+              return [...out]; }""", label)
         legend = page.evaluate(LEGEND_LABELS, label)
         assert sorted(legend) == sorted(drawn), (option, legend, drawn)
         title = page.eval_on_selector_all(

@@ -322,6 +322,27 @@
   });
   function selectText(node) { var r = document.createRange(); r.selectNodeContents(node); var s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }
 
+  /* ---------- running heads for print ---------- */
+  /* The page's running heads on paper: an @page rule added to book.css (the page's policy
+     allows a stylesheet's own rules to change, not an injected <style>). */
+  function runningHeads() {
+    var sheet = null;
+    Array.prototype.forEach.call(document.styleSheets, function (s) {
+      if (s.href && /\/book\.css(\?|$)/.test(s.href)) { sheet = s; }
+    });
+    if (!sheet) { return; }
+    var quote = function (t) { return '"' + t.replace(/\s+/g, " ").trim().replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"'; };
+    var book = document.querySelector(".book-title"), h1 = document.querySelector("main h1, .content h1");
+    var chapter = h1 ? h1.cloneNode(true) : null;
+    if (chapter) { chapter.querySelectorAll(".anchor").forEach(function (a) { a.remove(); }); }
+    var left = book ? book.textContent : "", right = chapter ? chapter.textContent : "";
+    if (right === left) { right = ""; }
+    try {
+      sheet.insertRule("@page { @top-left { content: " + quote(left) + "; } @top-right { content: " + quote(right) + "; } }", sheet.cssRules.length);
+    } catch (e) { /* a browser without margin boxes prints without heads */ }
+  }
+  document.addEventListener("DOMContentLoaded", runningHeads);
+
   /* ---------- navigation and theme toggle ---------- */
   document.addEventListener("DOMContentLoaded", function () {
     setThemeButton();
