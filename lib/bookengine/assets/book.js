@@ -335,7 +335,8 @@
     var book = document.querySelector(".book-title"), h1 = document.querySelector("main h1, .content h1");
     var chapter = h1 ? h1.cloneNode(true) : null;
     if (chapter) { chapter.querySelectorAll(".anchor").forEach(function (a) { a.remove(); }); }
-    var left = book ? book.textContent : "", right = chapter ? chapter.textContent : "";
+    var squash = function (t) { return t.replace(/\s+/g, " ").trim(); };
+    var left = book ? squash(book.textContent) : "", right = chapter ? squash(chapter.textContent) : "";
     if (right === left) { right = ""; }
     try {
       sheet.insertRule("@page { @top-left { content: " + quote(left) + "; } @top-right { content: " + quote(right) + "; } }", sheet.cssRules.length);
