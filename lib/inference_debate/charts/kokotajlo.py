@@ -106,11 +106,11 @@ def exchange_rate_chart(
                     scale=y_scale),
             color=alt.Color("pair:N", title="Between", sort=list(table["pair"].unique())),
             tooltip=[alt.Tooltip("pair:N", title="between"), _COMPUTE,
-                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f")]),
+                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".3~r")]),
         alt.Chart(rule).mark_rule(strokeDash=[6, 4], color=PALETTE[7]).encode(
             y=alt.Y("slope_ratio:Q", scale=y_scale),
             tooltip=[alt.Tooltip("label:N", title="rule"),
-                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f")]),
+                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".3~r")]),
     )
     return finish(chart, kind="illustration",
                   rows={"stated_figures": stated_rows(*_ORD_PAIR)}, sources=_TEXT_SOURCES,
