@@ -420,7 +420,9 @@ PHONE_MIN_PLOT_HEIGHT = 180
 #: than taking the plot's).
 PHONE_CONFIG: dict[str, Any] = {
     "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": PHONE_WIDTH - 40,
-               "titleLimit": PHONE_WIDTH - 10, "rowPadding": 2, "symbolSize": 70},
+               "titleLimit": PHONE_WIDTH - 10, "rowPadding": 2, "symbolSize": 70,
+               # clear of a two-line axis title above it
+               "offset": 26},
     "axis": {"titleLimit": PHONE_WIDTH - 20},
 }
 
