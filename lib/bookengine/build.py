@@ -41,7 +41,14 @@ from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
 from bookengine.execute import CellFailure, ExecResult, execute, execution_key
-from bookengine.figures import StaticRenderer, chart_spec
+from bookengine.figures import (
+    Figure,
+    StaticRenderer,
+    chart_spec,
+    dark_map,
+    page_drawing,
+    phone_spec,
+)
 from bookengine.layout import (
     Layout,
     figure_files,
@@ -535,8 +542,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
     changes = citation.changelog_dates(config)
     version_date = citation.version_date(config, changes)
-    rendered = dict(zip([f.label for f in figures], renderer.render_all([f.spec for f in figures]),
-                        strict=True))
+    rendered, downloads = _drawings(renderer, figures)
     keys = _output_keys(config, pages, rendered, version_date, changes, version,
                         layout.header_html)
     live, live_keys = _live_output_keys(config)
@@ -548,7 +554,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
             continue
         try:
             _write_page(out, page, layout, rendered, config, version_date, changes, version,
-                        warn)
+                        warn, downloads)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
         except Exception as exc:  # noqa: BLE001 - named with its page
@@ -557,6 +563,20 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     search.write_index(pages, out / "search-index.json")
     notfound.write_page(config, layout, out, version_date)
     return keys
+
+
+def _drawings(renderer: StaticRenderer, figures: list[Figure]
+              ) -> tuple[dict[str, str], dict[str, str]]:
+    """Per figure, what its page inlines (the desktop and the phone drawing, themed) and its SVG
+    download (the desktop drawing as vl-convert made it)."""
+    specs = [f.spec for f in figures]
+    drawn = renderer.render_all(specs + [phone_spec(s) for s in specs])
+    desktop, phone = drawn[: len(specs)], drawn[len(specs):]
+    rendered, downloads = {}, {}
+    for fig, wide, narrow in zip(figures, desktop, phone, strict=True):
+        rendered[fig.label] = page_drawing(wide, narrow, dark_map(fig.spec, wide, narrow))
+        downloads[fig.label] = wide
+    return rendered, downloads
 
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
@@ -625,13 +645,14 @@ def _reuse_page(live: Path, out: Path, page: ConvertedPage, config: BookConfig) 
 def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
                 config: BookConfig, version_date: str | None, changes: dict[str, str],
                 version: str | None = None,
-                warn: Callable[[str], None] = lambda message: None) -> None:
+                warn: Callable[[str], None] = lambda message: None,
+                downloads: dict[str, str] | None = None) -> None:
     """Write one page with its figures' SVG and CSV files."""
     for fig in page.figures:
         files = figure_files(fig)
         target = out / files["svg"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered[fig.label], encoding="utf-8")
+        target.write_text((downloads or rendered)[fig.label], encoding="utf-8")
         (out / files["csv"]).write_text(fig.csv_text(), encoding="utf-8")
     for site_path, data in page.files.items():  # images from cell outputs
         (out / site_path).parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,18 @@ from typing import Any
 from bookengine import cacheentry, pandocserver
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
-from bookengine.figures import Figure, FigureError, chart_spec, make_figure
+from bookengine.figures import (
+    DATE_COLUMN,
+    PHONE_MEDIA,
+    SOURCE_COLUMN,
+    Figure,
+    FigureError,
+    chart_spec,
+    column_names,
+    dark_map,
+    make_figure,
+    phone_config,
+)
 from bookengine.frontmatter import document_options, title_block
 from bookengine.numbering import PageIndex, relative_href
 from bookengine.outputs import (
@@ -514,7 +525,14 @@ def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
 def figure_json(fig: Figure) -> str:
     """The specs a chart needs in the page, safe inside a <script> element."""
     payload = {"label": fig.label, "specs": fig.variants or {"default": fig.spec},
-               "switch": fig.switch}
+               "switch": fig.switch,
+               # what the live view changes on a phone and under the dark theme, as the static
+               # drawings do (figures.phone_spec, figures.dark_map)
+               "phone": {"media": PHONE_MEDIA, "config": phone_config(fig.spec)},
+               "dark": dark_map(fig.spec),
+               # how the table of the numbers names each field and what it adds to each row
+               "columns": list(column_names(fig.spec).items()),
+               "extra": {SOURCE_COLUMN: fig.source_text, DATE_COLUMN: fig.source_date}}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # No "<" at all inside the <script> element: data text can never close or open a tag.
     return text.replace("<", "\\u003c")

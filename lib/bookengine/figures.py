@@ -53,20 +53,29 @@ class Figure:
     def source_text(self) -> str:
         return "; ".join(s.get("text", s.get("id", "")) for s in self.provenance.get("sources", []))
 
+    @property
+    def source_date(self) -> str:
+        """The publication dates of the figure's sources, as its sources list them."""
+        dates = [s.get("date", "") for s in self.provenance.get("sources", [])]
+        return "; ".join(dict.fromkeys(d for d in dates if d))
+
     def rows(self) -> list[dict[str, Any]]:
-        """The rows the chart plots: every inline dataset, tagged with its name when several."""
+        """The rows the chart plots, as a reader gets them: every inline dataset's rows, columns
+        named as the chart names them (:func:`column_names`), numbers to six significant
+        figures, and the figure's source and its date."""
         datasets = self.spec.get("datasets") or {}
-        rows: list[dict[str, Any]] = []
-        names = sorted(datasets)
-        for name in names:
-            for row in datasets[name]:
-                rows.append({"dataset": name, **row} if len(names) > 1 else dict(row))
-        if not rows and isinstance(self.spec.get("data"), dict):
-            rows = list(self.spec["data"].get("values") or [])
-        return rows
+        raw: list[dict[str, Any]] = []
+        for name in sorted(datasets):
+            raw.extend(datasets[name])
+        if not raw and isinstance(self.spec.get("data"), dict):
+            raw = list(self.spec["data"].get("values") or [])
+        names = column_names(self.spec)
+        extra = {SOURCE_COLUMN: self.source_text, DATE_COLUMN: self.source_date}
+        return [{**{names.get(k, k): tidy_value(v) for k, v in row.items()}, **extra}
+                for row in raw]
 
     def csv_text(self) -> str:
-        """The plotted rows as CSV, columns in first-seen order."""
+        """The plotted rows as CSV (:meth:`rows`), columns in first-seen order."""
         rows = self.rows()
         columns: list[str] = []
         for row in rows:
@@ -76,6 +85,62 @@ class Figure:
         writer.writeheader()
         writer.writerows(rows)
         return buf.getvalue()
+
+
+#: The columns every figure's numbers end with: where they come from, and when it was published.
+SOURCE_COLUMN = "Source"
+DATE_COLUMN = "Source date"
+
+#: Significant figures a number keeps in a figure's table and CSV (no 56.00000000000001).
+TABLE_DIGITS = 6
+
+
+def tidy_value(value: Any) -> Any:
+    """A cell as a reader gets it: a float to :data:`TABLE_DIGITS` significant figures."""
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        return float(f"{value:.{TABLE_DIGITS}g}")
+    return value
+
+
+def column_names(spec: dict[str, Any]) -> dict[str, str]:
+    """Field → the name a reader sees: the title the chart gives it (a tooltip's or an axis's;
+    lines joined), else the field with its underscores as spaces. Names stay distinct."""
+    titles: dict[str, str] = {}
+
+    def take(fielddef: Any) -> None:
+        if isinstance(fielddef, list):
+            for item in fielddef:
+                take(item)
+            return
+        if not isinstance(fielddef, dict) or not isinstance(fielddef.get("field"), str):
+            return
+        title = fielddef.get("title")
+        if isinstance(title, list):
+            title = " ".join(str(t) for t in title)
+        if isinstance(title, str) and title and fielddef["field"] not in titles:
+            titles[fielddef["field"]] = title
+
+    for _, enc in _encodings(spec):
+        take(enc.get("tooltip"))
+    for _, enc in _encodings(spec):
+        for channel, fielddef in enc.items():
+            if channel != "tooltip":
+                take(fielddef)
+    fields: list[str] = []
+    datasets = spec.get("datasets") or {}
+    for name in sorted(datasets):  # in the order Figure.rows reads them
+        for row in datasets[name]:
+            fields.extend(k for k in row if k not in fields)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in fields:
+        title = titles.get(name) or name.replace("_", " ")
+        title = title[:1].upper() + title[1:]
+        while title in used or title in (SOURCE_COLUMN, DATE_COLUMN):
+            title += f" ({name})"
+        used.add(title)
+        out[name] = title
+    return out
 
 
 def spec_data_version(spec: dict[str, Any]) -> str:
@@ -344,3 +409,215 @@ def _fixed_width(spec: dict[str, Any], width: int = 640) -> dict[str, Any]:
     fix(spec)
     spec.setdefault("autosize", {"type": "fit", "contains": "padding"})
     return spec
+
+
+# ---------- the phone layout ----------------------------------------------------------------
+
+#: The width a phone's drawing is made at (a 375 px phone shows it at about 343 px, so its text
+#: stays within a few per cent of its set size), and the media query under which a page shows it.
+PHONE_WIDTH = 360
+PHONE_MEDIA = "(max-width: 30rem)"
+
+#: The least height of a chart's plot on a phone; a taller chart keeps three quarters of its own.
+PHONE_MIN_PLOT_HEIGHT = 180
+
+#: What a phone changes in every chart's config: legends one entry a line under the plot, their
+#: titles and labels held inside the drawing's width (a legend adds to the chart's height rather
+#: than taking the plot's).
+PHONE_CONFIG: dict[str, Any] = {
+    "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": PHONE_WIDTH - 40,
+               "titleLimit": PHONE_WIDTH - 10, "rowPadding": 2, "symbolSize": 70,
+               # clear of a two-line axis title above it
+               "offset": 26},
+    "axis": {"titleLimit": PHONE_WIDTH - 20},
+}
+
+
+def phone_plot_height(spec: dict[str, Any]) -> int:
+    """The plot height of a chart's phone drawing: `usermeta.phone_height` if the chart sets
+    one, else three quarters of its own height, at least :data:`PHONE_MIN_PLOT_HEIGHT`."""
+    fixed = (spec.get("usermeta") or {}).get("phone_height")
+    if isinstance(fixed, int | float):
+        return round(fixed)
+    height = spec.get("height")
+    own = height if isinstance(height, int | float) else 320
+    return max(PHONE_MIN_PLOT_HEIGHT, round(own * 0.75))
+
+
+def phone_config(spec: dict[str, Any]) -> dict[str, Any]:
+    """The config a phone's view of `spec` is drawn with: the engine's phone settings, then any
+    the chart's `usermeta.phone_config` adds."""
+    extra = (spec.get("usermeta") or {}).get("phone_config") or {}
+    return _merge(PHONE_CONFIG, extra)
+
+
+def phone_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec of a chart's phone drawing: :data:`PHONE_WIDTH` wide, a plot of
+    :func:`phone_plot_height`, and as tall as its axes and legends need besides (the page
+    reserves that drawing's proportions, and the live view fills the same box)."""
+    out = copy.deepcopy(spec)
+    out["config"] = _merge(out.get("config") or {}, phone_config(spec))
+    if any(k in out for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        return _fixed_width(out, PHONE_WIDTH)
+    out["width"] = PHONE_WIDTH
+    out["height"] = phone_plot_height(spec)
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return out
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `extra` merged in, dictionaries key by key."""
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+# ---------- the dark theme ------------------------------------------------------------------
+
+#: The dark page's background and text colours (book.css's dark `--bg` and `--fg`).
+DARK_BACKGROUND = "#15181c"
+DARK_TEXT = "#e6e8eb"
+
+#: The least contrast of a mark against the dark background (WCAG 2.1, 1.4.11 non-text).
+GRAPHICS_CONTRAST = 3.0
+
+#: The contrast the dark theme lifts a colour to: above the least, so that a mark drawn a little
+#: translucent (opacity 0.85) still clears it.
+DARK_TARGET_CONTRAST = 4.0
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_NAMED = {"black": "#000000", "white": "#ffffff", "gray": "#808080", "grey": "#808080"}
+
+
+def parse_colour(text: str) -> tuple[int, int, int] | None:
+    """(r, g, b) of a "#rgb", "#rrggbb" or basic named colour; None for anything else."""
+    text = _NAMED.get(text.strip().lower(), text.strip())
+    if not _HEX.match(text):
+        return None
+    digits = text[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG 2.1) of an sRGB colour."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """The WCAG contrast ratio of two colours."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def dark_colour(text: str) -> str | None:
+    """The colour a light-theme colour takes on the dark background; None if it is not one.
+
+    White becomes the dark background. A grey is mirrored (black becomes the dark text colour,
+    a light grid grey a dark one); a colour keeps its hue and is lightened, towards white, until
+    it stands out from the dark background by :data:`DARK_TARGET_CONTRAST` (a margin over
+    :data:`GRAPHICS_CONTRAST`, WCAG's 3:1).
+    """
+    rgb = parse_colour(text)
+    if rgb is None:
+        return None
+    bg = parse_colour(DARK_BACKGROUND)
+    assert bg is not None
+    if min(rgb) >= 250:
+        return DARK_BACKGROUND
+    if max(rgb) - min(rgb) < 12:  # a grey
+        fg = parse_colour(DARK_TEXT)
+        assert fg is not None
+        v = 255 - sum(rgb) / 3
+        mirrored = tuple(bg[i] + (fg[i] - bg[i]) * v / 255 for i in range(3))
+        return _hex(mirrored)
+    if contrast(rgb, bg) >= DARK_TARGET_CONTRAST:
+        return text
+    for step in range(1, 21):
+        t = step / 20
+        lighter = tuple(c + (255 - c) * t for c in rgb)
+        if contrast(tuple(round(c) for c in lighter), bg) >= DARK_TARGET_CONTRAST:  # type: ignore[arg-type]
+            return _hex(lighter)
+    return DARK_TEXT
+
+
+def spec_colours(node: Any) -> set[str]:
+    """Every colour literal in a spec (mark colours, scale ranges, conditions, config)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("datasets", "data", "usermeta"):
+                continue
+            found |= spec_colours(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= spec_colours(item)
+    elif isinstance(node, str) and parse_colour(node) is not None:
+        found.add(node)
+    return found
+
+
+_SVG_COLOUR = re.compile(r'\b(fill|stroke)="([^"]+)"')
+
+
+def dark_map(spec: dict[str, Any], *svgs: str) -> dict[str, str]:
+    """Light colour → dark colour for every colour in the spec and in its drawings that changes."""
+    colours = spec_colours(spec)
+    for svg in svgs:
+        colours |= {m.group(2) for m in _SVG_COLOUR.finditer(svg)}
+    out = {}
+    for c in sorted(colours):
+        dark = dark_colour(c)
+        if dark is not None and dark.lower() != c.lower():
+            out[c] = dark
+    return out
+
+
+_SVG_ELEMENT = re.compile(
+    r"<(path|rect|line|text|circle|g|polygon|polyline|ellipse)\b([^>]*?)(/?)>")
+
+
+def themed_svg(svg: str, colours: dict[str, str]) -> str:
+    """The drawing with each element's dark colours as custom properties (`--dark-fill`,
+    `--dark-stroke`), which book.css applies under the dark theme: without JavaScript the static
+    drawing follows the page's theme."""
+    def element(m: re.Match) -> str:
+        tag, attrs, close = m.group(1), m.group(2), m.group(3)
+        props = []
+        for kind, value in _SVG_COLOUR.findall(attrs):
+            if value in colours:
+                props.append(f"--dark-{kind}:{colours[value]}")
+        if not props:
+            return m.group(0)
+        return f'<{tag}{attrs} style="{";".join(props)}"{close}>'
+    return _SVG_ELEMENT.sub(element, svg)
+
+
+def page_drawing(desktop: str, phone: str, colours: dict[str, str]) -> str:
+    """The two static drawings a page inlines for one chart, themed: the desktop drawing first
+    (its size sets the chart's box), then the phone drawing, shown under :data:`PHONE_MEDIA`
+    instead, its ids prefixed so the two never share one."""
+    phone = re.sub(r"^<\?xml[^>]*>\s*", "", phone.strip())
+    for ident in set(re.findall(r'\bid="([^"]+)"', phone)):
+        phone = (phone.replace(f'id="{ident}"', f'id="phone-{ident}"')
+                 .replace(f"url(#{ident})", f"url(#phone-{ident})")
+                 .replace(f'href="#{ident}"', f'href="#phone-{ident}"'))
+    phone = re.sub(r"<svg\b([^>]*)>",
+                   lambda m: "<svg" + re.sub(r'\s(class|aria-hidden|focusable)="[^"]*"', "",
+                                             m.group(1))
+                   + ' class="chart-static-phone" aria-hidden="true" focusable="false">',
+                   phone, count=1)
+    return themed_svg(desktop.strip(), colours) + themed_svg(phone, colours)

@@ -2,12 +2,14 @@
 
 The published site is served from 127.0.0.1 for the duration (so the pages' scripts and styles
 load as they do for a reader), each page is printed with the book's print stylesheet (charts as
-their static SVG), and the page PDFs are joined in chapter order with one bookmark per page.
-Nothing is fetched from another host.
+their static SVG, running heads from book.js), and the page PDFs are joined in chapter order
+behind a title page and a table of contents (each entry linked to its page), with one bookmark
+per page. Nothing is fetched from another host.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
@@ -145,15 +147,88 @@ def print_page(chromium: str, url: str, pdf: Path, work: Path) -> None:
                        + (f":\n{tail}" if tail else ""))
 
 
-def join_pdfs(parts: list[tuple[PrintedPage, Path]], config: BookConfig, output: Path) -> int:
-    """Join the page PDFs in order, one bookmark per page, with the book's metadata; page count."""
+FRONT_STYLE = """
+@page { size: A4; margin: 25mm 22mm; }
+body { font: 11pt/1.5 Charter, "Bitstream Charter", Cambria, Georgia, serif; color: #000; }
+.title-page { break-after: page; padding-top: 30mm; }
+.title-page h1 { font-size: 28pt; line-height: 1.15; margin: 0 0 6mm; }
+.title-page .subtitle { font-size: 15pt; margin: 0 0 14mm; }
+.title-page .authors { font-size: 13pt; margin: 0 0 4mm; }
+.title-page .colophon { margin-top: 60mm; font-size: 9.5pt; color: #333; }
+.contents h2 { font-size: 18pt; margin: 0 0 8mm; }
+.contents ol { list-style: none; padding: 0; margin: 0; }
+.contents li { display: flex; gap: 4mm; padding: 1.6mm 0; border-bottom: .3pt dotted #999; }
+.contents .title { flex: 1; }
+.contents .page { font-variant-numeric: tabular-nums; }
+"""
+
+
+def front_matter_html(config: BookConfig, entries: list[tuple[str, int]]) -> str:
+    """The PDF's title page and table of contents: the book's title, subtitle, authors, date and
+    address, then each page's title and the PDF page it starts on."""
+    esc = html.escape
+    authors = ", ".join(a.name for a in config.authors)
+    colophon = [x for x in (config.date and f"Version of {config.date}.",
+                            config.site_url and f"Online, with interactive charts and the data "
+                                                f"behind each: {config.site_url}",
+                            config.license and f"Licence: {config.license}.") if x]
+    rows = "".join(f'<li><span class="title">{esc(title)}</span>'
+                   f'<span class="page">{page}</span></li>' for title, page in entries)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{esc(config.title)}</title><style>{FRONT_STYLE}</style></head><body>"
+            f'<section class="title-page"><h1>{esc(config.title)}</h1>'
+            + (f'<p class="subtitle">{esc(config.subtitle)}</p>' if config.subtitle else "")
+            + (f'<p class="authors">{esc(authors)}</p>' if authors else "")
+            + "".join(f'<p class="colophon">{esc(c)}</p>' for c in colophon[:1])
+            + "".join(f"<p>{esc(c)}</p>" for c in colophon[1:])
+            + f'</section><section class="contents"><h2>Contents</h2><ol>{rows}</ol></section>'
+            "</body></html>")
+
+
+def print_front_matter(chromium: str, config: BookConfig, parts: list[tuple[PrintedPage, Path]],
+                       work: Path) -> Path:
+    """Print the title page and contents; the contents' page numbers count the front matter's
+    own pages (printed again if a first guess at its length was wrong)."""
+    from pypdf import PdfReader
+
+    counts = [len(PdfReader(path).pages) for _, path in parts]
+    front_pages, pdf = 2, work / "front.pdf"
+    for _ in range(3):
+        entries, start = [], front_pages + 1
+        for (page, _), count in zip(parts, counts, strict=True):
+            entries.append((page.title, start))
+            start += count
+        source = work / "front.html"
+        source.write_text(front_matter_html(config, entries), encoding="utf-8")
+        print_page(chromium, source.as_uri(), pdf, work)
+        printed = len(PdfReader(pdf).pages)
+        if printed == front_pages:
+            break
+        front_pages = printed
+    return pdf
+
+
+def join_pdfs(parts: list[tuple[PrintedPage, Path]], config: BookConfig, output: Path,
+              front: Path | None = None) -> int:
+    """Join the page PDFs in order behind the front matter, one bookmark per page and a link
+    from each contents entry to its page, with the book's metadata; the page count."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+    from pypdf.generic import Fit
 
     writer = PdfWriter()
+    front_count = 0
+    if front is not None:
+        writer.append(PdfReader(front), import_outline=False)
+        front_count = len(writer.pages)
+    starts = []
     for page, path in parts:
         start = len(writer.pages)
+        starts.append(start)
         writer.append(PdfReader(path), import_outline=False)
         writer.add_outline_item(title=page.title, page_number=start)
+    if front_count:
+        _link_contents(writer, front_count, starts, Link, Fit)
     metadata = {"/Title": config.title,
                 "/Author": ", ".join(a.name for a in config.authors)}
     if config.subtitle:
@@ -169,6 +244,31 @@ def join_pdfs(parts: list[tuple[PrintedPage, Path]], config: BookConfig, output:
     finally:
         tmp.unlink(missing_ok=True)
     return len(writer.pages)
+
+
+def _link_contents(writer, front_count: int, starts: list[int], link_type, fit_type) -> None:
+    """Make each line of the contents a link to its page: the contents' entries are found by
+    the page numbers printed at their right ends, in order."""
+    import re
+
+    wanted = [str(s + 1) for s in starts]
+    found = 0
+    for index in range(front_count):
+        page = writer.pages[index]
+        spans: list[tuple[str, float]] = []
+
+        def visit(text, cm, tm, font, size, spans=spans):
+            if text.strip():
+                spans.append((text.strip(), tm[5] * cm[3] + cm[5] if cm else tm[5]))
+
+        page.extract_text(visitor_text=visit)
+        width = float(page.mediabox.width)
+        for text, y in spans:
+            if found < len(wanted) and re.fullmatch(r"\d+", text) and text == wanted[found]:
+                rect = (50, y - 4, width - 50, y + 12)
+                writer.add_annotation(page_number=index, annotation=link_type(
+                    rect=rect, target_page_index=starts[found], fit=fit_type.fit()))
+                found += 1
 
 
 def print_book(book: Path | str, output: str | Path | None = None) -> tuple[Path, int, int]:
@@ -189,7 +289,8 @@ def print_book(book: Path | str, output: str | Path | None = None) -> tuple[Path
                     for page, pdf in parts]
             for job in jobs:
                 job.result()
-        count = join_pdfs(parts, config, target)
+        front = print_front_matter(chromium, config, parts, work)
+        count = join_pdfs(parts, config, target, front)
     return target, count, len(pages)
 
 

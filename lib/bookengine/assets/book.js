@@ -19,6 +19,18 @@
     legend: { labelColor: "#c9ced4", titleColor: "#e6e8eb" },
     view: { stroke: null }
   };
+  /* The dark theme's colour for each colour the chart sets itself (figures.dark_map): a mark
+     keeps its hue and stands out from the dark background; black and greys are mirrored. */
+  function recolour(node, map) {
+    if (typeof node === "string") { return Object.prototype.hasOwnProperty.call(map, node) ? map[node] : node; }
+    if (Array.isArray(node)) { return node.map(function (v) { return recolour(v, map); }); }
+    if (!node || typeof node !== "object") { return node; }
+    var out = {};
+    Object.keys(node).forEach(function (k) {
+      out[k] = (k === "datasets" || k === "data" || k === "usermeta") ? node[k] : recolour(node[k], map);
+    });
+    return out;
+  }
   function merge(a, b) {
     var out = Array.isArray(a) ? a.slice() : Object.assign({}, a);
     Object.keys(b).forEach(function (k) {
@@ -98,7 +110,10 @@
     });
     state.ready = loadVega(frame).then(function () {
       var spec = fitBox(applyState(specs[scale], label));
-      if (isDark()) { spec.config = merge(spec.config || {}, DARK); }
+      /* On a phone the chart is drawn as its phone drawing is (the box has that drawing's
+         proportions): legends under the plot, held inside the width. */
+      if (isPhone(payload)) { spec.config = merge(spec.config || {}, payload.phone.config); }
+      if (isDark()) { spec = recolour(spec, payload.dark || {}); spec.config = merge(spec.config || {}, DARK); }
       var live = frame.querySelector(".chart-live"), target = document.createElement("div");
       var controls = frame.querySelector(".chart-controls");
       if (controls) { controls.innerHTML = ""; }
@@ -111,16 +126,42 @@
       state.view = res.view;
       state.theme = isDark() ? "dark" : "light";
       frame.classList.add("chart-ready");
-      bindParams(specs[scale]).forEach(function (param) {
+      var bound = bindParams(specs[scale]);
+      bound.forEach(function (param) {
         res.view.addSignalListener(param.name, function (name, value) {
           writeParam(label + "." + name, value, param.value);
         });
       });
+      if (bound.length) { addReset(frame); }
       frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
       return res.view;
     });
     state.ready.catch(function (err) { console.error("chart " + label + ": " + err); });
     return state.ready;
+  }
+  /* A chart with controls gets a Reset button in its toolbar: every control back to where the
+     chart starts (and the address without their settings). */
+  function addReset(frame) {
+    var bar = frame.querySelector(".chart-toolbar");
+    if (!bar || bar.querySelector(".chart-reset")) { return; }
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "chart-reset"; b.textContent = "Reset";
+    b.setAttribute("aria-label", "Reset the chart's controls");
+    bar.insertBefore(b, bar.firstChild);
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest(".chart-reset");
+    if (!b) { return; }
+    var frame = b.closest(".chart-frame"), state = window.bookCharts[frame.dataset.figure];
+    if (!state || !state.view) { return; }
+    var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
+    bindParams(payload.specs[state.scale] || payload.specs["default"]).forEach(function (param) {
+      state.view.signal(param.name, param.value);
+    });
+    state.view.runAsync();
+  });
+  function isPhone(payload) {
+    return !!(payload.phone && window.matchMedia && window.matchMedia(payload.phone.media).matches);
   }
   /* Redraw the charts already drawn (after a theme change); the others are drawn when reached. */
   function renderAll() {
@@ -182,6 +223,22 @@
     writeParam(frame.dataset.figure + ".scale", b.dataset.scale, "log");
     render(frame);
   });
+  /* The SVG download, like the PNG, is the view on screen (its scale, sliders and theme); the
+     link's file, the static drawing, is what a page without JavaScript offers. */
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest(".chart-source a[download]");
+    if (!a || !/\.svg$/.test(a.getAttribute("href") || "")) { return; }
+    var frame = a.closest(".chart-frame"), state = window.bookCharts[frame.dataset.figure];
+    if (!state || !state.view) { return; }
+    e.preventDefault();
+    state.view.toSVG().then(function (svg) {
+      var url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+      var link = document.createElement("a");
+      link.href = url; link.download = frame.dataset.figure + ".svg";
+      document.body.appendChild(link); link.click(); link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+    });
+  });
   /* PNG from the live view (the page without JavaScript offers the SVG). */
   document.addEventListener("click", function (e) {
     var b = e.target.closest("button[data-png]");
@@ -199,11 +256,21 @@
     var payload = JSON.parse(state.frame.querySelector(".chart-spec").textContent);
     var spec = payload.specs[state.scale] || payload.specs["default"];
     var names = Object.keys(spec.datasets || {}).sort();
+    var columns = {}, order = [], extra = payload.extra || {};
+    (payload.columns || []).forEach(function (pair) { columns[pair[0]] = pair[1]; order.push(pair[0]); });
     var rows = [];
+    /* As the CSV has them (figures.Figure.rows): the chart's names for the columns, numbers to
+       six significant figures, the source and its date. */
     names.forEach(function (name) {
       state.view.data(name).forEach(function (row) {
-        var out = names.length > 1 ? { dataset: name } : {};
-        Object.keys(row).forEach(function (k) { out[k] = row[k]; });
+        var out = {};
+        var keys = order.filter(function (k) { return k in row; });
+        Object.keys(row).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
+        keys.forEach(function (k) {
+          var v = row[k];
+          out[columns[k] || k] = (typeof v === "number" && isFinite(v)) ? Number(v.toPrecision(6)) : v;
+        });
+        Object.keys(extra).forEach(function (k) { out[k] = extra[k]; });
         rows.push(out);
       });
     });
@@ -255,6 +322,28 @@
   });
   function selectText(node) { var r = document.createRange(); r.selectNodeContents(node); var s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }
 
+  /* ---------- running heads for print ---------- */
+  /* The page's running heads on paper: an @page rule added to book.css (the page's policy
+     allows a stylesheet's own rules to change, not an injected <style>). */
+  function runningHeads() {
+    var sheet = null;
+    Array.prototype.forEach.call(document.styleSheets, function (s) {
+      if (s.href && /\/book\.css(\?|$)/.test(s.href)) { sheet = s; }
+    });
+    if (!sheet) { return; }
+    var quote = function (t) { return '"' + t.replace(/\s+/g, " ").trim().replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"'; };
+    var book = document.querySelector(".book-title"), h1 = document.querySelector("main h1, .content h1");
+    var chapter = h1 ? h1.cloneNode(true) : null;
+    if (chapter) { chapter.querySelectorAll(".anchor").forEach(function (a) { a.remove(); }); }
+    var squash = function (t) { return t.replace(/\s+/g, " ").trim(); };
+    var left = book ? squash(book.textContent) : "", right = chapter ? squash(chapter.textContent) : "";
+    if (right === left) { right = ""; }
+    try {
+      sheet.insertRule("@page { @top-left { content: " + quote(left) + "; } @top-right { content: " + quote(right) + "; } }", sheet.cssRules.length);
+    } catch (e) { /* a browser without margin boxes prints without heads */ }
+  }
+  document.addEventListener("DOMContentLoaded", runningHeads);
+
   /* ---------- navigation and theme toggle ---------- */
   document.addEventListener("DOMContentLoaded", function () {
     setThemeButton();
@@ -275,6 +364,9 @@
       });
     }
     if (window.matchMedia) {
+      var first = document.querySelector(".chart-spec");
+      var phone = first && JSON.parse(first.textContent).phone;
+      if (phone) { window.matchMedia(phone.media).addEventListener("change", renderAll); }
       window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
         if (!doc.dataset.theme) { setThemeButton(); renderAll(); }
       });

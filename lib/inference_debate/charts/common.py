@@ -38,8 +38,10 @@ THEME: dict = {
     "font": FONT,
     "background": "#ffffff",
     "view": {"stroke": None},
+    # A log axis drops labels that would come closer than 6 px ("100" and "1,000" never touch).
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-             "gridColor": "#e5e5e5", "domainColor": "#888888", "tickColor": "#888888"},
+             "gridColor": "#e5e5e5", "domainColor": "#888888", "tickColor": "#888888",
+             "labelSeparation": 6},
     # Legends sit below the plot, one entry a line, so that on a phone the plot keeps the width.
     "legend": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
                "labelLimit": 0, "orient": "bottom", "direction": "vertical",
@@ -47,7 +49,8 @@ THEME: dict = {
                "layout": {"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"}},
     "range": {"category": PALETTE},
     "line": {"strokeWidth": 2},
-    "point": {"size": 60, "filled": True},
+    # Points opaque (Vega-Lite draws them at 0.7), so that each stands out on either background.
+    "point": {"size": 60, "filled": True, "opacity": 1},
 }
 
 
@@ -63,6 +66,30 @@ FIGURE_KINDS: dict[str, str] = {
 }
 
 BuilderT = TypeVar("BuilderT", bound=Callable[..., alt.TopLevelMixin])
+
+
+#: Viridis from dark purple to green (its yellow end is too pale on white), sampled at nine
+#: points; :func:`sequential_colours` interpolates between them.
+_VIRIDIS = ["#440154", "#482576", "#414487", "#35608d", "#2a788e", "#21918c", "#22a884",
+            "#44bf70", "#7ad151"]
+
+
+def sequential_colours(n: int) -> list[str]:
+    """`n` colours of an ordered series (years), dark to light, as literal colours: the page's
+    dark theme lightens each literal colour that would be faint on its background."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [_VIRIDIS[0]]
+    out = []
+    for i in range(n):
+        pos = i * (len(_VIRIDIS) - 1) / (n - 1)
+        lo = min(int(pos), len(_VIRIDIS) - 2)
+        t = pos - lo
+        a, b = (tuple(int(c[k:k + 2], 16) for k in (1, 3, 5)) for c in _VIRIDIS[lo:lo + 2])
+        out.append("#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(a, b,
+                                                                                  strict=True)))
+    return out
 
 
 def figure_builder(func: BuilderT) -> BuilderT:
@@ -180,7 +207,8 @@ def provenance(
     return {
         "kind": kind,
         "kind_label": label,
-        "sources": [{"id": sid, "text": data.source_text(sid)} for sid in source_ids],
+        "sources": [{"id": sid, "text": data.source_text(sid), "date": str(known[sid].date)}
+                    for sid in source_ids],
         "tables": {name: data.table_hash(name) for name in table_names},
         "illustration": kind == "illustration",
     }

@@ -80,9 +80,11 @@ def price_trends_chart() -> alt.LayerChart:
     low, high = model.stated_decline_range()
     band = pd.DataFrame({"low": [low], "high": [high], "label": ["Epoch's 5-10x a year"]})
     x_scale = alt.Scale(type="log")
-    # On a narrow screen the row names give way to the plot: cut short, whole in the tooltip.
-    y = alt.Y("row:N", title=None, sort=list(table["row"]),
-              axis=alt.Axis(labelLimit={"expr": "width < 420 ? 85 : 300"}))
+    # Each row is named above its interval, across the plot's whole width, rather than by an
+    # axis label beside it: a name stays whole at every width (and in print) and the plot keeps
+    # the width on a phone.
+    y = alt.Y("row:N", title=None, sort=list(table["row"]), axis=None,
+              scale=alt.Scale(paddingInner=0, paddingOuter=0.1))
     tooltip = [alt.Tooltip("row:N", title="benchmark"), alt.Tooltip("kind:N", title="what"),
                alt.Tooltip("factor:Q", title="× cheaper per year", format=",.3~r"),
                alt.Tooltip("low:Q", title="90% interval from", format=",.3~r"),
@@ -95,15 +97,19 @@ def price_trends_chart() -> alt.LayerChart:
             x2="high:Q",
             tooltip=[alt.Tooltip("label:N", title="band"), alt.Tooltip("low:Q", title="from"),
                      alt.Tooltip("high:Q", title="to")]),
-        alt.Chart(table.dropna(subset=["low"])).mark_rule().encode(
+        alt.Chart(table.dropna(subset=["low"])).mark_rule(yOffset=6).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y, color=colour, tooltip=tooltip),
-        alt.Chart(table).mark_point().encode(
+        alt.Chart(table).mark_point(yOffset=6).encode(
             x=alt.X("factor:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip),
+        alt.Chart(table).mark_text(align="left", baseline="bottom", dy=-1, fontSize=12).encode(
+            x=alt.value(2), y=y, text="row:N", tooltip=tooltip),
     )
     rows = {"epoch_price_trends": trends,
             "stated_figures": stated_rows("epoch_yearly_decline_low",
                                           "epoch_yearly_decline_high")}
-    return finish(chart, kind="data", rows=rows, switch=("x",), height=420)
+    chart = finish(chart, kind="data", rows=rows, switch=("x",), height=30 * len(table))
+    chart.usermeta["phone_height"] = 30 * len(table)  # a row needs its 30 px on a phone too
+    return chart
 
 
 def merge_identical_trends(trends: pd.DataFrame) -> pd.DataFrame:
@@ -160,7 +166,7 @@ def cheapest_prices_chart() -> alt.Chart:
                 axis=alt.Axis(format="%b %Y", labelOverlap=True, labelFlush=True)),
         y=alt.Y("usd_per_million_tokens:Q", scale=alt.Scale(type="log"),
                 title="Cheapest price at or above the threshold (US$ per 1M tokens)"),
-        color=alt.Color("threshold:N", title="Threshold (model whose score it is)"),
+        color=alt.Color("threshold:N", title=["Threshold", "(the model whose score it is)"]),
         tooltip=tooltip,
     ).add_params(pick).transform_filter("datum.benchmark === benchmark")
     return finish(chart, kind="data", rows={"epoch_cheapest_prices": prices}, switch=("y",))

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from inference_debate import data, fmt
-from inference_debate.charts.common import figure_builder, finish
+from inference_debate.charts.common import figure_builder, finish, sequential_colours
 
 
 def cost_and_horizon() -> pd.DataFrame:
@@ -31,15 +31,18 @@ def cost_horizon_chart() -> alt.Chart:
         cost axis to linear.
     """
     rows = cost_and_horizon()
+    years = sorted(rows["year"].unique())
     chart = alt.Chart(rows).mark_point(filled=True, size=70, opacity=0.85).encode(
         x=alt.X("p50_horizon_minutes:Q", scale=alt.Scale(type="log"),
                 title="50% time horizon (minutes of human work)"),
         y=alt.Y("usd_per_pass:Q", scale=alt.Scale(type="log"),
                 title="Cost of one pass over the suite (US$)"),
-        color=alt.Color("year:O", title="Released", scale=alt.Scale(scheme="viridis")),
+        color=alt.Color("year:O", title="Released",
+                        scale=alt.Scale(domain=years, range=sequential_colours(len(years)))),
+        # Three significant figures, so that GPT-2's seconds and cents do not read as zero.
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("released:N", title="Released"),
-                 alt.Tooltip("p50_horizon_minutes:Q", title="50% horizon (min)", format=",.1f"),
-                 alt.Tooltip("usd_per_pass:Q", title="Cost per pass ($)", format=",.2f")],
+                 alt.Tooltip("p50_horizon_minutes:Q", title="50% horizon (min)", format=",.3~r"),
+                 alt.Tooltip("usd_per_pass:Q", title="Cost per pass ($)", format=",.3~r")],
     )
     costs = data.load_table("metr_costs")
     return finish(chart, kind="data", tables=["metr_costs", "models"],

@@ -106,11 +106,11 @@ def exchange_rate_chart(
                     scale=y_scale),
             color=alt.Color("pair:N", title="Between", sort=list(table["pair"].unique())),
             tooltip=[alt.Tooltip("pair:N", title="between"), _COMPUTE,
-                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f")]),
+                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".3~r")]),
         alt.Chart(rule).mark_rule(strokeDash=[6, 4], color=PALETTE[7]).encode(
             y=alt.Y("slope_ratio:Q", scale=y_scale),
             tooltip=[alt.Tooltip("label:N", title="rule"),
-                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".2f")]),
+                     alt.Tooltip("slope_ratio:Q", title="slope ratio", format=".3~r")]),
     )
     return finish(chart, kind="illustration",
                   rows={"stated_figures": stated_rows(*_ORD_PAIR)}, sources=_TEXT_SOURCES,
@@ -211,7 +211,7 @@ def horizon_value_chart(release: str | None = None) -> alt.LayerChart:
                                        range=[PALETTE[2], PALETTE[7]]))
     chart = alt.layer(
         # an interval reaching zero cannot be drawn on a log axis; those points stand alone
-        alt.Chart(table[table["human_cost_low_usd"] > 0]).mark_rule(opacity=0.5).encode(
+        alt.Chart(table[table["human_cost_low_usd"] > 0]).mark_rule(opacity=0.8).encode(
             x=x, y=alt.Y("human_cost_low_usd:Q", scale=y_scale), y2="human_cost_high_usd:Q",
             color=colour, tooltip=tooltip),
         alt.Chart(table).mark_point().encode(

@@ -308,9 +308,12 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
     low = data.stated("epoch_yearly_decline_low")
     high = data.stated("epoch_yearly_decline_high")
     ks = np.geomspace(1.0, max_multiplier, 60)
-    frames = [pd.DataFrame({"rate": f"{r:g}× a year (Epoch)", "multiplier": ks,
+    labels = [f"{r:g}× a year (Epoch)" for r in (low, high)]
+    chosen_label = "Chosen rate (slider)"
+    frames = [pd.DataFrame({"rate": label, "line": label, "multiplier": ks,
                             "wtp_growth": [model.wtp_growth_needed(k) for k in ks],
-                            "years": model.years_to_absorb(ks, r)}) for r in (low, high)]
+                            "years": model.years_to_absorb(ks, r)})
+              for label, r in zip(labels, (low, high), strict=True)]
     fixed = pd.concat(frames, ignore_index=True)
     slider = alt.param(name="yearly_decline", value=float(chosen_decline),
                        bind=alt.binding_range(min=1.5, max=20, step=0.5,
@@ -322,14 +325,21 @@ def per_use_cost_chart(max_multiplier: float = 10_000.0, chosen_decline: float =
            alt.Tooltip("multiplier:Q", title="inference per query ×", format=",.3~r"),
            alt.Tooltip("wtp_growth:Q", title="willingness to pay must grow ×", format=",.3~r"),
            alt.Tooltip("years:Q", title="years to absorb", format=".1f")]
+    # One legend names all three lines, the dashed one too.
+    domain = [*labels, chosen_label]
+    colour = alt.Color("line:N", title=None,
+                       scale=alt.Scale(domain=domain, range=[PALETTE[0], PALETTE[1], PALETTE[4]]))
+    dash = alt.StrokeDash("line:N", title=None,
+                          scale=alt.Scale(domain=domain, range=[[1, 0], [1, 0], [6, 4]]))
     chosen = alt.Chart(pd.DataFrame({"multiplier": ks})).transform_calculate(
         years="log(datum.multiplier) / log(yearly_decline)",
         wtp_growth="datum.multiplier",
         rate="format(yearly_decline, '.3~r') + '× a year (chosen)'",
-    ).mark_line(strokeDash=[6, 4], color="#000000").encode(x=x, y=y, tooltip=tip)
+        line=f"'{chosen_label}'",
+    ).mark_line().encode(x=x, y=y, color=colour, strokeDash=dash, tooltip=tip)
     chart = alt.layer(
-        alt.Chart(fixed).mark_line().encode(
-            x=x, y=y, color=alt.Color("rate:N", title=None), tooltip=tip),
+        alt.Chart(fixed).mark_line().encode(x=x, y=y, color=colour, strokeDash=dash,
+                                            tooltip=tip),
         chosen,
     ).add_params(slider)
     return finish(chart, kind="book-analysis",

@@ -66,8 +66,11 @@ def model_chart(years: float = 5.0) -> alt.LayerChart:
         x=alt.X("year:Q", title="Years from now"),
         y=alt.Y("cost_fraction:Q", scale=y_scale,
                 title="AI cost of the frontier task ÷ human cost"),
-        color=alt.Color("scenario:N", title="The book's parameters",
-                        scale=alt.Scale(domain=names, range=colours)),
+        # The legend names each line and says when it reaches parity at the current settings.
+        color=alt.Color("scenario:N", title=["The book's lines, in the spirit of",
+                                             "(and when each reaches parity)"],
+                        scale=alt.Scale(domain=names, range=colours),
+                        legend=alt.Legend(labelExpr=model.vega_parity_label(scenarios))),
         strokeDash=alt.condition("datum.scenario === 'Your settings'", alt.value([5, 3]),
                                  alt.value([1, 0])),
         tooltip=tooltip,

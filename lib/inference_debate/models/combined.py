@@ -205,6 +205,50 @@ VEGA_CALCULATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+def vega_parity(scenario: Scenario) -> str:
+    """The browser's version of :func:`years_to_parity` for one scenario under the sliders: a
+    Vega expression of the slider signals (named after the parameters), -1 for never (Vega's
+    expressions have no Infinity)."""
+    def value(name: str) -> str:
+        if name == "inference_growth" and scenario.inference_tracks_task:
+            return value("task_growth")
+        return repr(float(scenario.pinned[name])) if name in scenario.pinned else name
+    start = value("start_fraction")
+    net = (f"({value('inference_growth')} / ({value('cost_decline')} * "
+           f"{value('task_growth')}))")
+    return f"({start} >= 1 ? 0 : {net} <= 1 ? -1 : log(1 / {start}) / log({net}))"
+
+
+#: Beyond this many years the readout says "over" it rather than a number: a line that is
+#: almost level reaches parity at some huge, meaningless time.
+PARITY_HORIZON_YEARS = 100
+
+
+def short_name(scenario: Scenario) -> str:
+    """The scenario's name in a legend: the author's surname, or "Yours"."""
+    return "Yours" if scenario.author == "reader" else scenario.author.capitalize()
+
+
+def vega_parity_label(scenarios: list[Scenario]) -> str:
+    """A legend label expression: each scenario's short name and when its line reaches parity
+    at the sliders' current settings ("Ord: parity in 2.9 years"), to two significant figures
+    as the prose gives them."""
+    expr = "datum.label"
+    for s in reversed(scenarios):
+        years = vega_parity(s)
+        text = (f"({years} < 0 ? 'never reaches parity' : {years} === 0 ? 'at parity now' : "
+                f"{years} > {PARITY_HORIZON_YEARS} ? 'parity in over {PARITY_HORIZON_YEARS} "
+                f"years' : 'parity in ' + format({years}, '.2~r') + ' years')")
+        expr = (f"datum.label === {json_string(s.name)} ? "
+                f"{json_string(short_name(s) + ': ')} + {text} : {expr}")
+    return expr
+
+
+def json_string(text: str) -> str:
+    """A string literal for a Vega expression."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def model_check(scenarios: list[Scenario], settings: list[Parameters],
                 years: np.ndarray) -> list[dict]:
     """Expected values for the browser test: per slider setting, each scenario's line."""
@@ -215,7 +259,9 @@ def model_check(scenarios: list[Scenario], settings: list[Parameters],
             values = cost_fraction(s.resolve(sliders), years)
             expected += [{"scenario": s.name, "year": float(t), "cost_fraction": float(v)}
                          for t, v in zip(years, values, strict=True)]
-        checks.append({"params": asdict(sliders), "expected": expected})
+        parity = {s.name: years_to_parity(s.resolve(sliders)) for s in scenarios}
+        checks.append({"params": asdict(sliders), "expected": expected,
+                       "parity": {k: (None if math.isinf(v) else v) for k, v in parity.items()}})
     return checks
 
 
