@@ -304,7 +304,9 @@ def _write_stamp(config: BookConfig, docs: list[Document], records: list[dict],
             stored = json.loads(cache.entry_path(doc.rel).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if stored.get("source") != by_path[doc.rel]["sha256"] or any(
+        # The page as published is the source as parsed, its outputs the stored ones.
+        if doc.source_hash != by_path[doc.rel]["sha256"] or \
+                stored.get("code") != execution_key(doc) or any(
                 stored.get(part) != getattr(fingerprint, part)
                 for part in ("library", "lock", "engine", "options")):
             return
@@ -352,8 +354,10 @@ def _parse_pages(config: BookConfig) -> list[Document]:
     docs, problems = [], []
     for rel in config.pages:
         try:
+            digest = file_hash(config.root / rel)
             doc = parse(config.root / rel, rel, config.root, execute=config.execute)
             doc.options = page_options(config, doc.front)
+            doc.source_hash = digest
             if not config.is_book:
                 heading_as_title(doc)
             docs.append(doc)

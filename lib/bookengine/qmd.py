@@ -160,6 +160,8 @@ class Document:
     options: dict[str, Any] = field(default_factory=dict)
     """Every option in force on the page, the project's merged under its own
     (`pageoptions.page_options`); set by the build."""
+    source_hash: str = ""
+    """The sha256 of the source file as it was read for this parse; set by the build."""
 
     @property
     def cells(self) -> list[Cell]:
