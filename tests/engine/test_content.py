@@ -86,7 +86,9 @@ def test_figure_has_specs_static_svg_and_source_line(site: Path) -> None:
     assert '<figcaption>' in alpha and '<span class="figure-number">Figure 1.1:</span>' in alpha
     assert 'role="figure" aria-label="A line rising tenfold each year."' in alpha
     csv = (site / "figures/chapters/alpha/fig-growth.csv").read_text().splitlines()
-    assert set(csv[0].split(",")) == {"year", "value"} and len(csv) == 5
+    # The plotted columns, then where each row comes from (the figure's source and its date).
+    assert csv[0].split(",") == ["year", "value", "Source", "Source date"] and len(csv) == 5
+    assert all(row.split(",")[2] == "Doe (2024)" for row in csv[1:])
 
 
 def test_shared_assets_and_no_external_loads(site: Path) -> None:
