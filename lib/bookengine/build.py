@@ -40,6 +40,7 @@ from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, f
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
+from bookengine.document import Document, SourceError
 from bookengine.execute import CellFailure, ExecResult, execute, execution_key
 from bookengine.figures import (
     Figure,
@@ -65,7 +66,7 @@ from bookengine.publish import (
     new_build_dir,
     switch_site,
 )
-from bookengine.qmd import Document, SourceError, heading_as_title, parse
+from bookengine.qmd import heading_as_title, parse
 from bookengine.resources import page_resources
 from bookengine.state import BookState
 from bookengine.vendor import vendored

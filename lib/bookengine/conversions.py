@@ -26,6 +26,7 @@ from bookengine.convert import (
     page_markdown,
     run_pandoc,
 )
+from bookengine.document import Document, SourceError
 from bookengine.execute import ExecResult
 from bookengine.figures import Figure
 from bookengine.frontmatter import page_config
@@ -39,7 +40,6 @@ from bookengine.numbering import (
     page_xref,
 )
 from bookengine.pageoptions import page_options
-from bookengine.qmd import Document, SourceError
 from bookengine.state import BookState
 
 

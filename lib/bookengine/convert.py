@@ -18,6 +18,15 @@ from typing import Any
 
 from bookengine import cacheentry, pandocserver
 from bookengine.config import BookConfig
+from bookengine.document import (
+    DIAGRAM_LANGS,
+    INLINE_RE,
+    Cell,
+    Document,
+    Markdown,
+    SourceError,
+    fence_scan,
+)
 from bookengine.execute import ExecResult
 from bookengine.figures import (
     DATE_COLUMN,
@@ -38,15 +47,6 @@ from bookengine.outputs import (
     diagram_markdown,
     output_markdown,
     self_hosted,
-)
-from bookengine.qmd import (
-    DIAGRAM_LANGS,
-    INLINE_RE,
-    Cell,
-    Document,
-    Markdown,
-    SourceError,
-    fence_scan,
 )
 from bookengine.resources import rewrite_source_links
 from bookengine.shortcodes import read_variables, replace_inline

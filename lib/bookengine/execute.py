@@ -25,11 +25,11 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from traitlets import Type, Unicode
 
 from bookengine import lifeline, memorylimit, proctree
+from bookengine.document import Cell, Document, Markdown
 from bookengine.forklaunch import PID_SUFFIX
 from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.pageoptions import html_format
-from bookengine.qmd import Cell, Document, Markdown
 from bookengine.sitestamp import IGNORED_DIRS
 
 INLINE_MIME = "application/x-book-inline+json"

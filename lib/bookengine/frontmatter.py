@@ -9,9 +9,9 @@ from typing import Any
 
 from bookengine import quarto_schema
 from bookengine.config import BookConfig, iso_date
+from bookengine.document import Document, SourceError
 from bookengine.numbering import split_title
 from bookengine.pageoptions import NOT_OPTIONS, html_format
-from bookengine.qmd import Document, SourceError
 
 
 def page_config(config: BookConfig, doc: Document) -> BookConfig:

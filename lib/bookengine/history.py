@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bookengine.config import BookConfig
+from bookengine.document import INLINE_RE, Document, Markdown
 from bookengine.execute import ExecResult
 from bookengine.figures import chart_spec, spec_data_version
 from bookengine.numbering import PageNumbers
-from bookengine.qmd import INLINE_RE, Document, Markdown
 
 PLACEHOLDER_RE = re.compile(r'<div class="book-version-changes">\s*</div>')
 _MARK = "\u2063"  # an invisible separator marks the value while its sentence is cut out

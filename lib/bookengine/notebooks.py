@@ -16,10 +16,10 @@ from typing import Any
 
 import nbformat
 
-from bookengine.qmd import Cell, Document, SourceError, parse_text
+from bookengine.document import SourceError
 
 
-def _read(path: Path, rel: str) -> nbformat.NotebookNode:
+def read_notebook(path: Path, rel: str) -> nbformat.NotebookNode:
     try:
         return nbformat.read(str(path), as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook is named with its file
@@ -80,17 +80,6 @@ def notebook_text(nb: nbformat.NotebookNode) -> tuple[str, dict[int, list[dict[s
     return "\n\n".join(parts) + "\n", stored
 
 
-def parse_notebook(path: Path, rel: str, root: Path) -> Document:
-    """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs and its
-    Markdown cells' attachments (written beside the page, as Quarto writes them)."""
-    nb = _read(path, rel)
-    text, stored = notebook_text(nb)
-    text, files = attachment_files(nb, text, rel)
-    doc = parse_text(text, path, rel, root, stored)
-    doc.attachments.update(files)
-    return doc
-
-
 def attachment_files(nb: nbformat.NotebookNode, text: str,
                      rel: str) -> tuple[str, dict[str, bytes]]:
     """`![](attachment:name.png)` references pointed at files in `<page>_files/attachments/`,
@@ -109,10 +98,3 @@ def attachment_files(nb: nbformat.NotebookNode, text: str,
                 text = text.replace(f"attachment:{name}", f"{folder}/{name}")
                 break
     return text, files
-
-
-def notebook_cells(path: Path, rel: str) -> list[Cell]:
-    """A notebook's code cells with their options and stored outputs (for embedding)."""
-    nb = _read(path, rel)
-    text, stored = notebook_text(nb)
-    return parse_text(text, path, rel, path.parent, stored).cells

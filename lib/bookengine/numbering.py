@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bookengine import crossref
-from bookengine.qmd import parse_attrs
+from bookengine.document import parse_attrs
 
 HEADING_NUMBER_CLASS = "header-section-number"
 

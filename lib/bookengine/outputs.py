@@ -9,8 +9,8 @@ import shutil
 import subprocess
 from typing import Any
 
+from bookengine.document import Cell, SourceError
 from bookengine.notebooks import strip_ansi
-from bookengine.qmd import Cell, SourceError
 
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg",
                "image/gif": "gif"}

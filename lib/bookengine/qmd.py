@@ -1,240 +1,46 @@
 """Quarto source files: front matter, Markdown, executable cells and inline expressions.
 
-`.qmd` and `.md` pages are read here (`.ipynb` pages by `notebooks`, which hands this parser the
-same text). `{{< include >}}` is expanded first, so every line keeps its origin file and line
-for messages. Unclosed code fences and `:::` divs, cells of other engines and unknown cell
-options are `SourceError`s naming file and line; what the engine only approximates is a note.
+`.qmd` and `.md` pages are read here, and `.ipynb` pages as the equivalent text `notebooks`
+makes of them; so are the sources `{{< embed >}}` takes cells from. `{{< include >}}` is
+expanded first, so every line keeps its origin file and line for messages. Unclosed code
+fences and `:::` divs, cells of other engines and unknown cell options are `SourceError`s
+naming file and line; what the engine only approximates is a note.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
-import shlex
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bookengine import quarto_schema
-
-FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<ticks>`{3,}|~{3,})\s*(?P<info>.*?)\s*$")
-
-
-def fence_scan(lines: Iterable[str]) -> Iterator[tuple[int, str, str, re.Match[str] | None]]:
-    """Each line with its offset, its kind — `text`, `open` (a code fence opening; the match
-    holds its info string), `close` or `code` (inside a fenced block) — and its fence match.
-
-    A fence closes on the same character, at least as long, with no info string."""
-    opened = ""
-    for offset, line in enumerate(lines):
-        fence = FENCE_RE.match(line)
-        ticks = fence.group("ticks") if fence else ""
-        if not opened:
-            if fence:
-                opened = ticks
-                yield offset, line, "open", fence
-            else:
-                yield offset, line, "text", None
-        elif fence and not fence.group("info") and ticks[0] == opened[0] \
-                and len(ticks) >= len(opened):
-            opened = ""
-            yield offset, line, "close", fence
-        else:
-            yield offset, line, "code", None
-INLINE_RE = re.compile(r"`\{python\}\s+(?P<expr>[^`]+?)\s*`")
-OTHER_INLINE_RE = re.compile(r"`\{(r|julia|ojs)\}\s")
-HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*(?:\{(?P<attrs>[^}]*)\})?\s*$")
-DIV_RE = re.compile(r"^(?P<colons>:{3,})\s*(?P<attrs>.*?)\s*:*\s*$")
-CALLOUTS = ("callout-note", "callout-tip", "callout-warning", "callout-important",
-            "callout-caution")
-DIAGRAM_LANGS = {"mermaid": "%%|", "dot": "//|"}
-OTHER_ENGINES = {"r": "knitr (R)", "julia": "Julia", "ojs": "Observable JS"}
-"""Cell languages that make Quarto choose another engine for the whole page. Any other language
-in a Python page (`{bash}`, `{sql}`) Quarto's Jupyter engine shows as code, unrun."""
-
-
-class SourceError(Exception):
-    """A source file is malformed or asks for something that would publish a wrong page."""
-
-    def __init__(self, path: Path | str, line: int, message: str):
-        self.path, self.line, self.message = str(path), line, message
-        super().__init__(f"{path}:{line}: {message}")
-
-
-@dataclass
-class Inline:
-    """An inline `{python} expr` value, in document order."""
-
-    expr: str
-    line: int
-    index: int
-
-
-@dataclass
-class Cell:
-    """An executable cell: its language, code, `#|` options and where it starts in the page."""
-
-    code: str
-    options: dict[str, Any]
-    line: int
-    index: int
-    lang: str = "python"
-    stored: list[dict[str, Any]] | None = None
-    """Outputs already known (a notebook's stored outputs, an embedded cell): not executed."""
-    fence: str = ""
-    """The cell's opening line as written, for `echo: fenced`."""
-
-    @property
-    def label(self) -> str | None:
-        label = self.options.get("label")
-        return str(label) if label is not None else None
-
-    @property
-    def is_figure(self) -> bool:
-        return bool(self.label and self.label.startswith("fig-"))
-
-    @property
-    def executes(self) -> bool:
-        """True when the kernel runs this cell."""
-        return (self.lang == "python" and self.stored is None
-                and self.options.get("eval", True) is not False)
-
-
-@dataclass
-class Markdown:
-    """A run of Markdown between cells, with the line it starts on."""
-
-    text: str
-    line: int
-    inlines: list[Inline] = field(default_factory=list)
-
-
-@dataclass
-class Heading:
-    """An ATX heading found in the Markdown (outside code)."""
-
-    level: int
-    text: str
-    ident: str | None
-    classes: tuple[str, ...]
-    line: int
-    within: tuple[str, ...] = ()
-    """Classes and `#ids` of the divs around the heading, innermost last."""
-
-
-@dataclass
-class Div:
-    """A fenced `:::` div: its attributes and the lines it spans."""
-
-    ident: str | None
-    classes: tuple[str, ...]
-    attrs: dict[str, str]
-    line: int
-    end: int = 0
-    depth: int = 0
-
-
-@dataclass
-class Document:
-    """A parsed source page."""
-
-    path: Path
-    rel: str
-    front: dict[str, Any]
-    blocks: list[Markdown | Cell]
-    headings: list[Heading]
-    divs: list[Div] = field(default_factory=list)
-    origins: list[tuple[str, int]] = field(default_factory=list)
-    """Line n of the expanded text came from origins[n - 1] (file, line)."""
-    included: list[Path] = field(default_factory=list)
-    """Files pulled in by `{{< include >}}`, whose change must rebuild the page."""
-    notes: list[str] = field(default_factory=list)
-    """`file:line: message` for what the engine approximated."""
-    warnings: list[str] = field(default_factory=list)
-    """What Quarto renders but an author should hear of (`file:line: message`)."""
-    attachments: dict[str, bytes] = field(default_factory=dict)
-    """A notebook's Markdown attachments, by the site path they are written to."""
-    options: dict[str, Any] = field(default_factory=dict)
-    """Every option in force on the page, the project's merged under its own
-    (`pageoptions.page_options`); set by the build."""
-    source_hash: str = ""
-    """The sha256 of the source file as it was read for this parse; set by the build."""
-
-    @property
-    def cells(self) -> list[Cell]:
-        return [b for b in self.blocks if isinstance(b, Cell)]
-
-    @property
-    def inlines(self) -> list[Inline]:
-        return [i for b in self.blocks if isinstance(b, Markdown) for i in b.inlines]
-
-    @property
-    def title(self) -> str:
-        first = next((h for h in self.headings if h.level == 1), None)
-        return str(self.front.get("title") or (first.text if first else self.rel))
-
-    @property
-    def numbered(self) -> bool:
-        first = next((h for h in self.headings if h.level == 1), None)
-        if first and "unnumbered" in first.classes:
-            return False
-        return self.front.get("number-sections", self.front.get("number", True)) is not False
-
-    def where(self, line: int) -> str:
-        """`file:line` for a line of the expanded text."""
-        if 0 < line <= len(self.origins):
-            rel, orig = self.origins[line - 1]
-            return f"{rel}:{orig}"
-        return f"{self.rel}:{line}"
-
-    def error(self, line: int, message: str) -> SourceError:
-        """A SourceError at a line of the expanded text, named by its origin."""
-        if 0 < line <= len(self.origins):
-            rel, orig = self.origins[line - 1]
-            return SourceError(rel, orig, message)
-        return SourceError(self.rel, line, message)
-
-
-def parse_attr_string(attrs: str | None) -> tuple[str | None, tuple[str, ...], dict[str, str]]:
-    """Split a pandoc attribute string `{#id .cls key="val"}` into id, classes and pairs."""
-    text = (attrs or "").strip()
-    if text.startswith("{") and text.endswith("}"):
-        text = text[1:-1]
-    ident, classes, pairs = None, [], {}
-    try:
-        parts = shlex.split(text, posix=True)
-    except ValueError:
-        parts = text.split()
-    for part in parts:
-        if part.startswith("#"):
-            ident = part[1:]
-        elif part.startswith("."):
-            classes.append(part[1:])
-        elif part == "-":
-            classes.append("unnumbered")
-        elif "=" in part:
-            key, _, value = part.partition("=")
-            pairs[key] = value
-        elif part:
-            classes.append(part)  # `::: note` is pandoc's shorthand for `.note`
-    return ident, tuple(classes), pairs
-
-
-def parse_attrs(attrs: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """Split a pandoc attribute string `{#id .cls key=val}` into its id and classes."""
-    ident, classes, _ = parse_attr_string(attrs)
-    return ident, classes
-
-
-def read_text(path: Path, rel: str) -> str:
-    """A source file's text; a file that is not UTF-8 is an error naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(rel, 1, f"not UTF-8 ({exc.reason})") from exc
+from bookengine.document import (
+    DIAGRAM_LANGS,
+    DIV_RE,
+    FENCE_RE,
+    HEADING_RE,
+    INLINE_RE,
+    OTHER_ENGINES,
+    OTHER_INLINE_RE,
+    Cell,
+    Div,
+    Document,
+    Heading,
+    Inline,
+    Markdown,
+    SourceError,
+    line_of,
+    parse_attr_string,
+    parse_attrs,
+    read_text,
+)
+from bookengine.notebooks import attachment_files, notebook_text, read_notebook
+from bookengine.pageoptions import directory_metadata, merge_configs
+from bookengine.shortcodes import EMBED_RE, expand_includes
 
 
 def parse(path: Path, rel: str, root: Path | None = None,
@@ -247,8 +53,6 @@ def parse(path: Path, rel: str, root: Path | None = None,
     metadata), which become inputs of the page.
     """
     if path.suffix == ".ipynb":
-        from bookengine.notebooks import parse_notebook
-
         doc = parse_notebook(path, rel, root or path.parent)
     else:
         doc = parse_text(read_text(path, rel), path, rel, root or path.parent)
@@ -256,8 +60,6 @@ def parse(path: Path, rel: str, root: Path | None = None,
             for cell in doc.cells:
                 cell.stored = []
     if root is not None:  # its folders' `_metadata.yml`, under the page's own front matter
-        from bookengine.pageoptions import directory_metadata, merge_configs
-
         try:
             folders, read = directory_metadata(root, rel)
         except (ValueError, yaml.YAMLError) as exc:
@@ -307,8 +109,6 @@ def parse_text(text: str, path: Path, rel: str, root: Path,
                stored: dict[int, list[dict[str, Any]]] | None = None,
                origins: list[tuple[str, int]] | None = None) -> Document:
     """Parse a page's text. `stored` gives cells (by index) outputs that are not re-executed."""
-    from bookengine.shortcodes import expand_includes
-
     lines = text.split("\n")
     front: dict[str, Any] = {}
     start = 0
@@ -357,8 +157,6 @@ class _Parser:
         self.md_start = next_line
 
     def run(self) -> None:
-        from bookengine.shortcodes import EMBED_RE, embedded_cells
-
         lines, i = self.lines, self.start
         while i < len(lines):
             line, lineno = lines[i], i + 1
@@ -487,5 +285,60 @@ class _Parser:
                                   "shown as text")
 
 
-def line_of(lines: list[str], i: int) -> str:
-    return lines[i].strip()
+def parse_notebook(path: Path, rel: str, root: Path) -> Document:
+    """A notebook page, parsed as the equivalent `.qmd`, with its stored outputs and its
+    Markdown cells' attachments (written beside the page, as Quarto writes them)."""
+    nb = read_notebook(path, rel)
+    text, stored = notebook_text(nb)
+    text, files = attachment_files(nb, text, rel)
+    doc = parse_text(text, path, rel, root, stored)
+    doc.attachments.update(files)
+    return doc
+
+
+def notebook_cells(path: Path, rel: str) -> list[Cell]:
+    """A notebook's code cells with their options and stored outputs (for embedding)."""
+    nb = read_notebook(path, rel)
+    text, stored = notebook_text(nb)
+    return parse_text(text, path, rel, path.parent, stored).cells
+
+
+def embedded_cells(target: str, doc: Document, line: int) -> list[Cell]:
+    """The cells `{{< embed file#label >}}` brings into a page (their `index` set by the caller).
+
+    From a notebook: the labelled cell with its stored outputs (without `#label`, the whole
+    notebook's outputs). From a `.qmd`: its Python cells up to the labelled one run in this page
+    (hidden), and the labelled one is shown, as Quarto renders the `.qmd` to embed from it.
+    """
+    words = target.split()
+    file_part, _, label = words[0].strip("\"'").partition("#")
+    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+    echo = options.get("echo", "false") == "true"
+    file = doc.path.parent / file_part
+    file_rel = os.path.normpath(os.path.join(os.path.dirname(doc.rel), file_part))
+    if not file.is_file():
+        raise doc.error(line, f"embedded file {file_part} does not exist")
+    doc.included.append(file)
+    if file.suffix == ".ipynb":
+        cells = notebook_cells(file, file_rel)
+    elif file.suffix in (".qmd", ".md"):
+        source = parse_text(read_text(file, file_rel), file, file_rel, file.parent)
+        doc.included.extend(source.included)
+        cells = [c for c in source.cells if c.lang == "python"]
+    else:
+        raise doc.error(line, f"cannot embed from {file_part}: only .ipynb and .qmd files")
+    if not label:
+        outputs = [o for c in cells for o in (c.stored or [])]
+        return [Cell("\n\n".join(c.code for c in cells), {"echo": False}, line, 0, "python",
+                     outputs)]
+    chosen = next((k for k, c in enumerate(cells) if c.label == label), None)
+    if chosen is None:
+        raise doc.error(line, f"{file_part} has no cell labelled {label}")
+    cell = cells[chosen]
+    shown = Cell(cell.code, {**cell.options, "echo": echo}, line, 0, "python",
+                 None if cell.stored is None else list(cell.stored))
+    if file.suffix == ".ipynb":
+        return [shown]
+    setup = [Cell(c.code, {"include": False}, line, 0, "python") for c in cells[:chosen]
+             if c.executes]
+    return [*setup, shown]

@@ -12,12 +12,11 @@ import os
 import re
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-if TYPE_CHECKING:
-    from bookengine.qmd import Cell, Document
+from bookengine.document import SourceError, read_text
 
 SHORTCODE_RE = re.compile(r"(?P<open>\{\{\{?)<\s*(?P<body>.*?)\s*>(?P<close>\}\}\}?)")
 INCLUDE_RE = re.compile(r"^\s*\{\{<\s*include\s+(?P<target>.+?)\s*>\}\}\s*$")
@@ -35,8 +34,6 @@ def expand_includes(lines: list[str], origins: list[tuple[str, int]], path: Path
     Paths are relative to the including file (or to the project with a leading `/`). Returns
     the lines, each line's (file, line) origin, and the files read.
     """
-    from bookengine.qmd import SourceError, read_text
-
     out: list[str] = []
     out_origins: list[tuple[str, int]] = []
     included: list[Path] = []
@@ -77,50 +74,6 @@ def _rel(file: Path, root: Path) -> str:
         return file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(file)
-
-
-def embedded_cells(target: str, doc: Document, line: int) -> list[Cell]:
-    """The cells `{{< embed file#label >}}` brings into a page (their `index` set by the caller).
-
-    From a notebook: the labelled cell with its stored outputs (without `#label`, the whole
-    notebook's outputs). From a `.qmd`: its Python cells up to the labelled one run in this page
-    (hidden), and the labelled one is shown, as Quarto renders the `.qmd` to embed from it.
-    """
-    from bookengine.notebooks import notebook_cells
-    from bookengine.qmd import Cell, parse_text, read_text
-
-    words = target.split()
-    file_part, _, label = words[0].strip("\"'").partition("#")
-    options = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-    echo = options.get("echo", "false") == "true"
-    file = doc.path.parent / file_part
-    file_rel = os.path.normpath(os.path.join(os.path.dirname(doc.rel), file_part))
-    if not file.is_file():
-        raise doc.error(line, f"embedded file {file_part} does not exist")
-    doc.included.append(file)
-    if file.suffix == ".ipynb":
-        cells = notebook_cells(file, file_rel)
-    elif file.suffix in (".qmd", ".md"):
-        source = parse_text(read_text(file, file_rel), file, file_rel, file.parent)
-        doc.included.extend(source.included)
-        cells = [c for c in source.cells if c.lang == "python"]
-    else:
-        raise doc.error(line, f"cannot embed from {file_part}: only .ipynb and .qmd files")
-    if not label:
-        outputs = [o for c in cells for o in (c.stored or [])]
-        return [Cell("\n\n".join(c.code for c in cells), {"echo": False}, line, 0, "python",
-                     outputs)]
-    chosen = next((k for k, c in enumerate(cells) if c.label == label), None)
-    if chosen is None:
-        raise doc.error(line, f"{file_part} has no cell labelled {label}")
-    cell = cells[chosen]
-    shown = Cell(cell.code, {**cell.options, "echo": echo}, line, 0, "python",
-                 None if cell.stored is None else list(cell.stored))
-    if file.suffix == ".ipynb":
-        return [shown]
-    setup = [Cell(c.code, {"include": False}, line, 0, "python") for c in cells[:chosen]
-             if c.executes]
-    return [*setup, shown]
 
 
 def lookup(mapping: Any, dotted: str) -> Any:

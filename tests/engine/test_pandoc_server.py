@@ -12,7 +12,7 @@ import pytest
 from bookengine import pandocserver
 from bookengine.config import load_config
 from bookengine.convert import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
-from bookengine.qmd import SourceError
+from bookengine.document import SourceError
 
 PAGE = """---
 {"book-xref": {"fig-a": {"word": "Figure", "title": "Figure", "number": "2.1",

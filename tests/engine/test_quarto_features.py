@@ -184,7 +184,8 @@ def test_freeze_true_publishes_a_fresh_clone_without_executing(minibook: Path,
 
 
 def test_parser_names_the_included_file_and_notes_unknown_cells(tmp_path: Path) -> None:
-    from bookengine.qmd import SourceError, parse
+    from bookengine.document import SourceError
+    from bookengine.qmd import parse
 
     (tmp_path / "page.qmd").write_text("# Page\n\n{{< include parts/_part.qmd >}}\n\nEnd.\n")
     (tmp_path / "parts").mkdir()
