@@ -178,8 +178,8 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
     try:
         from playwright.sync_api import sync_playwright
 
+        from bookengine.chromium import find_chromium
         from bookengine.localserver import serving
-        from bookengine.pdf import find_chromium
         chromium = find_chromium()
     except Exception as exc:  # noqa: BLE001 - the timing is skipped, and says why
         table.add("navigation → charts (Chromium)", 0, target_text=f"skipped: {exc}")

@@ -16,8 +16,7 @@ from pathlib import Path
 from bookengine.config import BookConfig
 from bookengine.execute import ExecResult
 from bookengine.manifest import sha256_file
-from bookengine.sitestamp import IGNORED_DIRS
-from bookengine.state import BookState
+from bookengine.state import IGNORED_DIRS, BookState
 
 ENGINE_DIR = Path(__file__).resolve().parent
 

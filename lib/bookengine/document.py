@@ -221,6 +221,18 @@ def parse_attrs(attrs: str | None) -> tuple[str | None, tuple[str, ...]]:
     return ident, classes
 
 
+_TITLE_ATTR_RE = re.compile(r"^(?P<text>.*?)\s*\{(?P<attrs>[^}]*)\}\s*$")
+
+
+def split_title(title: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """A front-matter title with its pandoc attributes: `Notes {#sec-n .unnumbered}`."""
+    m = _TITLE_ATTR_RE.match(title.strip())
+    if not m:
+        return title.strip(), None, ()
+    ident, classes = parse_attrs(m.group("attrs"))
+    return m.group("text"), ident, classes
+
+
 def read_text(path: Path, rel: str) -> str:
     """A source file's text; a file that is not UTF-8 is an error naming it."""
     try:

@@ -30,7 +30,7 @@ from bookengine.forklaunch import PID_SUFFIX
 from bookengine.kernelclient import QuickReadyClient
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.pageoptions import html_format
-from bookengine.sitestamp import IGNORED_DIRS
+from bookengine.state import IGNORED_DIRS
 
 INLINE_MIME = "application/x-book-inline+json"
 OPENED_MIME = "application/x-book-opened+json"

@@ -9,8 +9,7 @@ from typing import Any
 
 from bookengine import quarto_schema
 from bookengine.config import BookConfig, iso_date
-from bookengine.document import Document, SourceError
-from bookengine.numbering import split_title
+from bookengine.document import Document, SourceError, split_title
 from bookengine.pageoptions import NOT_OPTIONS, html_format
 
 

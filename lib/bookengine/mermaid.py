@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from bookengine import cacheentry
-from bookengine.pdf import PdfError, find_chromium
+from bookengine.chromium import ChromiumMissing, find_chromium
 from bookengine.vendor import manifest, vendored
 
 PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
@@ -89,7 +89,7 @@ class MermaidDrawer:
                             notes: list[str]) -> None:
         try:
             chromium = find_chromium()
-        except PdfError:
+        except ChromiumMissing:
             notes.append("Chromium is not installed, so Mermaid diagrams are drawn in the browser "
                          "only, with no static drawing for print and readers without JavaScript "
                          "(Debian: apt-get install chromium)")

@@ -22,13 +22,12 @@ so headings printed by cells count as Quarto counts them). Quarto's rules, follo
 from __future__ import annotations
 
 import posixpath
-import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
 from bookengine import crossref
-from bookengine.document import parse_attrs
+from bookengine.document import split_title
 
 HEADING_NUMBER_CLASS = "header-section-number"
 
@@ -169,18 +168,6 @@ class PageNumbers:
 def output_href(rel: str) -> str:
     """`chapters/ord.qmd` → `chapters/ord.html`, as Quarto names outputs (`.md`, `.ipynb` too)."""
     return rel.rsplit(".", 1)[0] + ".html"
-
-
-_TITLE_ATTR_RE = re.compile(r"^(?P<text>.*?)\s*\{(?P<attrs>[^}]*)\}\s*$")
-
-
-def split_title(title: str) -> tuple[str, str | None, tuple[str, ...]]:
-    """A front-matter title with its pandoc attributes: `Notes {#sec-n .unnumbered}`."""
-    m = _TITLE_ATTR_RE.match(title.strip())
-    if not m:
-        return title.strip(), None, ()
-    ident, classes = parse_attrs(m.group("attrs"))
-    return m.group("text"), ident, classes
 
 
 def front_title(front: dict[str, Any]) -> str | None:

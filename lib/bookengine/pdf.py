@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from bookengine.chromium import ChromiumMissing, find_chromium
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.localserver import serving
 from bookengine.numbering import output_href
@@ -40,15 +41,6 @@ class PrintedPage:
 
     href: str
     title: str
-
-
-def find_chromium() -> str:
-    """The path of Debian's `chromium` (or `chromium-browser`); PdfError if neither is installed."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise PdfError("Chromium is not installed (no `chromium` or `chromium-browser` on PATH); "
-                       "install it (Debian: apt-get install chromium) to print the book.")
-    return path
 
 
 def book_pages(config: BookConfig) -> list[PrintedPage]:
@@ -278,7 +270,10 @@ def print_book(book: Path | str, output: str | Path | None = None) -> tuple[Path
     except ConfigError as exc:
         raise PdfError(str(exc)) from exc
     pages = book_pages(config)
-    chromium = find_chromium()
+    try:
+        chromium = find_chromium()
+    except ChromiumMissing as exc:
+        raise PdfError(str(exc)) from exc
     target = Path(output) if output else config.root / DEFAULT_OUTPUT
     with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp:
         work = Path(tmp)

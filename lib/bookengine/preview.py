@@ -21,7 +21,7 @@ from pathlib import Path
 from bookengine.build import BuildError, build
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.notfound import site_path
-from bookengine.sitestamp import IGNORED_DIRS
+from bookengine.state import IGNORED_DIRS
 
 STATUS_PATH = "/__preview/status"
 SETTLE_SECONDS = 0.4

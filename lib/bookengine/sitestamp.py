@@ -25,10 +25,8 @@ from pathlib import Path
 
 from bookengine import manifest
 from bookengine.manifest import sha256_file
-from bookengine.state import STATE_DIR, BookState
+from bookengine.state import IGNORED_DIRS, BookState
 
-IGNORED_DIRS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
-                "node_modules"}
 VERSION = 2
 
 

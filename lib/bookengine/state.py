@@ -28,6 +28,10 @@ from __future__ import annotations
 from pathlib import Path
 
 STATE_DIR = ".book"
+IGNORED_DIRS = {".git", ".venv", STATE_DIR, "__pycache__", ".pytest_cache", ".ruff_cache",
+                "node_modules"}
+"""Folders that are never a book's inputs: what no-op checks, cache keys and the preview's
+watcher skip."""
 
 
 class BookState:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bookengine.chromium import ChromiumMissing, find_chromium
 from bookengine.localserver import serving
-from bookengine.pdf import PdfError, find_chromium
 
 from tests.conftest import browser_required
 
@@ -19,7 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def chromium_path() -> str | None:
     try:
         return find_chromium()
-    except PdfError:
+    except ChromiumMissing:
         return None
 
 
