@@ -36,6 +36,7 @@ from bookengine import (
     vegastore,
     versions,
 )
+from bookengine.bookversion import BookVersion
 from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, file_hash
 from bookengine.config import BookConfig, ConfigError, load_config
 from bookengine.conversions import ConversionError, Conversions
@@ -189,9 +190,10 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         numbers = [by_rel[d.rel] for d in docs]
         current = _record_history(config, docs, results, numbers, log)
         key, records = _site_key(config, docs)
-        version = versions.version_id(config, key)
-        record = versions.record(config, version, current, {n.rel: n.href for n in numbers},
-                                 {d.rel: file_hash(d.path) for d in docs})
+        book_version = BookVersion.of(config, key)
+        version = book_version.id
+        record = book_version.record(config, current, {n.rel: n.href for n in numbers},
+                                     {d.rel: file_hash(d.path) for d in docs})
         if _site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
             if not damage:
@@ -334,8 +336,8 @@ def _record_history(config: BookConfig, docs: list[Document], results: dict[str,
     return the snapshot (kept with the build's version record in any case)."""
     current = history.snapshot(docs, results, numbers)
     if config.history and config.data_dir:
-        history.History(config).record(current, history.data_hash(config),
-                                       citation.version_date(config), log)
+        version = BookVersion.of(config)
+        history.History(config).record(current, version.data_hash, version.date, log)
     return current
 
 
@@ -545,8 +547,8 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         shutil.copyfile(bundle, out / "assets" / "vega.js")  # the build's own copy
     if any(uses_mermaid(p.body) for p in pages):
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
-    changes = citation.changelog_dates(config)
-    version_date = citation.version_date(config, changes)
+    book_version = BookVersion.of(config)
+    changes, version_date = book_version.changes, book_version.date
     rendered, downloads = _drawings(renderer, figures)
     keys = _output_keys(config, pages, rendered, version_date, changes, version,
                         layout.header_html)

@@ -6,55 +6,22 @@ book's `date`, a page's `date-modified`, and the `date` column of the changelog 
 clock, so two builds of the same sources are identical.
 
 Citations name the permanent address of the version they were copied from,
-`<site-url>/v/<version>/<page>` (see `bookengine.versions`), and mention the latest address;
+`<site-url>/v/<version>/<page>` (see `bookengine.bookversion`), and mention the latest address;
 the canonical link is the latest page.
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from bookengine.bookversion import DATE_RE, data_changed, versioned_url
 from bookengine.config import Author, BookConfig, authors_of
 from bookengine.convert import ConvertedPage
 from bookengine.numbering import relative_href
-
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def changelog_dates(config: BookConfig) -> dict[str, str]:
-    """The newest changelog date for each file the changelog names (`file` column)."""
-    newest: dict[str, str] = {}
-    path = config.root / config.changelog if config.changelog else None
-    if path is not None and path.is_file():
-        with open(path, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                value = (row.get("date") or "").strip()
-                if DATE_RE.match(value):
-                    name = (row.get("file") or "").strip()
-                    newest[name] = max(value, newest.get(name, value))
-    return newest
-
-
-def version_date(config: BookConfig, changes: dict[str, str] | None = None) -> str | None:
-    """The newest date among the book's date and its changelog entries (ISO).
-
-    `changes` is `changelog_dates(config)` when the caller has already read it.
-    """
-    if changes is None:
-        changes = changelog_dates(config)
-    dates = ([config.date] if config.date else []) + list(changes.values())
-    return max(dates) if dates else None
-
-
-def data_changed(changes: dict[str, str], tables: list[str]) -> str | None:
-    """When the named tables last changed, by the changelog (matched on the file's stem)."""
-    dates = [d for f, d in changes.items() if Path(f).stem in tables]
-    return max(dates) if dates else None
 
 
 def page_date(config: BookConfig, page: ConvertedPage, book_version: str | None) -> str | None:
@@ -74,14 +41,6 @@ def _url(config: BookConfig, href: str) -> str | None:
     if not config.site_url:
         return None
     return f"{config.site_url}/" if href == "index.html" else f"{config.site_url}/{href}"
-
-
-def versioned_url(site_url: str | None, version: str | None, href: str) -> str | None:
-    """The permanent address of page `href` in `version` (None without a site-url or version)."""
-    if not site_url or not version:
-        return None
-    page = "" if href == "index.html" else href
-    return f"{site_url}/v/{version}/{page}"
 
 
 MINOR_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to"}

@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from bookengine import branch
-from bookengine.citation import version_date
+from bookengine.bookversion import BookVersion
 from bookengine.config import BookConfig, ConfigError, load_config
-from bookengine.history import data_hash
 from bookengine.manifest import summary, verify
 from bookengine.notfound import site_path
 from bookengine.publish import blocking, check_site
@@ -53,17 +52,11 @@ DEFAULT_TIMEOUT = 300.0
 REMOTE_CONFIG = "book.deployRemote"
 DEPLOY_NAME = "Book deploy"
 DEPLOY_EMAIL = "deploy@localhost"
-NO_DATE = "1970-01-01"
 _SHOWN_PROBLEMS = 10
 
 
 class DeployError(Exception):
     """The site cannot be deployed (no complete build, no remote, or git failed)."""
-
-
-def data_version(config: BookConfig) -> tuple[str, str]:
-    """The data version: (newest recorded date, or 1970-01-01 if none; hash of data/*.csv)."""
-    return version_date(config) or NO_DATE, data_hash(config)
 
 
 def deployable_site(config: BookConfig) -> Path:
@@ -317,7 +310,8 @@ def _deploy(book: Path, remote: str | None, branch: str) -> int:
             raise DeployError(f"{config.output_dir}/ has no version record (it was built before "
                               "versions were kept); run `make publish` to rebuild it")
         url = resolve_remote(config.root, remote)
-        date, digest = data_version(config)
+        version = BookVersion.of(config)
+        date, digest = version.dated, version.data_hash
         message = commit_message(date, digest, record["id"])
         commit = publish_commit(site, url, branch, date, message, record, config)
     except (DeployError, ConfigError) as exc:

@@ -14,7 +14,6 @@ version, newest first. The list is made after execution, so no page re-executes 
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -39,16 +38,6 @@ _MARKUP = [(re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links keep their te
            (re.compile(r"\^\[[^\]]*\]"), ""),  # inline footnotes
            (re.compile(r"\s+"), " "),
            (re.compile(r" ([.,;:!?])"), r"\1")]
-
-
-def data_hash(config: BookConfig) -> str:
-    """First 8 hex characters of a sha256 over the data folder's `*.csv` (`book-engine.data`):
-    each file's name, NUL, bytes, NUL, in name order."""
-    digest = hashlib.sha256()
-    folder = config.root / config.data_dir if config.data_dir else None
-    for path in sorted(folder.glob("*.csv")) if folder and folder.is_dir() else []:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:8]
 
 
 @dataclass

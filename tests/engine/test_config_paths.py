@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bookengine.bookversion import BookVersion
 from bookengine.build import build
 from bookengine.config import load_config
-from bookengine.deploy import data_version
 from bookengine.preview import PreviewServer, snapshot
 
 
@@ -27,10 +27,11 @@ def test_changelog_and_output_folder_come_from_the_config(minibook: Path) -> Non
     page = (minibook / "public" / "index.html").read_text()
     assert "This version: 2026-04-02" in page  # the newest changelog date, later than book.date
     config = load_config(minibook)
-    date, digest = data_version(config)
+    version = BookVersion.of(config)
+    date, digest = version.dated, version.data_hash
     assert date == "2026-04-02" and len(digest) == 8
     (minibook / "data" / "prices.csv").write_text("year,usd\n2024,1\n")
-    assert data_version(load_config(minibook))[1] != digest
+    assert BookVersion.of(load_config(minibook)).data_hash != digest
 
 
 def test_preview_watches_sources_not_its_own_output_folder(minibook: Path) -> None:
