@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from bookengine import listing
+from bookengine import listing, listing_html, listing_options
 from bookengine.build import build
 
 from tests.conftest import copy_book
@@ -101,10 +101,10 @@ def test_quarto_text_rules() -> None:
     assert listing.truncate_text("short", 10) == "short"
     assert listing.truncate_text("one two: three four", 10) == "one two…"
     day = datetime.date(2024, 3, 2)
-    assert listing.format_date(day, "medium") == "Mar 2, 2024"
-    assert listing.format_date(day, "dddd D [of] MMMM YY") == "Saturday 2 of March 24"
-    assert listing.read_listings({"listing": "grid"})[0].type == "grid"
-    assert [lst.id for lst in listing.read_listings({"listing": [{}, {"id": "x"}]})] == [
+    assert listing_html.format_date(day, "medium") == "Mar 2, 2024"
+    assert listing_html.format_date(day, "dddd D [of] MMMM YY") == "Saturday 2 of March 24"
+    assert listing_options.read_listings({"listing": "grid"})[0].type == "grid"
+    assert [lst.id for lst in listing_options.read_listings({"listing": [{}, {"id": "x"}]})] == [
         "listing-1", "x"]
 
 
