@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bookengine import bench_cleanup, bench_quarto
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.numbering import output_href
 from bookengine.state import STATE_DIR, BookState
 

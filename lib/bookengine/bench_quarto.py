@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 
 SKIPPED = (".book", ".venv", ".bench-venv", ".git", "__pycache__", "*.egg-info",
            ".pytest_cache", ".ruff_cache", "tests", "book.pdf", "_build", ".quarto", "_freeze")

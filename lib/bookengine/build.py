@@ -38,7 +38,8 @@ from bookengine import (
 )
 from bookengine.bookversion import BookVersion
 from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, file_hash
-from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.config import BookConfig, ConfigError
+from bookengine.config_load import load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
 from bookengine.document import Document, SourceError

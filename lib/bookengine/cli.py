@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 def _where(book: Path, output_dir: str | None = None) -> str:
     """Where the published site is and how to look at it."""
     if output_dir is None:
-        from bookengine.config import ConfigError, load_config
+        from bookengine.config import ConfigError
+        from bookengine.config_load import load_config
 
         try:
             output_dir = load_config(book).output_dir
@@ -82,7 +83,8 @@ def _where(book: Path, output_dir: str | None = None) -> str:
 
 
 def _live_site(book: Path) -> str:
-    from bookengine.config import ConfigError, load_config
+    from bookengine.config import ConfigError
+    from bookengine.config_load import load_config
     from bookengine.publish import live_site_report
 
     try:
@@ -100,7 +102,8 @@ def _start_fork_server(book: Path, preload: list[str] | None) -> None:
     from bookengine import forkserver
 
     if preload is None:
-        from bookengine.config import ConfigError, load_config
+        from bookengine.config import ConfigError
+        from bookengine.config_load import load_config
 
         try:
             preload = list(load_config(book).preload)

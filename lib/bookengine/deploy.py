@@ -38,7 +38,8 @@ from typing import Any
 
 from bookengine import branch
 from bookengine.bookversion import BookVersion
-from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.config import BookConfig, ConfigError
+from bookengine.config_load import load_config
 from bookengine.manifest import summary, verify
 from bookengine.notfound import site_path
 from bookengine.publish import blocking, check_site

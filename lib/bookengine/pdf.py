@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bookengine.chromium import ChromiumMissing, find_chromium
-from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.config import BookConfig, ConfigError
+from bookengine.config_load import load_config
 from bookengine.localserver import serving
 from bookengine.numbering import output_href
 

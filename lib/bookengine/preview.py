@@ -19,7 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bookengine.build import BuildError, build
-from bookengine.config import BookConfig, ConfigError, load_config
+from bookengine.config import BookConfig, ConfigError
+from bookengine.config_load import load_config
 from bookengine.notfound import site_path
 from bookengine.state import IGNORED_DIRS
 

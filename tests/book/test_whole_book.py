@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.notfound import site_path
 from bookengine.numbering import output_href
 from bookengine.publish import check_site

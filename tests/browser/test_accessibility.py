@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.numbering import output_href
 
 from tests.browser.conftest import wait_for_charts

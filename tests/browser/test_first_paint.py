@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.numbering import output_href
 
 from tests.browser.conftest import wait_for_charts

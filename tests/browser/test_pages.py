@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.numbering import output_href
 
 from tests.browser.conftest import wait_for_charts

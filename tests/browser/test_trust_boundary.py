@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bookengine.build import build
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.localserver import serving
 from bookengine.numbering import output_href
 from inference_debate.guards.statements import edit_rows

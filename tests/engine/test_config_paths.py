@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bookengine.bookversion import BookVersion
 from bookengine.build import build
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.preview import PreviewServer, snapshot
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bookengine.build import build
 from bookengine.cache import Cache
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 
 ALPHA = "chapters/alpha.qmd"
 GAMMA = "chapters/gamma.qmd"

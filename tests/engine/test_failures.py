@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import BuildError, build
-from bookengine.config import ConfigError, load_config
+from bookengine.config import ConfigError
+from bookengine.config_load import load_config
 
 from tests.conftest import REPO, quiet_build, tree_hash
 

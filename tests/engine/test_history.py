@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bookengine.bookversion import data_hash
 from bookengine.build import build
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 
 CHANGES_PAGE = """# Changes {#sec-changes}
 

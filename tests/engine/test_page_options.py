@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.execute import figure_defaults
 from bookengine.pageoptions import directory_metadata, merge_configs, page_options
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bookengine import pandocserver
-from bookengine.config import load_config
+from bookengine.config_load import load_config
 from bookengine.convert import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
 from bookengine.document import SourceError
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import BuildError, build
-from bookengine.config import ConfigError, load_config
+from bookengine.config import ConfigError
+from bookengine.config_load import load_config
 
 from tests.conftest import REPO, copy_book
 from tests.engine import quarto_compat

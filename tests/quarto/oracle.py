@@ -146,6 +146,6 @@ def engine_render(src: Path, work: Path) -> Render:
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise RenderFailed(f"bookengine publish {src}", log)
-    from bookengine.config import load_config
+    from bookengine.config_load import load_config
 
     return Render(load_config(project).output_path.resolve(), log, seconds)
