@@ -106,20 +106,12 @@
   function loadVega(frame) {
     if (window.vega && window.vega.View) { return Promise.resolve(); }
     if (!vegaLoading) {
-      /* The page's head starts Vega loading (async, parsed off the main thread); a page whose
-         copy failed asks for it again. */
-      var s = document.querySelector("script[data-vega-runtime]");
-      if (s && s.dataset.failed) { s.remove(); s = null; }
       vegaLoading = new Promise(function (resolve, reject) {
-        if (!s) {
-          s = document.createElement("script");
-          s.src = frame.dataset.vega; s.async = true; s.setAttribute("data-vega-runtime", "");
-          document.head.appendChild(s);
-        }
-        s.addEventListener("load", resolve);
-        s.addEventListener("error", function () {
-          s.dataset.failed = "1"; vegaLoading = null; reject(new Error("assets/vega.js did not load"));
-        });
+        var s = document.createElement("script");
+        s.src = frame.dataset.vega; s.async = true;
+        s.onload = resolve;
+        s.onerror = function () { vegaLoading = null; reject(new Error("assets/vega.js did not load")); };
+        document.head.appendChild(s);
       });
     }
     return vegaLoading;
@@ -207,7 +199,7 @@
      are made one at a time, those near the viewport first, each in its own task: making a view is
      the page's heaviest work, and between two views the page answers the reader's input. Vega is
      loaded only then, and never on a page without charts. */
-  var pending = [], near = [], running = false, loaded = false, waiting = false;
+  var pending = [], near = [], running = false, loaded = false, waiting = false, painted = false;
   var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
   function start(frame) {
     var i = pending.indexOf(frame);
@@ -223,7 +215,7 @@
   /* The next view: a chart near the viewport at once, else (after load) the first chart left,
      when the page is idle. */
   function next(isIdle) {
-    if (running || !pending.length) { return; }
+    if (running || !painted || !pending.length) { return; }
     near = near.filter(function (f) { return pending.indexOf(f) >= 0; });
     if (near.length) { run(near.shift()); }
     else if (isIdle === true) { run(pending[0]); }
@@ -241,7 +233,9 @@
       var r = f.getBoundingClientRect();
       if (r.bottom > -300 && r.top < window.innerHeight + 300) { near.push(f); }
     });
-    if (near.length) { next(); }
+    /* Vega (preloaded by the page's head) runs only after the first paint, which it would
+       otherwise hold back. */
+    requestAnimationFrame(function () { setTimeout(function () { painted = true; next(); }, 0); });
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
