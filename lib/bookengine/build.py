@@ -46,10 +46,14 @@ from bookengine.document import Document, SourceError
 from bookengine.execute import CellFailure, ExecResult, execute, execution_key
 from bookengine.figures import (
     Figure,
+    FigureError,
     StaticRenderer,
     chart_spec,
     dark_map,
+    live_specs,
+    make_figure,
     page_drawing,
+    page_view,
     phone_spec,
 )
 from bookengine.layout import (
@@ -479,6 +483,9 @@ def _start_renders(renderer: StaticRenderer, result: ExecResult, fallback: Path)
         if spec is not None:
             renderer.submit(spec)
             _vega_bundle(renderer, fallback)
+            with contextlib.suppress(FigureError):  # reported when the page is converted
+                for live in live_specs(make_figure("", "", "", {}, spec)).values():
+                    renderer.submit_vega(live)
 
 
 class Warnings:
@@ -551,6 +558,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     book_version = BookVersion.of(config)
     changes, version_date = book_version.changes, book_version.date
     rendered, downloads = _drawings(renderer, figures)
+    _live_views(renderer, pages)
     keys = _output_keys(config, pages, rendered, version_date, changes, version,
                         layout.header_html)
     live, live_keys = _live_output_keys(config)
@@ -585,6 +593,25 @@ def _drawings(renderer: StaticRenderer, figures: list[Figure]
         rendered[fig.label] = page_drawing(wide, narrow, dark_map(fig.spec, wide, narrow))
         downloads[fig.label] = wide
     return rendered, downloads
+
+
+def _live_views(renderer: StaticRenderer, pages: list[ConvertedPage]) -> None:
+    """Compile every live view of every figure to Vega (cached, in workers) and give each
+    figure its views; a chart that does not compile stops the build, named by page and cell."""
+    wanted = [(page, fig, live_specs(fig)) for page in pages for fig in page.figures]
+    for _, _, specs in wanted:
+        for spec in specs.values():
+            renderer.submit_vega(spec)
+    problems = []
+    for page, fig, specs in wanted:
+        datasets = fig.spec.get("datasets") or {}
+        try:
+            fig.views = {key: page_view(renderer.vega(spec), datasets)
+                         for key, spec in specs.items()}
+        except FigureError as exc:
+            problems.append(f"{page.rel}: the chart of cell `{fig.label}`: {exc}")
+    if problems:
+        raise BuildError(problems)
 
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
@@ -684,7 +711,7 @@ def _write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[s
 
 
 def _vega_bundle(renderer: StaticRenderer, fallback: Path, wait: bool = False) -> Path:
-    """The kept Vega bundle (see `bookengine.vegastore`): made once per installed vl-convert,
+    """The kept Vega bundle (see `bookengine.vegastore`): made once per pinned Vega,
     in a render worker while kernels run; with `wait`, once it is made."""
     store = vegastore.store_for(fallback)
     path = store.path()

@@ -36,9 +36,8 @@ from bookengine.figures import (
     FigureError,
     chart_spec,
     column_names,
-    dark_map,
     make_figure,
-    phone_config,
+    page_views,
 )
 from bookengine.frontmatter import document_options, title_block
 from bookengine.numbering import PageIndex, relative_href
@@ -523,13 +522,13 @@ def add_heading_anchors(body: str) -> tuple[str, list[tuple[int, str, str]]]:
 
 
 def figure_json(fig: Figure) -> str:
-    """The specs a chart needs in the page, safe inside a <script> element."""
+    """The specs a chart needs in the page, safe inside a <script> element: its Vega-Lite (the
+    source of its rows and controls) and the compiled Vega of each live view
+    (`figures.live_specs`), which the page draws."""
     payload = {"label": fig.label, "specs": fig.variants or {"default": fig.spec},
-               "switch": fig.switch,
-               # what the live view changes on a phone and under the dark theme, as the static
-               # drawings do (figures.phone_spec, figures.dark_map)
-               "phone": {"media": PHONE_MEDIA, "config": phone_config(fig.spec)},
-               "dark": dark_map(fig.spec),
+               "switch": fig.switch, "views": page_views(fig.views),
+               # the phone's views are drawn where its static drawing is shown
+               "phone": {"media": PHONE_MEDIA},
                # how the table of the numbers names each field and what it adds to each row
                "columns": list(column_names(fig.spec).items()),
                "extra": {SOURCE_COLUMN: fig.source_text, DATE_COLUMN: fig.source_date}}

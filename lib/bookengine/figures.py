@@ -4,6 +4,10 @@ A figure keeps its spec (and a linear-axis variant for every axis the builder ma
 switchable), its provenance from the spec's `usermeta`, and the static SVG that vl-convert renders
 for the first paint, print, downloads and readers without JavaScript (a PNG is made in the browser,
 from the live view, when a reader asks for one).
+
+The live view is drawn by Vega alone: each way a page can show a chart (scale, page or phone,
+light or dark; :func:`live_specs`) is compiled from Vega-Lite to Vega at publish, by vl-convert,
+and cached beside the drawings (:meth:`StaticRenderer.vega`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ class Figure:
     """Scale name → spec; empty unless an axis is switchable."""
     switch: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """:func:`live_specs` key → the compiled Vega the page draws (:func:`page_view`); filled in
+    at publish."""
 
     @property
     def data_version(self) -> str:
@@ -257,6 +264,41 @@ class StaticRenderer:
         key = hashlib.sha256(json.dumps(drawn, sort_keys=True).encode()).hexdigest()[:20]
         return self.dir / f"{key}.svg"
 
+    def vega_path(self, spec: dict[str, Any]) -> Path:
+        """Where the Vega compiled from `spec` is cached (keyed on the compiler's version too)."""
+        drawn = {k: v for k, v in spec.items() if k != "usermeta"}
+        basis = json.dumps([_compiler_version(), drawn], sort_keys=True).encode()
+        return self.dir / f"{hashlib.sha256(basis).hexdigest()[:20]}.vega.json"
+
+    def submit_vega(self, spec: dict[str, Any]) -> None:
+        """Start compiling `spec` to Vega in a worker unless it is cached or under way."""
+        path = self.vega_path(spec)
+        self.used.add(path.name)
+        if path not in self._pending and self._stored(path) is None:
+            self._pending[path] = self._submit(_compile_vega, spec, path)
+
+    def vega(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The Vega compiled from `spec`: cached, awaited from a worker, or compiled now; a
+        spec vl-convert cannot compile is a :class:`FigureError` with its message."""
+        path = self.vega_path(spec)
+        self.used.add(path.name)
+        pending = self._pending.pop(path, None)
+        if pending is not None:
+            with contextlib.suppress(Exception):  # compiled again below, which names the error
+                pending.result()
+        text = self._stored(path)
+        if text is None:
+            try:
+                _compile_vega(spec, path)
+            except Exception as exc:  # noqa: BLE001 - vl-convert raises plain errors
+                message = str(exc).strip().splitlines()
+                raise FigureError("its Vega-Lite spec does not compile to Vega: "
+                                  f"{message[0] if message else type(exc).__name__}") from exc
+            text = self._stored(path)
+        if text is None:
+            raise FigureError(f"the compiled Vega of a chart could not be stored in {path}")
+        return json.loads(text)
+
     def _executor(self) -> Any:
         if self._pool is None:
             self._pool = _worker_pool(self.workers)
@@ -336,10 +378,11 @@ class StaticRenderer:
         self._jobs.clear()
 
     def prune(self) -> None:
-        """Delete the drawings neither this build nor the previous one used."""
+        """Delete the drawings and compiled views neither this build nor the previous one
+        used."""
         from bookengine.generations import prune
 
-        prune(self.dir, self.used, "*.svg")
+        prune(self.dir, self.used, ("*.svg", "*.vega.json"))
 
 
 _POOLS: dict[int, Any] = {}
@@ -384,6 +427,24 @@ def _warm_up() -> None:
 
     vlc.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point",
                          "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+
+
+def _compile_vega(spec: dict[str, Any], path: Path) -> None:
+    """Compile a Vega-Lite spec to Vega, written atomically."""
+    import vl_convert as vlc
+
+    cacheentry.write(path, json.dumps(vlc.vegalite_to_vega(spec), sort_keys=True,
+                                      separators=(",", ":"), ensure_ascii=False))
+
+
+def _compiler_version() -> str:
+    """The installed vl-convert's version (what compiles Vega-Lite), read without loading it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vl-convert-python")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _render_svg(spec: dict[str, Any], svg_path: Path) -> None:
@@ -621,3 +682,107 @@ def page_drawing(desktop: str, phone: str, colours: dict[str, str]) -> str:
                    + ' class="chart-static-phone" aria-hidden="true" focusable="false">',
                    phone, count=1)
     return themed_svg(desktop.strip(), colours) + themed_svg(phone, colours)
+
+
+# ---------- the live view ---------------------------------------------------------------------
+
+#: What the dark theme changes in every chart's config (book.css's dark colours).
+DARK_CONFIG: dict[str, Any] = {
+    "background": DARK_BACKGROUND,
+    "title": {"color": DARK_TEXT}, "text": {"color": DARK_TEXT},
+    "axis": {"labelColor": "#c9ced4", "titleColor": DARK_TEXT, "gridColor": "#353b42",
+             "domainColor": "#8a939c", "tickColor": "#8a939c"},
+    "legend": {"labelColor": "#c9ced4", "titleColor": DARK_TEXT},
+    "view": {"stroke": None},
+}
+
+LAYOUTS = ("page", "phone")
+THEMES = ("light", "dark")
+
+
+def recoloured(node: Any, colours: dict[str, str]) -> Any:
+    """`node` with each colour literal of :func:`spec_colours` replaced by its entry in
+    `colours` (data and usermeta left as they are)."""
+    if isinstance(node, dict):
+        return {k: v if k in ("datasets", "data", "usermeta") else recoloured(v, colours)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [recoloured(v, colours) for v in node]
+    if isinstance(node, str):
+        return colours.get(node, node)
+    return node
+
+
+def live_spec(spec: dict[str, Any], layout: str, theme: str) -> dict[str, Any]:
+    """The Vega-Lite of one live view: it fills the box the static drawing reserved (the
+    container's size, padding included), drawn with the phone's config under `"phone"` and in
+    the dark theme's colours (:func:`dark_map`, :data:`DARK_CONFIG`) under `"dark"`."""
+    out = copy.deepcopy(spec)
+    if not any(k in out for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        out["width"] = "container"
+        out["height"] = "container"
+        out["autosize"] = {"type": "fit", "contains": "padding"}
+    if layout == "phone":
+        out["config"] = _merge(out.get("config") or {}, phone_config(spec))
+    if theme == "dark":
+        out = recoloured(out, dark_map(spec))
+        out["config"] = _merge(out.get("config") or {}, DARK_CONFIG)
+    return out
+
+
+def live_specs(fig: Figure) -> dict[str, dict[str, Any]]:
+    """Every live view a page can show of `fig`, keyed `scale/layout/theme` (the scale is
+    `default` for a chart without a log/linear switch)."""
+    scales = fig.variants or {"default": fig.spec}
+    return {f"{scale}/{layout}/{theme}": live_spec(spec, layout, theme)
+            for scale, spec in scales.items() for layout in LAYOUTS for theme in THEMES}
+
+
+def page_view(vega: dict[str, Any], datasets: dict[str, Any]) -> dict[str, Any]:
+    """Compiled Vega as a page carries it: without `usermeta`, and without the rows of the
+    chart's named datasets (the page has them once, in the Vega-Lite spec, and puts them back
+    before drawing)."""
+    out = {k: v for k, v in vega.items() if k != "usermeta"}
+    out["data"] = [{k: v for k, v in d.items() if k != "values"}
+                   if isinstance(d, dict) and d.get("name") in datasets and "values" in d else d
+                   for d in vega.get("data") or []]
+    return out
+
+
+def json_patch(base: Any, other: Any) -> dict[str, Any]:
+    """The changes that turn `base` into `other` (both JSON values of the same kind, objects or
+    arrays of one length): `set` (key → new value), `del` (keys removed) and `sub` (key → the
+    patch of a value changed within). book.js's `patched` applies it."""
+    patch: dict[str, Any] = {}
+    if isinstance(base, dict):
+        pairs = [(k, base.get(k, _MISSING), v) for k, v in other.items()]
+        gone = [k for k in base if k not in other]
+        if gone:
+            patch["del"] = gone
+    else:
+        pairs = [(str(i), a, b) for i, (a, b) in enumerate(zip(base, other, strict=True))]
+    for key, a, b in pairs:
+        if a == b:
+            continue
+        if (isinstance(a, dict) and isinstance(b, dict)) or (
+                isinstance(a, list) and isinstance(b, list) and len(a) == len(b)):
+            patch.setdefault("sub", {})[key] = json_patch(a, b)
+        else:
+            patch.setdefault("set", {})[key] = b
+    return patch
+
+
+_MISSING = object()
+
+
+def page_views(views: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A figure's views as its page carries them: the first whole (`vega`), each other as the
+    patch that makes it from the first (`patch`), since they differ in a few places."""
+    keys = list(views)
+    if not keys:
+        return {}
+    base = views[keys[0]]
+    out: dict[str, dict[str, Any]] = {keys[0]: {"vega": base}}
+    for key in keys[1:]:
+        out[key] = {"from": keys[0], "patch": json_patch(base, views[key])}
+    return out

@@ -13,9 +13,9 @@ from pathlib import Path
 RECORD = "used.json"
 
 
-def prune(directory: Path, used: set[str], pattern: str) -> None:
-    """Delete files matching `pattern` in `directory` that neither this build (`used`) nor the
-    previous one used; record `used` for the next build."""
+def prune(directory: Path, used: set[str], pattern: str | tuple[str, ...]) -> None:
+    """Delete files matching `pattern` (or any of several) in `directory` that neither this
+    build (`used`) nor the previous one used; record `used` for the next build."""
     if not directory.is_dir():
         return
     record = directory / RECORD
@@ -24,9 +24,10 @@ def prune(directory: Path, used: set[str], pattern: str) -> None:
     except (OSError, ValueError, KeyError, TypeError):
         previous = set()
     keep = used | previous
-    for path in directory.glob(pattern):
-        if path.name not in keep:
-            path.unlink(missing_ok=True)
+    for each in (pattern,) if isinstance(pattern, str) else pattern:
+        for path in directory.glob(each):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
     tmp = record.with_suffix(f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({"current": sorted(used)}), encoding="utf-8")
     tmp.replace(record)

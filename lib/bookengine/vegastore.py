@@ -1,5 +1,11 @@
-"""The self-hosted Vega bundle (Vega, Vega-Lite and vega-embed, from vl-convert), kept once per
-installed vl-convert and checked before a build takes a copy of it.
+"""The self-hosted Vega runtime a chart page loads, kept once per pinned version and checked before
+a build takes a copy of it.
+
+Pages load Vega alone: the engine compiles each chart's Vega-Lite to Vega at publish
+(`figures.StaticRenderer.vega`), so neither Vega-Lite nor vega-embed is needed in the browser.
+The bundle is Vega's own `vega.min.js` and Vega's expression interpreter (the page's
+Content-Security-Policy forbids `eval`), both vendored from npm and checked against the sha256
+that `vendor/manifest.yml` pins (`bookengine.vendor`).
 
 The bundle is made once (in a render worker, while kernels run) and kept beside the Python
 environment, in `<prefix>/share/bookengine/`, where `make clean` leaves it, or in the state
@@ -24,11 +30,38 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_IMPORT = "import { ascending, isString, DisallowedObjectProperties } from 'vega-util';\n"
+_EXPORT = "export { expression as expressionInterpreter };\n"
+
+
+def bundle_text() -> str:
+    """Vega, then its expression interpreter run as a classic script on `window.vega` (its one
+    import is what Vega itself exports) and added to it as `vega.expressionInterpreter`."""
+    from bookengine.vendor import VendorError, vendored
+
+    vega = vendored("vega.min.js").read_text(encoding="utf-8")
+    interpreter = vendored("vega-interpreter.js").read_text(encoding="utf-8")
+    if _IMPORT not in interpreter or _EXPORT not in interpreter:
+        raise VendorError("vega-interpreter.js no longer has the one import and export the "
+                          "Vega bundle replaces")
+    body = interpreter.replace(_IMPORT, "").replace(_EXPORT, "")
+    return (f"{vega.rstrip()}\n;(function (vega) {{\n\"use strict\";\n"
+            "var ascending = vega.ascending, isString = vega.isString,\n"
+            "    DisallowedObjectProperties = vega.DisallowedObjectProperties;\n"
+            f"{body}\nvega.expressionInterpreter = expression;\n}})(window.vega);\n")
+
+
+def bundle_version() -> str:
+    """The pinned versions the bundle is made of, as its kept file is named."""
+    from bookengine.vendor import manifest
+
+    entries = manifest()
+    return f"{entries['vega.min.js']['version']}-{entries['vega-interpreter.js']['version']}"
+
+
 def write_bundle(path: Path) -> None:
     """Write the bundle to `path`, read-only, then its hash beside it (each atomically)."""
-    import vl_convert as vlc
-
-    data = vlc.javascript_bundle().encode("utf-8")
+    data = bundle_text().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     tmp.write_bytes(data)
@@ -41,16 +74,14 @@ def write_bundle(path: Path) -> None:
 
 
 class VegaStore:
-    """The kept bundle of the installed vl-convert, in one folder."""
+    """The kept bundle of the pinned Vega, in one folder."""
 
     def __init__(self, directory: Path):
         self.dir = Path(directory)
 
     def path(self) -> Path:
-        """Where the bundle of the installed vl-convert is kept."""
-        import vl_convert
-
-        return self.dir / f"vega-bundle-{vl_convert.__version__}.js"
+        """Where the bundle of the pinned Vega is kept."""
+        return self.dir / f"vega-bundle-{bundle_version()}.js"
 
     def record(self) -> Path:
         """The file holding the bundle's sha256."""

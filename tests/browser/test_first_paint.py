@@ -13,14 +13,11 @@ from tests.browser.conftest import wait_for_charts
 LAYOUT_SHIFTS = """
 window.__shifts = [];
 window.__firstEmbed = null;
-// The moment the first live view starts: no live view can move anything before it.
-let __embed;
-Object.defineProperty(window, "vegaEmbed", {configurable: true, get() { return __embed; }, set(fn) {
-  __embed = function () {
-    if (window.__firstEmbed === null) { window.__firstEmbed = performance.now(); }
-    return fn.apply(this, arguments);
-  };
-}});
+// The moment the first live view starts (book.js's "chart-view-start"): no live view can move
+// anything before it.
+document.addEventListener("chart-view-start", () => {
+  if (window.__firstEmbed === null) { window.__firstEmbed = performance.now(); }
+});
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     window.__shifts.push({value: e.value, input: e.hadRecentInput, at: e.startTime,
@@ -150,18 +147,14 @@ def test_png_is_made_from_the_live_view(book_site, watched) -> None:
 # Every live view the page makes, in order, and how many were being made at once at most.
 EMBEDS = """
 window.__embeds = {order: [], inFlight: 0, most: 0};
-let __vegaEmbed;
-Object.defineProperty(window, "vegaEmbed", {configurable: true,
-                                            get() { return __vegaEmbed; }, set(fn) {
-  __vegaEmbed = function (el) {
-    const log = window.__embeds;
-    log.order.push(el.closest('.chart-frame').dataset.figure);
-    log.most = Math.max(log.most, ++log.inFlight);
-    const made = fn.apply(this, arguments);
-    made.then(() => log.inFlight--, () => log.inFlight--);
-    return made;
-  };
-}});
+// book.js announces each live view it starts making ("chart-view-start") and each it has made
+// ("chart-rendered").
+document.addEventListener("chart-view-start", (e) => {
+  const log = window.__embeds;
+  log.order.push(e.target.dataset.figure);
+  log.most = Math.max(log.most, ++log.inFlight);
+});
+document.addEventListener("chart-rendered", () => { window.__embeds.inFlight--; });
 """
 
 NEAR = """() => Array.from(document.querySelectorAll('.chart-frame')).filter(f => {
@@ -179,7 +172,8 @@ def test_live_views_are_made_one_at_a_time_those_in_view_first(book_site, browse
     page = context.new_page()
     held = []
     page.route("**/assets/vega.js", lambda route: held.append(route))
-    page.goto(book_site.url("chapters/ord.html"), wait_until="load")
+    # The page's load event waits for Vega (an async script of its head), held here.
+    page.goto(book_site.url("chapters/ord.html"), wait_until="domcontentloaded")
     frames = page.evaluate("Array.from(document.querySelectorAll('.chart-frame'))"
                            ".map(f => f.dataset.figure)")
     near_at_top = page.evaluate(NEAR)

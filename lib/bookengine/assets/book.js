@@ -12,33 +12,6 @@
     if (b) { b.setAttribute("aria-pressed", String(isDark())); b.textContent = isDark() ? "Light" : "Dark";
              b.setAttribute("aria-label", isDark() ? "Switch to light mode" : "Switch to dark mode"); }
   }
-  var DARK = {
-    background: "#15181c",
-    title: { color: "#e6e8eb" }, text: { color: "#e6e8eb" },
-    axis: { labelColor: "#c9ced4", titleColor: "#e6e8eb", gridColor: "#353b42", domainColor: "#8a939c", tickColor: "#8a939c" },
-    legend: { labelColor: "#c9ced4", titleColor: "#e6e8eb" },
-    view: { stroke: null }
-  };
-  /* The dark theme's colour for each colour the chart sets itself (figures.dark_map): a mark
-     keeps its hue and stands out from the dark background; black and greys are mirrored. */
-  function recolour(node, map) {
-    if (typeof node === "string") { return Object.prototype.hasOwnProperty.call(map, node) ? map[node] : node; }
-    if (Array.isArray(node)) { return node.map(function (v) { return recolour(v, map); }); }
-    if (!node || typeof node !== "object") { return node; }
-    var out = {};
-    Object.keys(node).forEach(function (k) {
-      out[k] = (k === "datasets" || k === "data" || k === "usermeta") ? node[k] : recolour(node[k], map);
-    });
-    return out;
-  }
-  function merge(a, b) {
-    var out = Array.isArray(a) ? a.slice() : Object.assign({}, a);
-    Object.keys(b).forEach(function (k) {
-      out[k] = (b[k] && typeof b[k] === "object" && !Array.isArray(b[k]) && a && typeof a[k] === "object")
-        ? merge(a[k], b[k]) : b[k];
-    });
-    return out;
-  }
 
   /* ---------- address state ---------- */
   function params() { return new URLSearchParams(window.location.search); }
@@ -60,32 +33,78 @@
     })(spec);
     return names;
   }
-  function applyState(spec, label) {
-    var p = params();
-    spec = JSON.parse(JSON.stringify(spec));
-    bindParams(spec).forEach(function (param) {
-      var v = p.get(label + "." + param.name);
-      if (v !== null && v !== "" && !isNaN(Number(v))) { param.value = Number(v); }
+  /* The compiled Vega of the view the page shows now (figures.live_specs: scale, page or
+     phone, light or dark), with its rows put back and its controls set from the address. */
+  function patched(base, patch) {
+    var out = Array.isArray(base) ? base.slice() : Object.assign({}, base);
+    Object.keys(patch.set || {}).forEach(function (k) { out[k] = patch.set[k]; });
+    (patch.del || []).forEach(function (k) { delete out[k]; });
+    Object.keys(patch.sub || {}).forEach(function (k) { out[k] = patched(base[k], patch.sub[k]); });
+    return out;
+  }
+  function viewSpec(payload, scale, label) {
+    var key = scale + "/" + (isPhone(payload) ? "phone" : "page") + "/" + (isDark() ? "dark" : "light");
+    var view = payload.views[key];
+    var spec = view.vega || patched(payload.views[view.from].vega, view.patch), rows = (payload.specs[scale] || {}).datasets || {};
+    (spec.data || []).forEach(function (d) {
+      if (!("values" in d) && Object.prototype.hasOwnProperty.call(rows, d.name)) { d.values = rows[d.name]; }
     });
+    var p = params(), wanted = {};
+    bindParams(payload.specs[scale]).forEach(function (param) {
+      var v = p.get(label + "." + param.name);
+      if (v !== null && v !== "" && !isNaN(Number(v))) { wanted[param.name] = Number(v); }
+    });
+    (function walk(node) {
+      (node.signals || []).forEach(function (s) {
+        if (Object.prototype.hasOwnProperty.call(wanted, s.name)) { s.value = wanted[s.name]; }
+      });
+      (node.marks || []).forEach(walk);
+    })(spec);
     return spec;
   }
-  // No eval and no injected <style>: the page's Content-Security-Policy allows neither, so Vega
-  // runs its expression interpreter and book.css styles the tooltip.
-  function embedOptions(dark) {
-    return { renderer: "svg", actions: false, ast: true, defaultStyle: false,
-             tooltip: { theme: dark ? "dark" : "light", disableDefaultStyle: true } };
-  }
-  /* The live view fills the box the static drawing reserved: the container's size, padding
-     included, so nothing around the chart moves when it replaces the drawing. */
-  function fitBox(spec) {
-    if (spec.hconcat || spec.vconcat || spec.concat || spec.facet || spec.repeat) { return spec; }
-    spec.width = "container"; spec.height = "container";
-    spec.autosize = { type: "fit", contains: "padding" };
-    return spec;
+  /* Tooltips as vega-tooltip draws them (book.css styles #vg-tooltip-element): a table of the
+     fields the chart names, beside the pointer and inside the window; text only, never HTML. */
+  function tooltipHandler(dark) {
+    return function (handler, event, item, value) {
+      var el = document.getElementById("vg-tooltip-element");
+      if (!el) {
+        el = document.createElement("div");
+        el.id = "vg-tooltip-element"; el.setAttribute("role", "tooltip");
+        document.body.appendChild(el);
+      }
+      if (value === null || value === undefined || value === "") {
+        el.classList.remove("visible"); el.setAttribute("aria-hidden", "true");
+        return;
+      }
+      el.textContent = "";
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        var table = document.createElement("table");
+        Object.keys(value).forEach(function (k) {
+          var v = value[k];
+          if (v === undefined) { return; }
+          if (k === "title") { var h = document.createElement("h2"); h.textContent = String(v); el.appendChild(h); return; }
+          var tr = document.createElement("tr"), key = document.createElement("td"), val = document.createElement("td");
+          key.className = "key"; key.textContent = k + ":";
+          val.className = "value"; val.textContent = (v && typeof v === "object") ? JSON.stringify(v) : String(v);
+          tr.appendChild(key); tr.appendChild(val); table.appendChild(tr);
+        });
+        el.appendChild(table);
+      } else {
+        var span = document.createElement("span");
+        span.textContent = Array.isArray(value) ? "[" + value.join(", ") + "]" : String(value);
+        el.appendChild(span);
+      }
+      el.className = "visible " + (dark ? "dark" : "light") + "-theme";
+      el.removeAttribute("aria-hidden");
+      var box = el.getBoundingClientRect(), x = event.clientX + 10, y = event.clientY + 10;
+      if (x + box.width > window.innerWidth) { x = Math.max(0, event.clientX - 10 - box.width); }
+      if (y + box.height > window.innerHeight) { y = Math.max(0, event.clientY - 10 - box.height); }
+      el.style.left = x + "px"; el.style.top = y + "px";
+    };
   }
   var vegaLoading = null;
   function loadVega(frame) {
-    if (window.vegaEmbed) { return Promise.resolve(); }
+    if (window.vega && window.vega.View) { return Promise.resolve(); }
     if (!vegaLoading) {
       vegaLoading = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
@@ -96,6 +115,17 @@
       });
     }
     return vegaLoading;
+  }
+  /* The live view, drawn by Vega alone: no eval and no injected <style> (the page's
+     Content-Security-Policy allows neither), so Vega runs its expression interpreter. */
+  function makeView(frame, target, spec, controls) {
+    frame.dispatchEvent(new CustomEvent("chart-view-start", { bubbles: true }));
+    var vega = window.vega;
+    var view = new vega.View(vega.parse(spec, null, { ast: true }),
+                             { renderer: "svg", expr: vega.expressionInterpreter });
+    view.tooltip(tooltipHandler(isDark()));
+    view.initialize(target, controls || undefined);
+    return view.runAsync();
   }
   function render(frame) {
     var payload = JSON.parse(frame.querySelector(".chart-spec").textContent);
@@ -109,32 +139,26 @@
       b.setAttribute("aria-pressed", String(b.dataset.scale === scale));
     });
     state.ready = loadVega(frame).then(function () {
-      var spec = fitBox(applyState(specs[scale], label));
-      /* On a phone the chart is drawn as its phone drawing is (the box has that drawing's
-         proportions): legends under the plot, held inside the width. */
-      if (isPhone(payload)) { spec.config = merge(spec.config || {}, payload.phone.config); }
-      if (isDark()) { spec = recolour(spec, payload.dark || {}); spec.config = merge(spec.config || {}, DARK); }
+      var spec = viewSpec(payload, scale, label);
       var live = frame.querySelector(".chart-live"), target = document.createElement("div");
       var controls = frame.querySelector(".chart-controls");
       if (controls) { controls.innerHTML = ""; }
       if (state.view) { state.view.finalize(); state.view = null; }
-      var opts = embedOptions(isDark());
-      if (controls) { opts.bind = controls; }
       live.innerHTML = ""; live.appendChild(target);
-      return window.vegaEmbed(target, spec, opts);
-    }).then(function (res) {
-      state.view = res.view;
+      return makeView(frame, target, spec, controls);
+    }).then(function (view) {
+      state.view = view;
       state.theme = isDark() ? "dark" : "light";
       frame.classList.add("chart-ready");
       var bound = bindParams(specs[scale]);
       bound.forEach(function (param) {
-        res.view.addSignalListener(param.name, function (name, value) {
+        view.addSignalListener(param.name, function (name, value) {
           writeParam(label + "." + name, value, param.value);
         });
       });
       if (bound.length) { addReset(frame); }
       frame.dispatchEvent(new CustomEvent("chart-rendered", { bubbles: true }));
-      return res.view;
+      return view;
     });
     state.ready.catch(function (err) { console.error("chart " + label + ": " + err); });
     return state.ready;
@@ -175,7 +199,7 @@
      are made one at a time, those near the viewport first, each in its own task: making a view is
      the page's heaviest work, and between two views the page answers the reader's input. Vega is
      loaded only then, and never on a page without charts. */
-  var pending = [], near = [], running = false, loaded = false, waiting = false;
+  var pending = [], near = [], running = false, loaded = false, waiting = false, painted = false;
   var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 50); };
   function start(frame) {
     var i = pending.indexOf(frame);
@@ -191,7 +215,7 @@
   /* The next view: a chart near the viewport at once, else (after load) the first chart left,
      when the page is idle. */
   function next(isIdle) {
-    if (running || !pending.length) { return; }
+    if (running || !painted || !pending.length) { return; }
     near = near.filter(function (f) { return pending.indexOf(f) >= 0; });
     if (near.length) { run(near.shift()); }
     else if (isIdle === true) { run(pending[0]); }
@@ -203,6 +227,15 @@
   function startCharts() {
     pending = Array.prototype.slice.call(document.querySelectorAll(".chart-frame"));
     if (!pending.length) { return; }
+    /* The charts in the first screen are known now, not a frame later from the observer: their
+       views start as soon as Vega has loaded. */
+    pending.forEach(function (f) {
+      var r = f.getBoundingClientRect();
+      if (r.bottom > -300 && r.top < window.innerHeight + 300) { near.push(f); }
+    });
+    /* Vega (preloaded by the page's head) runs only after the first paint, which it would
+       otherwise hold back. */
+    requestAnimationFrame(function () { setTimeout(function () { painted = true; next(); }, 0); });
     if ("IntersectionObserver" in window) {
       var io = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
