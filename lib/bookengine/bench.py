@@ -157,6 +157,7 @@ def bench_book(book: Path, runs: int, browser: bool,
               detail=f"slowest kernel {edited.kernel:.2f} s")
     if browser:
         _first_paint(copy, config, table, runs)
+        _preview_paint(copy, config, table, runs)
     table.print()
     if quarto is not None:
         ours = {"cold": cold.seconds, "no-op": noop.seconds}
@@ -220,6 +221,61 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
               statistics.median(in_view))
     table.add("navigation → every chart interactive", statistics.median(ready), 0.8)
     table.add("longest main-thread task after first paint", statistics.median(longest), unit="ms")
+
+
+def _bench_log(line: str) -> None:
+    """The preview's lines, with the time, when `BENCH_LOG` is set."""
+    if os.environ.get("BENCH_LOG"):
+        print(f"  [{time.time():.3f}] {line}")
+
+
+def _preview_paint(copy: Path, config, table: Table, runs: int) -> None:
+    """`make preview` on the book: a sentence added to a chapter's prose, from the save to the
+    first paint of the reloaded page in Chromium (both on the wall clock), median of `runs`."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from bookengine.pdf import find_chromium
+        from bookengine.preview import PreviewServer
+        chromium = find_chromium()
+    except Exception as exc:  # noqa: BLE001 - the timing is skipped, and says why
+        table.add("prose edit → page painted (make preview)", 0, target_text=f"skipped: {exc}")
+        return
+    rel = next((r for r in config.chapters if r.endswith("ord.qmd")), config.chapters[-1])
+    href = output_href(rel)
+    source = copy / rel
+    server = PreviewServer(copy, port=0, log=_bench_log)
+    server.start()
+    seconds, quick = [], 0
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{server.port}/{href}")
+            for i in range(runs):
+                builds = server.state.build
+                page.wait_for_timeout(300)  # the page's status request is waiting
+                marker = f"Preview timing sentence {i + 1}."
+                saved = time.time()
+                _bench_log(f"saved {source.name}")
+                with open(source, "a", encoding="utf-8") as fh:
+                    fh.write(f"\n{marker}\n")
+                page.wait_for_function(f"() => document.body.innerText.includes({marker!r})",
+                                       timeout=60_000, polling=10)
+                painted = page.evaluate(
+                    "performance.timeOrigin + ((performance.getEntriesByName("
+                    "'first-contentful-paint')[0] || {}).startTime || performance.now())")
+                seconds.append(painted / 1000 - saved)
+                quick += server.state.build == builds  # shown before the full build was in
+                deadline = time.monotonic() + 60
+                while server.state.build == builds and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            browser.close()
+    finally:
+        server.stop()
+    table.add(f"prose edit → page painted (make preview, {href})", statistics.median(seconds),
+              0.5, detail=f"made alone first in {quick} of {runs}")
 
 
 # Long tasks (over 50 ms) from the start of the page, as [start, duration] in milliseconds.
