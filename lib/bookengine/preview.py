@@ -151,6 +151,8 @@ class PreviewServer:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._renderer: StaticRenderer | None = None
+        self.watching = threading.Event()
+        """Set once the watcher is warmed up and watching."""
 
     def quick(self, rel: str, seen: float | None = None) -> bool:
         """Make the page `rel` alone and show it (see `bookengine.quickpage`); False when it
@@ -183,8 +185,10 @@ class PreviewServer:
                 f"the build stopped unexpectedly: {type(exc).__name__}: {exc}")
             with self.state.lock:
                 self.state.error = message
-                self.state.overlay = {}  # the last good site, whole
-                self.state.announce([])
+                # The last good site, whole: a page shown made alone goes back to it.
+                shown = [name for name in self.state.overlay if name.endswith(".html")]
+                self.state.overlay = {}
+                self.state.announce(shown)
             self.log(f"rebuild failed:\n{exc}")
             return
         live = self.output.resolve()
@@ -228,6 +232,7 @@ class PreviewServer:
         watcher = Watcher(str(self.root), lambda parent, name: name not in IGNORED_DIRS and not (
             parent == str(self.root) and name == self.output_dir))
         self._warm()
+        self.watching.set()
         try:
             while not self._stop.is_set():
                 # With inotify a change wakes the watcher at once (and a look each second
