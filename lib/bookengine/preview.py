@@ -38,6 +38,11 @@ SETTLE_SECONDS = 0.1
 one write, or a few within milliseconds)."""
 POLL_SECONDS = 0.3
 """How often the sources are compared where inotify is missing."""
+SHOWN_SECONDS = 0.5
+"""After a page made alone is announced, how long the full build waits for the pages showing it
+to fetch it (the build shares this process, and would slow every request the reload makes)."""
+ASSETS_SECONDS = 0.15
+"""Once such a page has fetched it, how long the build waits for its stylesheets and scripts."""
 WAIT_SECONDS = 20.0
 """The longest the status address holds a request that waits for a change."""
 WATCHED_SUFFIXES = {".qmd", ".md", ".ipynb", ".py", ".csv", ".yml", ".yaml", ".bib", ".json",
@@ -78,6 +83,10 @@ class PreviewState:
         """Site path → contents of the pages made alone, served until the full build is in."""
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
+        self.waiting = 0
+        """Pages waiting on the status address."""
+        self.fetched = threading.Event()
+        """Set when a page made alone has been served since it was announced."""
 
     def as_json(self) -> bytes:
         with self.lock:
@@ -90,7 +99,11 @@ class PreviewState:
     def wait_json(self, seen: int, seconds: float = WAIT_SECONDS) -> bytes:
         """The status once `seq` differs from `seen` (or after `seconds`)."""
         with self.changed:
-            self.changed.wait_for(lambda: self.seq != seen, timeout=seconds)
+            self.waiting += 1
+            try:
+                self.changed.wait_for(lambda: self.seq != seen, timeout=seconds)
+            finally:
+                self.waiting -= 1
             return self._json()
 
     def announce(self, pages: list[str] | None, same: list[str] | None = None) -> None:
@@ -151,6 +164,7 @@ class PreviewServer:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._renderer: StaticRenderer | None = None
+        self._shown_to = 0
         self.watching = threading.Event()
         """Set once the watcher is warmed up and watching."""
 
@@ -172,6 +186,8 @@ class PreviewServer:
             return False
         with self.state.lock:
             self.state.overlay = page.files
+            self.state.fetched.clear()
+            self._shown_to = self.state.waiting  # before the announcement wakes them
             self.state.announce([page.href])
         self.log(f"{rel}: shown in {time.perf_counter() - started:.2f} s; building the book")
         return True
@@ -200,6 +216,11 @@ class PreviewServer:
             self.state.build += 1
             self.state.announce(None, same)
         self.log(report.summary().splitlines()[-1])
+
+    def _let_it_load(self) -> None:
+        """Hold the full build back while the pages that wait reload the page made alone."""
+        if self._shown_to and self.state.fetched.wait(SHOWN_SECONDS):
+            time.sleep(ASSETS_SECONDS)
 
     def _warm(self) -> None:
         """Make the first page alone once and drop it: the first edit then finds pandoc
@@ -243,8 +264,8 @@ class PreviewServer:
                     continue
                 changed = {k for k in now.keys() | last.keys() if now.get(k) != last.get(k)}
                 page = self.changed_page(changed)
-                if page is not None:  # shown at once; shown again if the save goes on
-                    self.quick(page, now[page])
+                if page is not None and self.quick(page, now[page]):  # shown at once
+                    self._let_it_load()
                 while not self._stop.is_set():  # wait for the edits to settle
                     time.sleep(SETTLE_SECONDS)
                     settled = snapshot(self.root, self.output_dir)
@@ -339,6 +360,8 @@ class _Handler(SimpleHTTPRequestHandler):
         if local.is_dir():
             local = local / "index.html"
         served = self._overlaid(local)
+        if served is not None and local.suffix == ".html":
+            self.preview.state.fetched.set()
         if served is not None and local.suffix != ".html":
             self._send(served, self.guess_type(str(local)))
             return
