@@ -58,6 +58,9 @@ class Timing:
         self.seconds = statistics.median(seconds)
         self.kernel = statistics.median(kernels) if kernels else 0.0
         self.runs = seconds
+        self.overhead = statistics.median(s - k for s, k in zip(seconds, kernels, strict=True)) \
+            if kernels else self.seconds
+        """The median, run by run, of the whole process less its slowest page's kernel."""
 
 
 def _publish(book: Path) -> tuple[float, float, str]:
@@ -113,7 +116,7 @@ class Table:
 
     def add(self, name: str, value: float, target: float | None = None, unit: str = "s",
             target_text: str = "", detail: str = "") -> None:
-        shown = f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+        shown = f"{value:.2f} {unit}" if unit in ("s", "×") else f"{value:.0f} {unit}"
         if target is None:
             verdict = ""
             goal = target_text or "—"
@@ -157,6 +160,7 @@ def bench_book(book: Path, runs: int, browser: bool,
               detail=f"slowest kernel {edited.kernel:.2f} s")
     if browser:
         _first_paint(copy, config, table, runs)
+        _preview_paint(copy, config, table, runs)
     table.print()
     if quarto is not None:
         ours = {"cold": cold.seconds, "no-op": noop.seconds}
@@ -169,7 +173,18 @@ def bench_book(book: Path, runs: int, browser: bool,
         bench_quarto.print_comparison(f"The book beside real Quarto ({quarto}), seconds "
                                       "(Quarto: one run each; the engine: median of "
                                       f"{runs}):", ours, theirs)
+        _cold_ratio(cold, theirs.get("cold"))
     return config.output_path
+
+
+def _cold_ratio(cold: Timing, quarto_cold: float | None) -> None:
+    """The whole book cold as a ratio to real Quarto's cold, on the same book and machine."""
+    if not quarto_cold:
+        return
+    table = Table("The whole book cold, beside real Quarto's:")
+    table.add("whole book cold / Quarto cold", cold.seconds / quarto_cold, 0.08, unit="×",
+              detail=f"{cold.seconds:.2f} s / {quarto_cold:.2f} s")
+    table.print()
 
 
 def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
@@ -220,6 +235,62 @@ def _first_paint(copy: Path, config, table: Table, runs: int) -> None:
               statistics.median(in_view))
     table.add("navigation → every chart interactive", statistics.median(ready), 0.8)
     table.add("longest main-thread task after first paint", statistics.median(longest), unit="ms")
+
+
+def _bench_log(line: str) -> None:
+    """The preview's lines, with the time, when `BENCH_LOG` is set."""
+    if os.environ.get("BENCH_LOG"):
+        print(f"  [{time.time():.3f}] {line}")
+
+
+def _preview_paint(copy: Path, config, table: Table, runs: int) -> None:
+    """`make preview` on the book: a sentence added to a chapter's prose, from the save to the
+    first paint of the reloaded page in Chromium (both on the wall clock), median of `runs`."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from bookengine.chromium import find_chromium
+        from bookengine.preview import PreviewServer
+        chromium = find_chromium()
+    except Exception as exc:  # noqa: BLE001 - the timing is skipped, and says why
+        table.add("prose edit → page painted (make preview)", 0, target_text=f"skipped: {exc}")
+        return
+    rel = next((r for r in config.chapters if r.endswith("ord.qmd")), config.chapters[-1])
+    href = output_href(rel)
+    source = copy / rel
+    server = PreviewServer(copy, port=0, log=_bench_log)
+    server.start()
+    server.watching.wait(60)
+    seconds, quick = [], 0
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{server.port}/{href}")
+            for i in range(runs):
+                builds = server.state.build
+                page.wait_for_timeout(300)  # the page's status request is waiting
+                marker = f"Preview timing sentence {i + 1}."
+                saved = time.time()
+                _bench_log(f"saved {source.name}")
+                with open(source, "a", encoding="utf-8") as fh:
+                    fh.write(f"\n{marker}\n")
+                page.wait_for_function(f"() => document.body.innerText.includes({marker!r})",
+                                       timeout=60_000, polling=10)
+                painted = page.evaluate(
+                    "performance.timeOrigin + ((performance.getEntriesByName("
+                    "'first-contentful-paint')[0] || {}).startTime || performance.now())")
+                seconds.append(painted / 1000 - saved)
+                quick += server.state.build == builds  # shown before the full build was in
+                deadline = time.monotonic() + 60
+                while server.state.build == builds and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            browser.close()
+    finally:
+        server.stop()
+    table.add(f"prose edit → page painted (make preview, {href})", statistics.median(seconds),
+              0.5, detail=f"made alone first in {quick} of {runs}")
 
 
 # Long tasks (over 50 ms) from the start of the page, as [start, duration] in milliseconds.
@@ -338,7 +409,8 @@ def bench_small_book(runs: int, with_jb1: bool, quarto: Path | None = None) -> N
     cold = _timed(run, _cold(ours), runs)
     noop = _timed(run, _noop, 1)
     changed = _timed(run, _append(ours / "data" / "horizons.csv",
-                                  lambda i: f"2026-0{i + 1}-01,m{7 + i},{300 + i}\n"), runs)
+                                  lambda i: f"2026-0{i + 1}-01,m{7 + i},{300 + i}\n"),
+                     max(runs, 5))
     edited = _timed(run, _append(ours / "chapters" / "horizons.qmd",
                                  lambda i: f"\nA sentence added, run {i + 1}.\n"), runs)
     jb_cold = jb_changed = None
@@ -361,6 +433,8 @@ def bench_small_book(runs: int, with_jb1: bool, quarto: Path | None = None) -> N
     table.add("this engine, one CSV changed (one chapter re-executes)", changed.seconds,
               alone + 0.5, target_text="that kernel + 0.5 s",
               detail=f"the engine's own kernel {changed.kernel:.2f} s")
+    table.add(f"one-CSV overhead (the whole process less its kernel, median of "
+              f"{len(changed.runs)})", changed.overhead, 0.5)
     if jb_changed is not None:
         table.add("Jupyter Book 1, one CSV changed", jb_changed.seconds,
                   target_text="re-uses the stale page: it does not notice the CSV")

@@ -410,7 +410,7 @@ def page_index(markdown: str, rel: str, cache_dir: Path | None = None,
                    "metadata": {"book-mode": "index"},
                    "filters": [str(VISIBLE_FILTER), str(XREF_FILTER)], "index": True}
         try:
-            reply = pandocserver.server(pandoc_path()).request(request)
+            reply = pandocserver.pool(pandoc_path()).request(request)
         except pandocserver.PandocFailed as exc:
             raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
         return str(reply.get("index") or "{}")
@@ -478,7 +478,7 @@ def _pandoc(markdown: str, config: BookConfig, rel: str,
     if config.csl:
         request["csl"] = str(config.root / config.csl)
     try:
-        reply = pandocserver.server(pandoc_path()).request(request)
+        reply = pandocserver.pool(pandoc_path()).request(request)
     except pandocserver.PandocFailed as exc:
         raise SourceError(rel, 1, f"pandoc failed: {exc}") from exc
     warnings = reply.get("warnings") or []

@@ -1,16 +1,20 @@
-"""One `pandoc lua` process per engine process, converting pages one after another.
+"""`pandoc lua` processes that convert pages: one per processor at most, each converting its
+pages one after another.
 
 Starting pandoc costs a page about 0.1 s, and citeproc loads its style and locale again in every
 process: together more than half of a page's conversion. `pandoc_server.lua` reads requests on
 its standard input and answers each with the HTML of the command line's conversion (same reader,
 metadata, filters, citeproc and writer options). The process ends when its standard input closes,
-so it never outlives the engine, even one killed with `kill -9`.
+so it never outlives the engine, even one killed with `kill -9`. `pool` hands each request to an
+idle server, starting another (up to one per processor) when all are busy, so pages convert in
+parallel; a lone request always goes to the first, `server`.
 """
 
 from __future__ import annotations
 
 import atexit
 import json
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -102,8 +106,59 @@ def server(pandoc: str) -> PandocServer:
         return _SERVERS[pandoc]
 
 
+class PandocPool:
+    """Servers for one pandoc binary; `request` takes an idle one, the first first."""
+
+    def __init__(self, pandoc: str, size: int):
+        self.pandoc = pandoc
+        self.size = max(1, size)
+        self.servers = [server(pandoc)]
+        self.busy: set[int] = set()
+        self._free = threading.Condition()
+
+    def _take(self) -> int:
+        with self._free:
+            while True:
+                idle = [i for i in range(len(self.servers)) if i not in self.busy]
+                if idle:
+                    chosen = idle[0]
+                    break
+                if len(self.servers) < self.size:
+                    self.servers.append(PandocServer(self.pandoc))
+                    _EXTRA.append(self.servers[-1])
+                    chosen = len(self.servers) - 1
+                    break
+                self._free.wait()
+            self.busy.add(chosen)
+            return chosen
+
+    def request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The reply to one request, from whichever server was free (see `PandocServer`)."""
+        chosen = self._take()
+        try:
+            return self.servers[chosen].request(request)
+        finally:
+            with self._free:
+                self.busy.discard(chosen)
+                self._free.notify()
+
+
+_POOLS: dict[str, PandocPool] = {}
+_EXTRA: list[PandocServer] = []
+
+
+def pool(pandoc: str) -> PandocPool:
+    """This process's servers for the pandoc binary at `pandoc` (one per processor at most)."""
+    with _SERVERS_LOCK:
+        if pandoc in _POOLS:
+            return _POOLS[pandoc]
+    made = PandocPool(pandoc, os.cpu_count() or 1)
+    with _SERVERS_LOCK:
+        return _POOLS.setdefault(pandoc, made)
+
+
 @atexit.register
 def close_all() -> None:
     """End every pandoc server of this process."""
-    for running in list(_SERVERS.values()):
+    for running in [*_SERVERS.values(), *_EXTRA]:
         running.close()

@@ -1,8 +1,12 @@
 """`make preview`: serve the published site on 127.0.0.1 and rebuild when sources change.
 
-A watcher polls the book's sources; once changes have settled it rebuilds. The open page polls a
-small status address and reloads after a successful rebuild. When a rebuild fails the server keeps
-serving the last good site and every page shows the error in a banner.
+A watcher polls the book's sources; once changes have settled it rebuilds. When the change is one
+page's source and the page need not execute, the page is first made alone
+(`bookengine.quickpage`) and served from memory, and the pages showing it reload; the full build
+follows, publishes the whole book atomically as `make publish` does (the other pages' navigation,
+numbers and cross-references), and every page that it changed reloads. The open page waits on a
+status address that answers as soon as something changed (a long poll). When a rebuild fails the
+server keeps serving the last good site and every page shows the error in a banner.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import signal
 import socket
 import threading
@@ -21,12 +26,25 @@ from pathlib import Path
 from bookengine.build import BuildError, build
 from bookengine.config import BookConfig, ConfigError
 from bookengine.config_load import load_config
+from bookengine.figures import StaticRenderer
 from bookengine.notfound import site_path
-from bookengine.state import IGNORED_DIRS
+from bookengine.quickpage import NotQuick, render_page
+from bookengine.state import IGNORED_DIRS, BookState
+from bookengine.watchfs import Watcher
 
 STATUS_PATH = "/__preview/status"
-SETTLE_SECONDS = 0.4
+SETTLE_SECONDS = 0.1
+"""How long the sources must stay as they are before a full rebuild starts (an editor's save is
+one write, or a few within milliseconds)."""
 POLL_SECONDS = 0.3
+"""How often the sources are compared where inotify is missing."""
+SHOWN_SECONDS = 0.5
+"""After a page made alone is announced, how long the full build waits for the pages showing it
+to fetch it (the build shares this process, and would slow every request the reload makes)."""
+ASSETS_SECONDS = 0.15
+"""Once such a page has fetched it, how long the build waits for its stylesheets and scripts."""
+WAIT_SECONDS = 20.0
+"""The longest the status address holds a request that waits for a change."""
 WATCHED_SUFFIXES = {".qmd", ".md", ".ipynb", ".py", ".csv", ".yml", ".yaml", ".bib", ".json",
                     ".csl"}
 
@@ -50,28 +68,76 @@ class _Server(ThreadingHTTPServer):
 
 
 class PreviewState:
-    """The build counter and the last error, shared by the watcher and the server."""
+    """What the pages are told, shared by the watcher and the server: the count of full builds,
+    the last error, and the change counter `seq` with the pages the last change touched
+    (`pages`: a list of site paths, or None for every page; `same`: pages the last build left
+    as the reader already sees them)."""
 
     def __init__(self) -> None:
         self.build = 0
+        self.seq = 0
         self.error: str | None = None
+        self.pages: list[str] | None = None
+        self.same: list[str] = []
+        self.overlay: dict[str, bytes] = {}
+        """Site path → contents of the pages made alone, served until the full build is in."""
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.waiting = 0
+        """Pages waiting on the status address."""
+        self.fetched = threading.Event()
+        """Set when a page made alone has been served since it was announced."""
 
     def as_json(self) -> bytes:
         with self.lock:
-            return json.dumps({"build": self.build, "error": self.error}).encode()
+            return self._json()
+
+    def _json(self) -> bytes:
+        return json.dumps({"build": self.build, "error": self.error, "seq": self.seq,
+                           "pages": self.pages, "same": self.same}).encode()
+
+    def wait_json(self, seen: int, seconds: float = WAIT_SECONDS) -> bytes:
+        """The status once `seq` differs from `seen` (or after `seconds`)."""
+        with self.changed:
+            self.waiting += 1
+            try:
+                self.changed.wait_for(lambda: self.seq != seen, timeout=seconds)
+            finally:
+                self.waiting -= 1
+            return self._json()
+
+    def announce(self, pages: list[str] | None, same: list[str] | None = None) -> None:
+        """Count one change (the caller holds the lock) and wake the waiting pages."""
+        self.seq += 1
+        self.pages = pages
+        self.same = same or []
+        self.changed.notify_all()
+
+
+def snapshot_of(path: Path) -> float | None:
+    """A file's modification time as `snapshot` records it (None when it is gone)."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def snapshot(root: Path, output_dir: str = "site") -> dict[str, float]:
-    """Modification times of every source the book is built from (not its output)."""
+    """Modification times of every source the book is built from (not its output).
+
+    The walk never enters an ignored folder (`.venv` alone holds thousands of files) or the
+    output, so a poll costs milliseconds.
+    """
     out: dict[str, float] = {}
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if IGNORED_DIRS.intersection(rel.parts) or rel.parts[0] == output_dir:
-            continue
-        if path.suffix in WATCHED_SUFFIXES and path.is_file():
+    for folder, dirs, files in os.walk(root):
+        top = folder == str(root)
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not (top and d == output_dir)]
+        for name in files:
+            if os.path.splitext(name)[1] not in WATCHED_SUFFIXES:
+                continue
+            path = os.path.join(folder, name)
             try:
-                out[str(rel)] = path.stat().st_mtime_ns
+                out[os.path.relpath(path, root)] = os.stat(path).st_mtime_ns
             except FileNotFoundError:
                 continue
     return out
@@ -97,6 +163,34 @@ class PreviewServer:
         self.port = self.httpd.server_address[1]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._renderer: StaticRenderer | None = None
+        self._shown_to = 0
+        self.watching = threading.Event()
+        """Set once the watcher is warmed up and watching."""
+
+    def quick(self, rel: str, seen: float | None = None) -> bool:
+        """Make the page `rel` alone and show it (see `bookengine.quickpage`); False when it
+        cannot be made alone, or its source changed again from `seen` (its modification time
+        when the change was seen) while it was made: the full build then shows it."""
+        if self._renderer is None:
+            self._renderer = StaticRenderer(BookState(self.root).render, workers=1)
+        started = time.perf_counter()
+        try:
+            page = render_page(self.root, rel, self._renderer)
+        except NotQuick:
+            return False
+        except Exception as exc:  # noqa: BLE001 - the full build that follows reports it
+            self.log(f"note: {rel} could not be made alone ({type(exc).__name__}: {exc})")
+            return False
+        if seen is not None and snapshot_of(self.root / rel) != seen:
+            return False
+        with self.state.lock:
+            self.state.overlay = page.files
+            self.state.fetched.clear()
+            self._shown_to = self.state.waiting  # before the announcement wakes them
+            self.state.announce([page.href])
+        self.log(f"{rel}: shown in {time.perf_counter() - started:.2f} s; building the book")
+        return True
 
     def rebuild(self) -> None:
         """Build once; record success or the error for the pages to show."""
@@ -107,30 +201,81 @@ class PreviewServer:
                 f"the build stopped unexpectedly: {type(exc).__name__}: {exc}")
             with self.state.lock:
                 self.state.error = message
+                # The last good site, whole: a page shown made alone goes back to it.
+                shown = [name for name in self.state.overlay if name.endswith(".html")]
+                self.state.overlay = {}
+                self.state.announce(shown)
             self.log(f"rebuild failed:\n{exc}")
             return
+        live = self.output.resolve()
         with self.state.lock:
+            same = [name for name, data in self.state.overlay.items()
+                    if name.endswith(".html") and _holds(live / name, data)]
+            self.state.overlay = {}
             self.state.error = None
             self.state.build += 1
+            self.state.announce(None, same)
         self.log(report.summary().splitlines()[-1])
+
+    def _let_it_load(self) -> None:
+        """Hold the full build back while the pages that wait reload the page made alone."""
+        if self._shown_to and self.state.fetched.wait(SHOWN_SECONDS):
+            time.sleep(ASSETS_SECONDS)
+
+    def _warm(self) -> None:
+        """Make the first page alone once and drop it: the first edit then finds pandoc
+        running, the template compiled and the book's numbering at hand."""
+        try:
+            pages = load_config(self.root).pages
+            if pages and self._renderer is None:
+                self._renderer = StaticRenderer(BookState(self.root).render, workers=1)
+            if pages:
+                render_page(self.root, pages[0], self._renderer)
+        except Exception:  # noqa: BLE001, S110 - warming up is only ever a saving
+            pass
+
+    def changed_page(self, changed: set[str]) -> str | None:
+        """The page whose source is the only file changed, if that is what changed."""
+        if len(changed) != 1:
+            return None
+        (name,) = changed
+        try:
+            pages = load_config(self.root).pages
+        except ConfigError:
+            return None
+        rel = Path(name).as_posix()
+        return rel if rel in pages and (self.root / rel).is_file() else None
 
     def watch(self, last: dict[str, float] | None = None) -> None:
         """Poll the sources; rebuild once changes have settled (compared with `last`, the
         sources as they were when the last build began)."""
         last = snapshot(self.root, self.output_dir) if last is None else last
-        while not self._stop.is_set():
-            time.sleep(POLL_SECONDS)
-            now = snapshot(self.root, self.output_dir)
-            if now == last:
-                continue
-            while not self._stop.is_set():  # wait for the edits to settle
-                time.sleep(SETTLE_SECONDS)
-                settled = snapshot(self.root, self.output_dir)
-                if settled == now:
-                    break
-                now = settled
-            last = now
-            self.rebuild()
+        watcher = Watcher(str(self.root), lambda parent, name: name not in IGNORED_DIRS and not (
+            parent == str(self.root) and name == self.output_dir))
+        self._warm()
+        self.watching.set()
+        try:
+            while not self._stop.is_set():
+                # With inotify a change wakes the watcher at once (and a look each second
+                # catches what inotify cannot see); without it, a poll.
+                watcher.wait(1.0 if watcher.live else POLL_SECONDS)
+                now = snapshot(self.root, self.output_dir)
+                if now == last:
+                    continue
+                changed = {k for k in now.keys() | last.keys() if now.get(k) != last.get(k)}
+                page = self.changed_page(changed)
+                if page is not None and self.quick(page, now[page]):  # shown at once
+                    self._let_it_load()
+                while not self._stop.is_set():  # wait for the edits to settle
+                    time.sleep(SETTLE_SECONDS)
+                    settled = snapshot(self.root, self.output_dir)
+                    if settled == now:
+                        break
+                    now = settled
+                last = now
+                self.rebuild()
+        finally:
+            watcher.close()
 
     def start(self, initial_build: bool = True) -> None:
         """Build once, then serve and watch; an edit made during the first build is seen."""
@@ -143,11 +288,16 @@ class PreviewServer:
             self._threads.append(thread)
 
     def stop(self) -> None:
+        """Stop serving and watching."""
         self._stop.set()
+        with self.state.lock:
+            self.state.changed.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self._renderer is not None:
+            self._renderer.close()
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -197,7 +347,11 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_error(400, "Bad Request", "the path holds a NUL byte")
             return
         if self.path.split("?")[0] == STATUS_PATH:
-            self._send(self.preview.state.as_json(), "application/json")
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            seen = query.get("seq", [""])[0]
+            body = (self.preview.state.wait_json(int(seen)) if seen.isdigit()
+                    else self.preview.state.as_json())
+            self._send(body, "application/json")
             return
         if self.path.split("?")[0] == RELOAD_PATH:
             self._send(RELOAD_JS, "text/javascript; charset=utf-8")
@@ -205,13 +359,30 @@ class _Handler(SimpleHTTPRequestHandler):
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
-        if local.suffix == ".html" and local.is_file():
-            html = local.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>")
+        served = self._overlaid(local)
+        if served is not None and local.suffix == ".html":
+            self.preview.state.fetched.set()
+        if served is not None and local.suffix != ".html":
+            self._send(served, self.guess_type(str(local)))
+            return
+        if local.suffix == ".html" and (served is not None or local.is_file()):
+            html = (served.decode("utf-8") if served is not None else
+                    local.read_text(encoding="utf-8"))
+            html = html.replace("</body>", RELOAD_SCRIPT + "</body>")
             self._send(html.encode("utf-8"), "text/html; charset=utf-8")
             return
         if not local.exists() and self._not_found():
             return
         super().do_GET()
+
+    def _overlaid(self, local: Path) -> bytes | None:
+        """The contents of a file of a page made alone, if `local` is one."""
+        try:
+            name = local.relative_to(self.preview.output.resolve()).as_posix()
+        except ValueError:
+            return None
+        with self.preview.state.lock:
+            return self.preview.state.overlay.get(name)
 
     def _not_found(self) -> bool:
         """Answer a missing address with the book's own 404 page, as a host does; its links
@@ -233,6 +404,14 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """True when the file at `path` holds exactly `data`."""
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _unservable(path: str) -> bool:

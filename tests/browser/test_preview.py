@@ -7,7 +7,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bookengine.preview import STATUS_PATH, PreviewServer
+from bookengine.preview import RELOAD_SCRIPT, STATUS_PATH, PreviewServer
 
 
 def status(server: PreviewServer) -> dict:
@@ -28,7 +28,7 @@ def test_broken_chapter_keeps_last_good_site(minibook: Path, browser) -> None:
     server = PreviewServer(minibook, port=0, log=lambda line: None)
     server.start()
     try:
-        assert status(server) == {"build": 1, "error": None}
+        assert (status(server)["build"], status(server)["error"]) == (1, None)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.port}/chapters/gamma.html")
         assert "Plain text only" in page.inner_text("main")
@@ -66,7 +66,7 @@ def test_printing_cells_and_failures_never_stop_the_watcher(minibook: Path) -> N
         lines.insert(body, "print('hello')")  # once a crash that stopped all later rebuilds
         alpha.write_text("\n".join(lines))
         wait_for(lambda: status(server)["build"] == 2 or status(server)["error"])
-        assert status(server) == {"build": 2, "error": None}
+        assert (status(server)["build"], status(server)["error"]) == (2, None)
         with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/chapters/alpha.html") as r:
             assert "hello" in r.read().decode()
 
@@ -99,5 +99,37 @@ def test_an_unknown_address_gets_the_books_404_page_styled(minibook: Path, brows
             == "sticky", "the book's stylesheet loaded"
         assert failed == []
         page.close()
+    finally:
+        server.stop()
+
+
+def test_a_prose_edit_shows_its_page_first_then_the_book(minibook: Path, browser) -> None:
+    """The edited page is made alone and shown before the full build; the other pages reload
+    once that build has renumbered them; the edited page, already right, does not reload."""
+    server = PreviewServer(minibook, port=0, log=lambda line: None)
+    server.start()
+    try:
+        beta_page, alpha_page = browser.new_page(), browser.new_page()
+        beta_page.goto(f"http://127.0.0.1:{server.port}/chapters/beta.html")
+        alpha_page.goto(f"http://127.0.0.1:{server.port}/chapters/alpha.html")
+        link = 'a[href="beta.html#sec-beta-prices"]'
+        assert "2.1" in alpha_page.inner_text(link)
+        beta_page.evaluate("window.__before = true")
+        beta = minibook / "chapters" / "beta.qmd"
+        beta.write_text(beta.read_text().replace(
+            "## Prices {#sec-beta-prices}", "## Costs {#sec-beta-costs}\n\nA new section.\n\n"
+            "## Prices {#sec-beta-prices}"))
+        beta_page.wait_for_function("() => document.body.innerText.includes('A new section')",
+                                    timeout=15_000)
+        beta_page.evaluate("window.__after = true")
+        wait_for(lambda: status(server)["build"] == 2)
+        alpha_page.wait_for_function(
+            f"() => document.querySelector('{link}').innerText.includes('2.2')", timeout=15_000)
+        time.sleep(0.5)
+        assert beta_page.evaluate("window.__after === true"), "the edited page reloaded again"
+        site = (minibook / "site").resolve()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/chapters/beta.html") as r:
+            served = r.read().decode()
+        assert served.replace(RELOAD_SCRIPT, "") == (site / "chapters/beta.html").read_text()
     finally:
         server.stop()
