@@ -36,6 +36,7 @@ from bookengine.build import (
     BuildReport,
     _drawings,
     _execute_pages,
+    _live_views,
     _site_key,
     _vega_bundle,
     _write_page,
@@ -137,6 +138,7 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
         if page.figures:
             _vega_bundle(own, BookState(config.root).assets, wait=True)
         rendered, downloads = _page_drawings(own, page.figures)
+        _live_views(own, [page])
     finally:
         if renderer is None:
             own.close()
