@@ -38,24 +38,18 @@ from bookengine import (
 )
 from bookengine.bookversion import BookVersion
 from bookengine.cache import ENGINE_DIR, Cache, Decision, Fingerprint, Inputs, file_hash
+from bookengine.chart_render import StaticRenderer
+from bookengine.chart_sizes import phone_spec
+from bookengine.chart_theme import dark_map, page_drawing
+from bookengine.chart_views import live_specs, page_view
 from bookengine.config import BookConfig, ConfigError
 from bookengine.config_load import load_config
 from bookengine.conversions import ConversionError, Conversions
 from bookengine.convert import ConvertedPage, line_of
 from bookengine.document import Document, SourceError
-from bookengine.execute import CellFailure, ExecResult, execute, execution_key
-from bookengine.figures import (
-    Figure,
-    FigureError,
-    StaticRenderer,
-    chart_spec,
-    dark_map,
-    live_specs,
-    make_figure,
-    page_drawing,
-    page_view,
-    phone_spec,
-)
+from bookengine.execresult import CellFailure, ExecResult, execution_key
+from bookengine.execute import execute
+from bookengine.figures import Figure, FigureError, chart_spec, make_figure
 from bookengine.layout import (
     Layout,
     figure_files,

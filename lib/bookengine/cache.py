@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookengine.config import BookConfig
-from bookengine.execute import ExecResult
+from bookengine.execresult import ExecResult
 from bookengine.manifest import sha256_file
 from bookengine.state import IGNORED_DIRS, BookState
 
@@ -114,7 +114,7 @@ class Cache:
 
     def decide(self, rel: str, fingerprint: Fingerprint, code: str) -> Decision:
         """Compare the stored entry for a page with the page's execution key now (`code`:
-        `execute.execution_key`) and the files it read as they are now."""
+        `execresult.execution_key`) and the files it read as they are now."""
         path = self.entry_path(rel)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))

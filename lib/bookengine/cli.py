@@ -119,9 +119,9 @@ def exit_now(status: int) -> None:
     pandocserver = sys.modules.get("bookengine.pandocserver")
     if pandocserver is not None:
         pandocserver.close_all()
-    figures = sys.modules.get("bookengine.figures")
-    if figures is not None:
-        figures.shutdown_workers()
+    charts = sys.modules.get("bookengine.chart_render")
+    if charts is not None:
+        charts.shutdown_workers()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)

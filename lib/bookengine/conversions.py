@@ -18,16 +18,10 @@ from typing import Any
 
 from bookengine import crossref, generations
 from bookengine.config import HOME_PAGES, BookConfig
-from bookengine.convert import (
-    ConvertedPage,
-    add_heading_anchors,
-    line_of,
-    page_index,
-    page_markdown,
-    run_pandoc,
-)
+from bookengine.convert import ConvertedPage, line_of, page_markdown
+from bookengine.convert_pandoc import add_heading_anchors, page_index, run_pandoc
 from bookengine.document import Document, SourceError
-from bookengine.execute import ExecResult
+from bookengine.execresult import ExecResult
 from bookengine.figures import Figure
 from bookengine.frontmatter import page_config
 from bookengine.numbering import (

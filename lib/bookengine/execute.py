@@ -8,26 +8,28 @@ reporting the files opened. Execution returns a result object, never raises.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from traitlets import Type, Unicode
 
 from bookengine import lifeline, memorylimit, proctree
 from bookengine.document import Cell, Document, Markdown
+from bookengine.execresult import CellFailure, ExecResult, figure_defaults
 from bookengine.forklaunch import PID_SUFFIX
-from bookengine.kernelclient import QuickReadyClient
+from bookengine.kernelmanager import (
+    ENGINE_CELL,
+    MAX_OUTPUT_BYTES,
+    BookClient,
+    BookKernelManager,
+    ForkedKernelManager,
+)
 from bookengine.notebooks import cell_outputs, strip_ansi
 from bookengine.pageoptions import html_format
 from bookengine.state import IGNORED_DIRS
@@ -37,71 +39,7 @@ OPENED_MIME = "application/x-book-opened+json"
 READS_MIME = "application/x-book-reads+json"
 CELL_TIMEOUT = 300
 """Seconds a cell may run before the page fails (`book-engine: timeout:` overrides it)."""
-MAX_OUTPUT_BYTES = 10_000_000
-"""The largest output one cell may produce (its MIME data, summed)."""
 
-
-KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
-"""IPython options of every page's kernel: no history database (`In` and `Out` still work)."""
-
-
-class BookClient(NotebookClient):
-    """nbclient's client, running the engine's own cells outside the kernel's history, so that a
-    page's cells are numbered `In [1]`, `In [2]`, … in tracebacks as under Quarto; and holding
-    each cell to `MAX_OUTPUT_BYTES` while its output streams: past the limit, the rest is not
-    kept and the cell is stopped (`overflow` says which, and how much had come)."""
-
-    overflow: tuple[int, int] | None = None
-
-    def output(self, outs: list, msg: dict[str, Any], display_id: str | None,
-               cell_index: int) -> Any:
-        sizes = self.__dict__.setdefault("_output_sizes", {})
-        sizes[cell_index] = sizes.get(cell_index, 0) + _message_bytes(msg)
-        if sizes[cell_index] > MAX_OUTPUT_BYTES:
-            if self.overflow is None:
-                self.overflow = (cell_index, sizes[cell_index])
-                if self.task_poll_for_reply is not None:  # stop waiting: the page has failed
-                    self.task_poll_for_reply.cancel()
-            return None
-        return super().output(outs, msg, display_id, cell_index)
-
-    async def async_execute_cell(self, cell: Any, cell_index: int,
-                                 execution_count: int | None = None,
-                                 store_history: bool = True) -> Any:
-        own = bool(cell.metadata.get(ENGINE_CELL))
-        return await super().async_execute_cell(cell, cell_index, execution_count,
-                                                store_history and not own)
-
-
-ENGINE_CELL = "book-engine-cell"
-
-
-class BookKernelManager(AsyncKernelManager):
-    """An IPython kernel that ends with its build (see `bookengine.kernel`).
-
-    Asynchronous, so that nbclient's cell timeout fires even while a cell never yields.
-    """
-
-    client_factory = Type(klass=QuickReadyClient)
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [sys.executable, "-m", "bookengine.kernel", "-f", self.connection_file,
-                *KERNEL_OPTIONS]
-
-    async def _async_wait(self, pollinterval: float = 0.01) -> None:
-        """Jupyter's wait for the kernel's exit, looking every 0.01 s, not every 0.1 s (a page's
-        kernel is shut down at the end of every page)."""
-        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
-
-
-class ForkedKernelManager(BookKernelManager):
-    """A kernel forked from a running fork server (`bookengine.forkserver`)."""
-
-    socket_path = Unicode("")
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return [sys.executable, "-m", "bookengine.forklaunch", self.socket_path,
-                self.connection_file, *KERNEL_OPTIONS]
 
 BOOTSTRAP = r"""
 import os as __os, sys as __sys
@@ -189,90 +127,6 @@ from IPython.display import display as __display
 __display({"__OPENED_MIME__": sorted(__book_opened), "__READS_MIME__": dict(__book_reads)},
           raw=True)
 """.replace("__OPENED_MIME__", OPENED_MIME).replace("__READS_MIME__", READS_MIME)
-
-
-@dataclass
-class CellFailure:
-    """Where and how a page failed: the source line and the exception text."""
-
-    line: int
-    what: str
-    error: str
-
-    def describe(self, rel: str) -> str:
-        return f"{rel}:{self.line}: {self.what} failed:\n{self.error}"
-
-
-@dataclass
-class ExecResult:
-    """The outcome of executing one page."""
-
-    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    """Cell index → outputs (each `{"type", "mime", "data"}`)."""
-    inlines: dict[int, str] = field(default_factory=dict)
-    """Inline index → its value's text."""
-    opened: list[str] = field(default_factory=list)
-    reads: dict[str, str] = field(default_factory=dict)
-    """Project file (absolute path) → its state when first opened: its sha256 if read,
-    "absent" if it was not there, "written" if first opened for writing."""
-    seconds: float = 0.0
-    failure: CellFailure | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.failure is None
-
-    def to_json(self) -> dict:
-        return {"outputs": {str(k): v for k, v in self.outputs.items()},
-                "inlines": {str(k): v for k, v in self.inlines.items()}}
-
-    @classmethod
-    def from_json(cls, raw: dict) -> ExecResult:
-        return cls(outputs={int(k): v for k, v in raw["outputs"].items()},
-                   inlines={int(k): v for k, v in raw["inlines"].items()})
-
-
-EXECUTION_FRONT = ("execute", "jupyter", "engine", "kernel")
-"""Front-matter keys whose values reach the kernel (beside the figure options)."""
-
-
-def execution_key(doc: Document) -> str:
-    """The hash of what a page's execution depends on in its own source: its code cells (code,
-    language, options and any stored outputs) and inline expressions, in document order, the
-    figure options and the front matter that reaches the kernel. Prose, headings, captions
-    written outside cell options and other front matter are left out: an edit of those reuses
-    the stored outputs (the files a page reads, the library, the lock and the engine are
-    checked beside it, in `cache.Cache.decide`)."""
-    steps: list[tuple[int, int, Any]] = []
-    for cell in doc.cells:
-        steps.append((cell.line, 0, ["cell", cell.lang, cell.code, cell.options, cell.stored]))
-    for inline in doc.inlines:
-        steps.append((inline.line, 1, ["inline", inline.expr]))
-    sequence = [step for _, _, step in sorted(steps, key=lambda s: (s[0], s[1]))]
-    front = {k: doc.front[k] for k in EXECUTION_FRONT if k in doc.front}
-    figure = figure_defaults(doc.options or {**doc.front, **html_format(doc.front)})
-    payload = json.dumps([sequence, front, figure, doc.rel], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def figure_defaults(options: dict[str, Any]) -> dict[str, Any]:
-    """`fig-width`, `fig-height`, `fig-dpi` and `fig-format` among the options in force on a page
-    (`Document.options`), with Quarto's HTML defaults: 7 × 5 in, 96 dpi, retina."""
-
-    def pick(key: str, default: Any) -> Any:
-        value = options.get(key, default)
-        return value if isinstance(value, int | float | str) else default
-
-    def number(key: str, default: float) -> float:
-        try:
-            return float(pick(key, default))
-        except ValueError:
-            return default
-
-    fmt_name = str(pick("fig-format", "retina"))
-    return {"WIDTH": number("fig-width", 7), "HEIGHT": number("fig-height", 5),
-            "DPI": number("fig-dpi", 96),
-            "FORMAT": fmt_name if fmt_name in ("retina", "png", "svg", "jpeg", "pdf") else "retina"}
 
 
 def build_notebook(doc: Document, root: Path, large_charts: tuple[str, ...] = (),
@@ -413,16 +267,6 @@ def execute(doc: Document, root: Path, cwd: Path, kernel: str = "python3",
                 if READS_MIME in o.get("data", {}):
                     result.reads = dict(o["data"][READS_MIME])
     return result
-
-
-def _message_bytes(msg: dict[str, Any]) -> int:
-    """The size of the output an IOPub message carries (stream text, MIME data, traceback)."""
-    content = msg.get("content") or {}
-    total = len(str(content.get("text", "")))
-    for value in (content.get("data") or {}).values():
-        total += len(value) if isinstance(value, str) else len(json.dumps(value))
-    total += sum(len(str(line)) for line in content.get("traceback") or [])
-    return total
 
 
 def _output_bytes(outputs: list[dict[str, Any]]) -> int:

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from bookengine.cache import file_hash, tree_hash
-from bookengine.execute import ExecResult
+from bookengine.execresult import ExecResult
 
 FREEZE_DIR = "_freeze"
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from bookengine.config import BookConfig
 from bookengine.document import INLINE_RE, Document, Markdown
-from bookengine.execute import ExecResult
+from bookengine.execresult import ExecResult
 from bookengine.figures import chart_spec, spec_data_version
 from bookengine.numbering import PageNumbers
 

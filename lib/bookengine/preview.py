@@ -24,9 +24,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bookengine.build import BuildError, build
+from bookengine.chart_render import StaticRenderer
 from bookengine.config import BookConfig, ConfigError
 from bookengine.config_load import load_config
-from bookengine.figures import StaticRenderer
 from bookengine.notfound import site_path
 from bookengine.quickpage import NotQuick, render_page
 from bookengine.state import IGNORED_DIRS, BookState

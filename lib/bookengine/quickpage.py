@@ -42,6 +42,7 @@ from bookengine.build import (
     _write_page,
 )
 from bookengine.cache import file_hash
+from bookengine.chart_render import StaticRenderer
 from bookengine.config import BookConfig
 from bookengine.config_load import load_config
 from bookengine.conversions import (
@@ -52,7 +53,7 @@ from bookengine.conversions import (
 )
 from bookengine.convert import ConvertedPage, page_markdown
 from bookengine.document import Document, SourceError
-from bookengine.figures import Figure, StaticRenderer
+from bookengine.figures import Figure
 from bookengine.layout import Layout
 from bookengine.numbering import output_href
 from bookengine.pageoptions import page_options

@@ -105,11 +105,11 @@ def test_a_publish_killed_with_its_group_leaves_nothing_behind(minibook: Path,
 def test_semaphores_are_named_after_their_process() -> None:
     """The render workers' semaphores carry the build's process id, so a later run can tell
     which are orphaned."""
-    from bookengine import figures
+    from bookengine import chart_render
 
-    figures._worker_pool(1)
+    chart_render._worker_pool(1)
     try:
         names = [n for n in os.listdir("/dev/shm") if re.match(rf"sem\.mp-book-{os.getpid()}-", n)]
         assert names
     finally:
-        figures.shutdown_workers()
+        chart_render.shutdown_workers()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bookengine.config_load import load_config
-from bookengine.execute import figure_defaults
+from bookengine.execresult import figure_defaults
 from bookengine.pageoptions import directory_metadata, merge_configs, page_options
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bookengine import pandocserver
 from bookengine.config_load import load_config
-from bookengine.convert import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
+from bookengine.convert_pandoc import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
 from bookengine.document import SourceError
 
 PAGE = """---

@@ -10,15 +10,11 @@ from typing import Any
 
 import pytest
 from bookengine.build import BuildError, _live_views
+from bookengine.chart_render import StaticRenderer
+from bookengine.chart_theme import DARK_BACKGROUND
+from bookengine.chart_views import json_patch, live_specs, page_views
 from bookengine.convert import ConvertedPage
-from bookengine.figures import (
-    DARK_BACKGROUND,
-    StaticRenderer,
-    json_patch,
-    live_specs,
-    make_figure,
-    page_views,
-)
+from bookengine.figures import make_figure
 
 SPEC: dict[str, Any] = {
     "datasets": {"d1": [{"x": 1, "y": 2}, {"x": 10, "y": 5}]},

@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from bookengine.figures import (
+from bookengine.chart_sizes import PHONE_MIN_PLOT_HEIGHT, phone_spec
+from bookengine.chart_theme import (
     DARK_BACKGROUND,
     GRAPHICS_CONTRAST,
-    PHONE_MIN_PLOT_HEIGHT,
     contrast,
     dark_colour,
     dark_map,
     parse_colour,
-    phone_spec,
 )
 from inference_debate.charts import common
 
