@@ -7,7 +7,8 @@ from pathlib import Path
 from bookengine.bookversion import BookVersion
 from bookengine.build import build
 from bookengine.config_load import load_config
-from bookengine.preview import PreviewServer, snapshot
+from bookengine.preview import PreviewServer
+from bookengine.preview_state import snapshot
 
 
 def _configure(book: Path) -> None:
