@@ -39,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         if _nothing_changed(book, stamp):
             return 0
         _start_fork_server(book, sitestamp.recorded_preload(stamp))
-        from bookengine.build import BuildError, build
+        from bookengine.build import build
         from bookengine.forkserver import stop_early
+        from bookengine.report import BuildError
 
         try:
             report = build(book, jobs=args.jobs)

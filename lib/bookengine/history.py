@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bookengine.bookversion import BookVersion
 from bookengine.config import BookConfig
 from bookengine.document import INLINE_RE, Document, Markdown
 from bookengine.execresult import ExecResult
@@ -219,3 +220,14 @@ def fill_placeholder(body: str, config: BookConfig) -> str:
     if not PLACEHOLDER_RE.search(body):
         return body
     return PLACEHOLDER_RE.sub(lambda m: changes_html(config), body)
+
+
+def keep_snapshot(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
+                    numbers: list[PageNumbers], log: Callable[[str], None]) -> dict:
+    """Keep this data version's values and print what changed in the argument since the last;
+    return the snapshot (kept with the build's version record in any case)."""
+    current = snapshot(docs, results, numbers)
+    if config.history and config.data_dir:
+        version = BookVersion.of(config)
+        History(config).record(current, version.data_hash, version.date, log)
+    return current

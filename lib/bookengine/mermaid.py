@@ -20,10 +20,14 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from bookengine import cacheentry
+from bookengine import cacheentry, generations
 from bookengine.chromium import ChromiumMissing, find_chromium
+from bookengine.config import BookConfig
+from bookengine.convert import ConvertedPage
+from bookengine.state import BookState
 from bookengine.vendor import manifest, vendored
 
 PRE = re.compile(r'<pre class="mermaid">(.*?)</pre>', re.S)
@@ -137,3 +141,19 @@ def with_drawings(body: str, drawn: dict[str, str]) -> str:
         return (f'<div class="mermaid-diagram"><pre class="mermaid" hidden>{match.group(1)}</pre>'
                 f'<div class="mermaid-static">{svg}</div></div>')
     return PRE.sub(replace, body)
+
+
+def draw_pages(config: BookConfig, pages: list[ConvertedPage],
+               log: Callable[[str], None]) -> None:
+    """Put a static drawing of each Mermaid diagram into its page, and keep only the drawings
+    this build used."""
+    wanted = [source for page in pages for source in sources(page.body)]
+    drawer = MermaidDrawer(BookState(config.root).mermaid)
+    if wanted:
+        notes: list[str] = []
+        drawn = drawer.draw(wanted, notes)
+        for note in notes:
+            log(f"note: {note}")
+        for page in pages:
+            page.body = with_drawings(page.body, drawn)
+    generations.prune(drawer.dir, drawer.used, "*.svg")

@@ -21,13 +21,14 @@ import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.chart_render import StaticRenderer
 from bookengine.config import BookConfig, ConfigError
 from bookengine.config_load import load_config
 from bookengine.notfound import site_path
 from bookengine.preview_state import PreviewState, snapshot, snapshot_of
 from bookengine.quickpage import NotQuick, render_page
+from bookengine.report import BuildError
 from bookengine.state import IGNORED_DIRS, BookState
 from bookengine.watchfs import Watcher
 

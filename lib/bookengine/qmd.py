@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bookengine import quarto_schema
+from bookengine.config import BookConfig
 from bookengine.document import (
     DIAGRAM_LANGS,
     DIV_RE,
@@ -38,8 +39,10 @@ from bookengine.document import (
     parse_attrs,
     read_text,
 )
+from bookengine.manifest import sha256_file
 from bookengine.notebooks import attachment_files, notebook_text, read_notebook
-from bookengine.pageoptions import directory_metadata, merge_configs
+from bookengine.pageoptions import directory_metadata, merge_configs, page_options
+from bookengine.report import BuildError
 from bookengine.shortcodes import EMBED_RE, expand_includes
 
 
@@ -342,3 +345,22 @@ def embedded_cells(target: str, doc: Document, line: int) -> list[Cell]:
     setup = [Cell(c.code, {"include": False}, line, 0, "python") for c in cells[:chosen]
              if c.executes]
     return [*setup, shown]
+
+
+def parse_pages(config: BookConfig) -> list[Document]:
+    """Parse every listed page; report every page that does not parse."""
+    docs, problems = [], []
+    for rel in config.pages:
+        try:
+            digest = sha256_file(config.root / rel)
+            doc = parse(config.root / rel, rel, config.root, execute=config.execute)
+            doc.options = page_options(config, doc.front)
+            doc.source_hash = digest
+            if not config.is_book:
+                heading_as_title(doc)
+            docs.append(doc)
+        except SourceError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise BuildError(problems)
+    return docs

@@ -32,17 +32,9 @@ import jinja2
 
 from bookengine import history, listing, versions
 from bookengine.bookversion import BookVersion
-from bookengine.build import (
-    BuildReport,
-    _drawings,
-    _execute_pages,
-    _live_views,
-    _site_key,
-    _vega_bundle,
-    _write_page,
-)
 from bookengine.cache import file_hash
 from bookengine.chart_render import StaticRenderer
+from bookengine.charts import drawings, live_views, vega_bundle
 from bookengine.config import BookConfig
 from bookengine.config_load import load_config
 from bookengine.conversions import (
@@ -58,6 +50,10 @@ from bookengine.layout import Layout
 from bookengine.numbering import output_href
 from bookengine.pageoptions import page_options
 from bookengine.qmd import heading_as_title, parse
+from bookengine.report import BuildReport
+from bookengine.run_pages import execute_pages
+from bookengine.sitekey import site_key
+from bookengine.sitewrite import write_page
 from bookengine.state import BookState
 
 _DOCS: dict[tuple[str, str], tuple[str, Document]] = {}
@@ -95,7 +91,7 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
     def stale() -> None:
         raise NotQuick("a page must execute")
 
-    results = _execute_pages(config, docs, BuildReport(), 1, lambda line: None, on_stale=stale)
+    results = execute_pages(config, docs, BuildReport(), 1, lambda line: None, on_stale=stale)
     conversions = Conversions(config, docs)
     warned: list[str] = []
     if listing.read_listings(doc.front):
@@ -122,7 +118,7 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
         raise NotQuick(f"{rel} warns")
     if refs is not None:
         page.body = link_to_references(page.body, numbers[rel].href, numbers[refs].href)
-    key, _ = _site_key(config, docs)
+    key, _ = site_key(config, docs)
     book_version = BookVersion.of(config, key)
     version = book_version.id
     page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
@@ -137,15 +133,15 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
     own = renderer or StaticRenderer(BookState(config.root).render, workers=1)
     try:
         if page.figures:
-            _vega_bundle(own, BookState(config.root).assets, wait=True)
+            vega_bundle(own, BookState(config.root).assets, wait=True)
         rendered, downloads = _page_drawings(own, page.figures)
-        _live_views(own, [page])
+        live_views(own, [page])
     finally:
         if renderer is None:
             own.close()
     with tempfile.TemporaryDirectory(prefix="bookengine-quick-") as tmp:
         out = Path(tmp)
-        _write_page(out, page, layout, rendered, config, version_date, changes, version,
+        write_page(out, page, layout, rendered, config, version_date, changes, version,
                     warned.append, downloads)
         if warned:
             raise NotQuick(f"{rel} warns")
@@ -155,7 +151,7 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
 
 
 def _parsed_pages(config: BookConfig) -> list[Document]:
-    """`build._parse_pages`, reusing the pages parsed last time whose source and included files
+    """`qmd.parse_pages`, reusing the pages parsed last time whose source and included files
     hold what they held then (a book's: a website's pages are changed after parsing)."""
     docs: list[Document] = []
     setting = json.dumps(config.execute, sort_keys=True, default=str)
@@ -204,10 +200,10 @@ def _convert_early(config: BookConfig, conversions: Conversions, doc: Document,
 
 def _page_drawings(renderer: StaticRenderer, figures: list[Figure]
                    ) -> tuple[dict[str, str], dict[str, str]]:
-    """`build._drawings`, kept by the figures' labels and specs."""
+    """`charts.drawings`, kept by the figures' labels and specs."""
     key = hashlib.sha256(json.dumps([[f.label, f.spec] for f in figures], sort_keys=True,
                                     default=str).encode()).hexdigest()
     if key not in _DRAWINGS:
         _DRAWINGS.clear()  # one page's at a time
-        _DRAWINGS[key] = _drawings(renderer, figures)
+        _DRAWINGS[key] = drawings(renderer, figures)
     return _DRAWINGS[key]

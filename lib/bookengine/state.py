@@ -14,7 +14,7 @@ executes every page again.
       builds/<build>/    every complete build; the output folder is a link to the live one
       builds/<build>.manifest.json   path, size and sha256 of each file of that build
       lock               held by the build running now (its process id inside)
-      site-key           the live build's input key and name (`build._site_is_current`)
+      site-key           the live build's input key and name (`sitekey.site_is_current`)
       output-keys.json   each live page's output key (unchanged pages are copied from it)
       site-stamp.json    the files the live site was made from (the fast no-op check)
       check-index.json   each page's links and ids, by content hash, with a hash of its own

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
+from bookengine.report import BuildError
 
 from tests.conftest import tree_hash
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from bookengine.build import BuildError
+from bookengine.report import BuildError
 
 from tests.conftest import REPO, quiet_build
 

@@ -10,9 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.config import ConfigError
 from bookengine.config_load import load_config
+from bookengine.report import BuildError
 
 from tests.conftest import REPO, quiet_build, tree_hash
 

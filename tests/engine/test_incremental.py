@@ -111,7 +111,7 @@ def test_forked_kernels_record_inputs_too(minibook: Path) -> None:
     gamma = minibook / "chapters" / "gamma.qmd"
     gamma.write_text(gamma.read_text().replace("6 * 7", "1 / 0"))
     import pytest
-    from bookengine.build import BuildError
+    from bookengine.report import BuildError
 
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         publish(minibook)

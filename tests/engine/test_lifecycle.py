@@ -12,8 +12,9 @@ from pathlib import Path
 
 import psutil
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.lifeline import remove_orphaned_temp_dirs
+from bookengine.report import BuildError
 
 from tests.conftest import REPO, tree_hash
 

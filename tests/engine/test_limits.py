@@ -8,8 +8,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.preview import PreviewServer
+from bookengine.report import BuildError
 
 from tests.conftest import quiet_build, tree_hash
 

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.config import ConfigError
 from bookengine.config_load import load_config
+from bookengine.report import BuildError
 
 from tests.conftest import REPO, copy_book
 from tests.engine import quarto_compat

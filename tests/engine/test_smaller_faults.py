@@ -13,9 +13,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from bookengine.build import BuildError, build
+from bookengine.build import build
 from bookengine.deploy import deploy
 from bookengine.preview import PreviewServer
+from bookengine.report import BuildError
 
 from tests.conftest import MINIBOOK, copy_book, quiet_build
 

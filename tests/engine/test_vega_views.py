@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bookengine.build import BuildError, _live_views
 from bookengine.chart_render import StaticRenderer
 from bookengine.chart_theme import DARK_BACKGROUND
 from bookengine.chart_views import json_patch, live_specs, page_views
+from bookengine.charts import live_views
 from bookengine.convert import ConvertedPage
 from bookengine.figures import make_figure
+from bookengine.report import BuildError
 
 SPEC: dict[str, Any] = {
     "datasets": {"d1": [{"x": 1, "y": 2}, {"x": 10, "y": 5}]},
@@ -58,7 +59,7 @@ def test_every_view_is_compiled_and_carried_once_whole(tmp_path: Path) -> None:
     page = ConvertedPage(rel="p.qmd", href="p.html", title="P", number=None,
                          appendix=False, front={}, figures=[fig])
     try:
-        _live_views(renderer, [page])
+        live_views(renderer, [page])
     finally:
         renderer.close()
     views = fig.views
@@ -78,7 +79,7 @@ def test_every_view_is_compiled_and_carried_once_whole(tmp_path: Path) -> None:
     assert len(cached) == 8
     again = StaticRenderer(tmp_path / "render")
     fig.views = {}
-    _live_views(again, [page])  # all from the cache: no worker is asked for anything
+    live_views(again, [page])  # all from the cache: no worker is asked for anything
     assert not again._pending and again._pool is None
     assert fig.views == views
 
@@ -92,7 +93,7 @@ def test_a_chart_that_does_not_compile_names_its_page_and_cell(tmp_path: Path) -
     renderer = StaticRenderer(tmp_path / "render")
     try:
         with pytest.raises(BuildError) as err:
-            _live_views(renderer, [page])
+            live_views(renderer, [page])
     finally:
         renderer.close()
     text = str(err.value)
