@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,10 @@ class BookVersion:
         """The version of the book at `config`, built from inputs hashed to `site_key`."""
         changes = changelog_dates(config)
         return cls(version_date(config, changes), data_hash(config), changes, site_key)
+
+    def keyed(self, site_key: str) -> BookVersion:
+        """This version, once the hash of every input of the site is known."""
+        return replace(self, site_key=site_key)
 
     @property
     def id(self) -> str:

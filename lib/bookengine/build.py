@@ -117,11 +117,11 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         except ConversionError as exc:
             raise BuildError(exc.problems) from exc
         numbers = [by_rel[d.rel] for d in docs]
-        current = history.keep_snapshot(config, docs, results, numbers, log)
-        key, records = site_key(config, docs)
-        book_version = BookVersion.of(config, key)
-        version = book_version.id
-        record = book_version.record(config, current, {n.rel: n.href for n in numbers},
+        version = BookVersion.of(config)
+        current = history.keep_snapshot(config, version, docs, results, numbers, log)
+        key, records = site_key(config, docs)  # the history just kept is one of its inputs
+        version = version.keyed(key)
+        record = version.record(config, current, {n.rel: n.href for n in numbers},
                                      {d.rel: file_hash(d.path) for d in docs})
         if site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
@@ -152,7 +152,7 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, state.check_index,
-                                         notfound.site_path(config), volatile=version)
+                                         notfound.site_path(config), volatile=version.id)
         report.stages["check"] = time.perf_counter() - mark
         remote = [p for p in problems if "from another host" in p]
         if config.offline and remote:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bookengine.bookversion import DATE_RE, data_changed, versioned_url
+from bookengine.bookversion import DATE_RE, BookVersion, versioned_url
 from bookengine.config import Author, BookConfig, authors_of
 from bookengine.convert import ConvertedPage
 from bookengine.numbering import relative_href
@@ -333,13 +333,12 @@ def citation_paths(config: BookConfig, page: ConvertedPage) -> list[str]:
         f"/{fig.label}{ext}" for fig in page.figures for ext in (".ris", ".json")))]
 
 
-def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | None,
-                changes: dict[str, str], version: str | None = None) -> dict:
+def page_extras(config: BookConfig, page: ConvertedPage, version: BookVersion) -> dict:
     """Template variables for a page's citation: meta tags, JSON-LD, cite block, dates, the
     version id, the address of the Versions page, each figure's citation and the citation
     files to write (`citation_files`, site path → text)."""
-    date = page_date(config, page, book_version)
-    cite = page_citation(config, page, date, version)
+    date = page_date(config, page, version.date)
+    cite = page_citation(config, page, date, version.id)
     cite["language"] = str(config.extra.get("lang", "en"))
     bib = bibtex(config, page, cite)
     key = bibtex_key(config, page, cite["year"])
@@ -369,10 +368,10 @@ def page_extras(config: BookConfig, page: ConvertedPage, book_version: str | Non
         "canonical": cite["latest-url"],
         "page_url": cite["url"],
         "version_date": date,
-        "version": version,
+        "version": version.id,
         "versions_url": f"{config.site_url}/versions.html" if config.site_url else None,
         "figure_cites": figures if asks else {},
-        "data_changed": lambda tables: data_changed(changes, tables),
+        "data_changed": version.data_changed,
     }
 
 

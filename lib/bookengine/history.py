@@ -222,12 +222,12 @@ def fill_placeholder(body: str, config: BookConfig) -> str:
     return PLACEHOLDER_RE.sub(lambda m: changes_html(config), body)
 
 
-def keep_snapshot(config: BookConfig, docs: list[Document], results: dict[str, ExecResult],
-                    numbers: list[PageNumbers], log: Callable[[str], None]) -> dict:
+def keep_snapshot(config: BookConfig, version: BookVersion, docs: list[Document],
+                  results: dict[str, ExecResult], numbers: list[PageNumbers],
+                  log: Callable[[str], None]) -> dict:
     """Keep this data version's values and print what changed in the argument since the last;
     return the snapshot (kept with the build's version record in any case)."""
     current = snapshot(docs, results, numbers)
     if config.history and config.data_dir:
-        version = BookVersion.of(config)
         History(config).record(current, version.data_hash, version.date, log)
     return current

@@ -119,9 +119,8 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
     if refs is not None:
         page.body = link_to_references(page.body, numbers[rel].href, numbers[refs].href)
     key, _ = site_key(config, docs)
-    book_version = BookVersion.of(config, key)
-    version = book_version.id
-    page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
+    version = BookVersion.of(config, key)
+    page.body = versions.fill_token(history.fill_placeholder(page.body, config), version.id)
     pages = [page if d.rel == rel else
              ConvertedPage(d.rel, numbers[d.rel].href, numbers[d.rel].title,
                            numbers[d.rel].number, numbers[d.rel].appendix, d.front,
@@ -129,7 +128,6 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
              for d in docs]
     layout = Layout(config, pages)
     layout.env = _TEMPLATES.setdefault(str(config.root), layout.env)  # compiled once
-    changes, version_date = book_version.changes, book_version.date
     own = renderer or StaticRenderer(BookState(config.root).render, workers=1)
     try:
         if page.figures:
@@ -141,8 +139,7 @@ def render_page(root: Path | str, rel: str, renderer: StaticRenderer | None = No
             own.close()
     with tempfile.TemporaryDirectory(prefix="bookengine-quick-") as tmp:
         out = Path(tmp)
-        write_page(out, page, layout, rendered, config, version_date, changes, version,
-                    warned.append, downloads)
+        write_page(out, page, layout, rendered, config, version, warned.append, downloads)
         if warned:
             raise NotQuick(f"{rel} warns")
         files = {p.relative_to(out).as_posix(): p.read_bytes()

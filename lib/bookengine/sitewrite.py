@@ -56,7 +56,7 @@ def write_json(path: Path, value: object) -> None:
 
 
 def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
-                renderer: StaticRenderer, version: str | None = None,
+                renderer: StaticRenderer, version: BookVersion,
                 warn: Callable[[str], None] = lambda message: None,
                 note: Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """Lay out every page and write pages, figures, assets and the search index; return each
@@ -67,7 +67,7 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
     linked: no file of a build is shared with another).
     """
     for page in pages:  # known only once every page has run: the version and its record
-        page.body = versions.fill_token(history.fill_placeholder(page.body, config), version)
+        page.body = versions.fill_token(history.fill_placeholder(page.body, config), version.id)
     listing.fill(config, pages, warn, note)  # listing pages list the others as built
     layout = Layout(config, pages)
     (out / "assets").mkdir(parents=True)
@@ -85,11 +85,9 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         shutil.copyfile(bundle, out / "assets" / "vega.js")  # the build's own copy
     if any(uses_mermaid(p.body) for p in pages):
         shutil.copyfile(vendored("mermaid.min.js"), out / "assets" / "mermaid.js")
-    book_version = BookVersion.of(config)
-    changes, version_date = book_version.changes, book_version.date
     rendered, downloads = drawings(renderer, figures)
     live_views(renderer, pages)
-    keys = _output_keys(config, pages, rendered, version_date, changes, version,
+    keys = _output_keys(config, pages, rendered, version,
                         layout.header_html)
     live, live_keys = _live_output_keys(config)
     if live is not None and manifest.verify(live):
@@ -99,7 +97,7 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
                 _reuse_page(live, out, page, config):
             continue
         try:
-            write_page(out, page, layout, rendered, config, version_date, changes, version,
+            write_page(out, page, layout, rendered, config, version,
                         warn, downloads)
         except SourceError as exc:
             raise BuildError([str(exc)]) from exc
@@ -107,20 +105,20 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
     search.write_index(pages, out / "search-index.json")
-    notfound.write_page(config, layout, out, version_date)
+    notfound.write_page(config, layout, out, version.date)
     return keys
 
 
 def _output_keys(config: BookConfig, pages: list[ConvertedPage], rendered: dict[str, str],
-                 version_date: str | None, changes: dict[str, str],
-                 version: str | None = None, header_html: str = "") -> dict[str, str]:
+                 version: BookVersion, header_html: str = "") -> dict[str, str]:
     """Per page, one hash over all its written files depend on: the page itself (body, headings,
     front matter, figures with their specs and drawings), the book's navigation, the citation
     dates, the config files, the bibliography, the project's stylesheets and header, and the
     engine's code and templates."""
     common = hashlib.sha256()
     nav = [(p.href, p.number, p.title, p.nav_title, p.appendix) for p in pages]
-    common.update(json.dumps([nav, version_date, changes, version], sort_keys=True).encode())
+    common.update(json.dumps([nav, version.date, version.changes, version.id],
+                             sort_keys=True).encode())
     common.update(header_html.encode())
     for name in html_include_files(config):
         path = config.root / name
@@ -175,8 +173,7 @@ def _reuse_page(live: Path, out: Path, page: ConvertedPage, config: BookConfig) 
 
 
 def write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[str, str],
-                config: BookConfig, version_date: str | None, changes: dict[str, str],
-                version: str | None = None,
+                config: BookConfig, version: BookVersion,
                 warn: Callable[[str], None] = lambda message: None,
                 downloads: dict[str, str] | None = None) -> None:
     """Write one page with its figures' SVG and CSV files."""
@@ -193,7 +190,7 @@ def write_page(out: Path, page: ConvertedPage, layout: Layout, rendered: dict[st
         if not (out / rel).exists():
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(config.root / rel, out / rel)
-    extra = citation.page_extras(config, page, version_date, changes, version)
+    extra = citation.page_extras(config, page, version)
     for site_path, text in extra["citation_files"].items():
         (out / site_path).parent.mkdir(parents=True, exist_ok=True)
         (out / site_path).write_text(text, encoding="utf-8")
