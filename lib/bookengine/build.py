@@ -219,6 +219,9 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
             log(f"note: {note}")
         report.stages["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
+        _index_search(config, build_dir)
+        report.stages["search"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, state.check_index,
                                          notfound.site_path(config), volatile=version)
         report.stages["check"] = time.perf_counter() - mark
@@ -518,8 +521,7 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
                 renderer: StaticRenderer, version: str | None = None,
                 warn: Callable[[str], None] = lambda message: None,
                 note: Callable[[str], None] = lambda message: None) -> dict[str, str]:
-    """Lay out every page and write pages, figures, assets and the search index; return each
-    page's output key.
+    """Lay out every page and write pages, figures and assets; return each page's output key.
 
     A page whose output key (everything its HTML and figure files are made from) is the one the
     live build recorded is not laid out again: its files are copied from the live build's (never
@@ -564,9 +566,18 @@ def _write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
-    search.write_index(pages, out / "search-index.json")
     notfound.write_page(config, layout, out, version_date)
     return keys
+
+
+def _index_search(config: BookConfig, build_dir: Path) -> None:
+    """Index the finished pages with Pagefind, in the new build (before it is checked and
+    switched to)."""
+    try:
+        search.build_index(config, build_dir)
+    except Exception as exc:  # noqa: BLE001 - the build stops, the live site stays
+        raise BuildError([f"indexing the site for search (Pagefind) failed: "
+                          f"{type(exc).__name__}: {exc}"]) from exc
 
 
 def _drawings(renderer: StaticRenderer, figures: list[Figure]

@@ -69,6 +69,9 @@ class BookConfig:
     description: str | None = None
     repo_url: str | None = None
     license: str | None = None
+    search: bool | dict[str, Any] = True
+    """`search:` under `book:` or `website:`: false leaves out the search box and its index
+    (Quarto's options for its own search box are otherwise not read)."""
     bibliography: tuple[str, ...] = ()
     """`bibliography`: BibTeX files for `[@key]` citations."""
     csl: str | None = None
@@ -313,6 +316,7 @@ def load_config(root: Path | str) -> BookConfig:
         description=site.get("description"),
         repo_url=site.get("repo-url"),
         license=site.get("license"),
+        search=site.get("search", True),
         bibliography=tuple(bibliography),
         csl=raw.get("csl"),
         output_dir=output_dir,
