@@ -21,13 +21,11 @@ def copy_book(src: Path, dest: Path) -> Path:
     return dest
 
 
-def tree_hash(path: Path, skip: tuple[str, ...] = ()) -> str:
-    """One hash over every file's relative path and bytes below `path` (following `site`),
-    leaving out the files whose relative path starts with one of `skip`."""
+def tree_hash(path: Path) -> str:
+    """One hash over every file's relative path and bytes below `path` (following `site`)."""
     digest = hashlib.sha256()
     base = path.resolve()
-    for f in sorted(p for p in base.rglob("*") if p.is_file()
-                    and not p.relative_to(base).as_posix().startswith(skip)):
+    for f in sorted(p for p in base.rglob("*") if p.is_file()):
         digest.update(f.relative_to(base).as_posix().encode())
         digest.update(f.read_bytes())
     return digest.hexdigest()

@@ -11,11 +11,15 @@ and switched to, so a failed index leaves the published site as it was.
 
 Pagefind has no incremental indexing: the whole site is indexed on every publish that writes
 a new build (a no-op publish writes none). `make bench` and the publish line report its time.
+Pagefind lists filter values in a per-run hash-map order; `_canonical_filters` sorts them so the
+same sources give the same bytes.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import html
 import json
 import re
@@ -203,8 +207,95 @@ def build_index(config: BookConfig, site: Path) -> None:
         return
     language = str(config.extra.get("lang", "en"))
     _index(site, language, figure_records(site))
+    _canonical_filters(site / BUNDLE)
     for unused in UNUSED:  # the book's own search box runs on pagefind.js alone
         for path in (site / BUNDLE).glob(unused):
             path.unlink()
     if not (site / BUNDLE / "pagefind.js").is_file():
         raise RuntimeError("Pagefind wrote no index (pagefind/pagefind.js is missing)")
+
+
+PREFIX = b"pagefind_dcd"
+"""What each of Pagefind's gzipped CBOR files starts with, once unzipped."""
+
+
+def _cbor_load(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """Decode the CBOR Pagefind writes (unsigned integers, byte and text strings, arrays)."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        value = info
+    else:
+        size = 1 << (info - 24)
+        value, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return value, at
+    if major in (2, 3):
+        raw = data[at:at + value]
+        return (raw.decode("utf-8") if major == 3 else raw), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor_load(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unexpected CBOR major type {major} in Pagefind's index")
+
+
+def _cbor_dump(value: Any) -> bytes:
+    """Encode what `_cbor_load` decodes, in CBOR's shortest form (as Pagefind writes it)."""
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        size = next(s for s in (1, 2, 4, 8) if n < 1 << (8 * s))
+        return bytes([major << 5 | (24 + size.bit_length() - 1)]) + n.to_bytes(size, "big")
+
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    return head(4, len(value)) + b"".join(_cbor_dump(v) for v in value)
+
+
+def _read_chunk(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(PREFIX):
+        raise ValueError(f"{path.name} is not one of Pagefind's files")
+    return _cbor_load(data, len(PREFIX))[0]
+
+
+def _write_chunk(folder: Path, name: str, suffix: str, value: Any, digits: int) -> str:
+    data = PREFIX + _cbor_dump(value)
+    stem = f"{name}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{stem}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return stem
+
+
+def _canonical_filters(bundle: Path) -> None:
+    """Write Pagefind's filter chunks, and the files that name them, in one order.
+
+    Pagefind lists a filter's values in the order of a hash map seeded anew on every run, so
+    the same pages gave differently ordered (and so differently named) filter chunks, and a
+    build of the same sources was not the same bytes. Sorted here, the bundle is.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_chunk(meta_path)
+        filters = []
+        for name, chunk in sorted(meta[3]):
+            path = bundle / "filter" / f"{chunk}.pf_filter"
+            filter_name, values = _read_chunk(path)
+            path.unlink()
+            filters.append([name, _write_chunk(bundle / "filter", language, ".pf_filter",
+                                               [filter_name, sorted(values)], 7)])
+        meta[3] = filters
+        meta_path.unlink()
+        info["hash"] = _write_chunk(bundle, f"pagefind.{language}", ".pf_meta", meta, 10
+                                    ).removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
