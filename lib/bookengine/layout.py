@@ -239,12 +239,9 @@ class Layout:
         template = self.env.get_template("page.html")
         toc_options = page_options(self.config, page.front)
         toc = page.toc if toc_options.get("toc", True) is not False else []
-        extra = dict(extra or {})
-        if extra.get("cite_block"):
-            extra["cite_block"] = search.mark_ignored(extra["cite_block"])
         return template.render(
-            book=self.config, page=page, body=search.mark_ignored(body), root=root,
-            nav=self.nav, search_attrs=search.article_attributes(self.config, page),
+            book=self.config, page=page, body=body, root=root, nav=self.nav,
+            search_attrs=search.article_attributes(self.config, page),
             navbar=self.navbar, styles=self.styles, header_html=self.header_html,
             home=self.home,
             rel=lambda href: relative_href(page.href, href) or "#",
@@ -255,7 +252,7 @@ class Layout:
             has_listing='class="quarto-listing ' in body,
             theme_script=THEME_SCRIPT,
             csp=content_security_policy(uses_mermaid(body), search.enabled(self.config)),
-            **extra,
+            **(extra or {}),
         )
 
 

@@ -5,9 +5,10 @@ Each page's `<article>` is Pagefind's body, carrying its chapter (as meta and as
 the kind `prose`; its headings with ids become Pagefind's sub-results, so a result names the
 section it comes from. A figure is its own record, at its own anchor, of kind `figure`: its
 number, caption and alt text, the chapter and the section it sits in. The figures themselves
-are left out of the page's text (`data-pagefind-ignore`), so a caption is found once, as the
-figure. Pagefind writes its bundle to `pagefind/` in the build, before the build is checked
-and switched to, so a failed index leaves the published site as it was.
+are left out of the page's text (`EXCLUDED`, given to Pagefind, so the page's markup stays as
+Quarto's), and a caption is found once, as the figure. Pagefind writes its bundle to
+`pagefind/` in the build, before the build is checked and switched to, so a failed index leaves
+the published site as it was.
 
 Pagefind has no incremental indexing: the whole site is indexed on every publish that writes
 a new build (a no-op publish writes none). `make bench` and the publish line report its time.
@@ -34,6 +35,10 @@ from bookengine.convert import ConvertedPage
 BUNDLE = "pagefind"
 """The folder, at the site's root, of Pagefind's script, WASM and index chunks."""
 
+EXCLUDED = ("figure[id]", "section.cite-this", "a.anchor", "a.footnote-back")
+"""Left out of a page's indexed text: its figures (each is its own record), the "cite this"
+block, and the link marks beside headings and footnotes."""
+
 UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*",
           "pagefind-highlight.js")
 """Pagefind's prebuilt interfaces, which the bundle carries and the book does not load."""
@@ -41,7 +46,6 @@ UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*",
 TAG_RE = re.compile(r"<[^>]+>")
 BLOCK_RE = re.compile(r"</?(p|div|br|li|ul|ol|figcaption|td|th|tr|h[1-6])\b[^>]*>")
 SCRIPT_RE = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1>", re.S)
-IGNORED_RE = re.compile(r'<(figure(?= id=")|section(?= class="cite-this"))')
 ARTICLE_RE = re.compile(r"<article\b([^>]*)>(.*)</article>", re.S)
 ATTR_RE = re.compile(r'data-chapter="([^"]*)"')
 PIECE_RE = re.compile(
@@ -80,12 +84,6 @@ def article_attributes(config: BookConfig, page: ConvertedPage) -> str:
     return (f' data-pagefind-body data-chapter="{name}"'
             ' data-pagefind-meta="title[data-chapter], chapter[data-chapter]"'
             ' data-pagefind-filter="chapter[data-chapter], kind:prose"')
-
-
-def mark_ignored(body: str) -> str:
-    """The page's HTML with what its indexed text leaves out marked `data-pagefind-ignore`:
-    figures (each is its own record) and the "cite this" block."""
-    return IGNORED_RE.sub(r"<\1 data-pagefind-ignore", body)
 
 
 @dataclass(frozen=True)
@@ -185,7 +183,7 @@ class Pagefind:
 def _index(site: Path, language: str, figures: list[FigureRecord]) -> None:
     service = Pagefind()
     try:
-        config = {"keep_index_url": True, "exclude_selectors": ["a.anchor", "a.footnote-back"]}
+        config = {"keep_index_url": True, "exclude_selectors": list(EXCLUDED)}
         index = service.send({"type": "NewIndex", "config": config})["index_id"]
         service.send({"type": "AddDir", "index_id": index, "path": str(site)})
         for fig in figures:

@@ -111,7 +111,7 @@ def test_pages_are_marked_for_pagefind_and_indexed(site: Path) -> None:
                      r'data-pagefind-meta="[^"]+" data-pagefind-filter="chapter\[data-chapter\], '
                      r'kind:prose">', alpha)
     # A figure is its own record: left out of the page's text, found at its anchor.
-    assert '<figure data-pagefind-ignore id="fig-growth"' in alpha
+    assert '<figure id="fig-growth"' in alpha
     assert figure_records(site) == [search_figure(
         "/chapters/alpha.html#fig-growth", "Figure 1.1: Growth over time (Doe 2024).",
         "Figure 1.1: Growth over time (Doe 2024). A line rising tenfold each year.",
