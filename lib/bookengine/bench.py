@@ -521,6 +521,63 @@ def bench_synthetic(runs: int, sizes: tuple[int, ...] = (10, 50, 100)) -> None:
     table.print()
 
 
+def _index_seconds(site: Path) -> float:
+    """Seconds Pagefind takes to index a copy of the published `site` (whose book is its
+    parent), as publish does."""
+    from bookengine import search
+
+    with tempfile.TemporaryDirectory(prefix="book-bench-index-") as tmp:
+        copy = Path(tmp) / "site"
+        shutil.copytree(site.resolve(), copy, ignore=shutil.ignore_patterns(search.BUNDLE))
+        started = time.perf_counter()
+        search.build_index(load_config(site.parent), copy)
+        return time.perf_counter() - started
+
+
+def _served_size(root: Path, path: str) -> int:
+    file = root / path.lstrip("/")
+    return file.stat().st_size if file.is_file() else 0
+
+
+def bench_search_bytes(site: Path, synthetic_chapters: int = 100) -> None:
+    """Bytes Chromium fetches for one search query, after the page has loaded: this book's
+    site, and a generated book of `synthetic_chapters` chapters (shown, no target)."""
+    from playwright.sync_api import sync_playwright
+
+    from bookengine.localserver import serving
+    from bookengine.pdf import find_chromium
+
+    synthetic = synthetic_book(Path(tempfile.mkdtemp(prefix="book-bench-search-")) / "book",
+                               synthetic_chapters)
+    _publish(synthetic)
+    books = [("this book", site, "chapters/ord.html", "doubling"),
+             (f"synthetic {synthetic_chapters}-chapter book", synthetic / "site",
+              "chapters/ch050.html", "series")]
+    print("\nSearch (Pagefind) in Chromium, one query typed after the page has loaded:")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        for name, root, href, query in books:
+            with serving(root) as base:
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(f"{base}/{href}", wait_until="networkidle")
+                fetched: list[int] = []
+                # the file each request names, as the local server sends it (uncompressed);
+                # a request a worker makes is counted too
+                context.on("requestfinished", lambda r, fetched=fetched, root=root: fetched.append(
+                    _served_size(root, r.url.split("?")[0].removeprefix(base))))
+                page.fill("#search-input", query)
+                page.locator(".search-list a").first.wait_for()
+                page.wait_for_load_state("networkidle")
+                context.close()
+            print(f"  search: bytes fetched for one query, {name} ({query!r}): "
+                  f"{_kb(sum(fetched)).strip()} in {len(fetched)} requests; "
+                  f"index built in {_index_seconds(root):.2f} s")
+        browser.close()
+    shutil.rmtree(synthetic.parent, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bookengine.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -548,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
     bench_small_book(args.runs, with_jb1=not args.no_jupyter_book, quarto=quarto)
     bench_cleanup.report(args.runs)
     _weights(site, site.parent)
+    if not args.no_browser:
+        bench_search_bytes(site)
     shutil.rmtree(site.parent.parent, ignore_errors=True)
     return 0
 

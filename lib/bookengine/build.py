@@ -22,6 +22,7 @@ from bookengine import (
     manifest,
     mermaid,
     notfound,
+    search,
     sitecheck,
     versions,
 )
@@ -150,6 +151,9 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         for note in renderer.notes:  # damaged drawings, drawn again
             log(f"note: {note}")
         report.stages["write"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        search.index_site(config, build_dir)
+        report.stages["search"] = time.perf_counter() - mark
         mark = time.perf_counter()
         problems = sitecheck.check_build(build_dir, state.check_index,
                                          notfound.site_path(config), volatile=version.id)

@@ -67,6 +67,9 @@ class BookConfig:
     description: str | None = None
     repo_url: str | None = None
     license: str | None = None
+    search: bool | dict[str, Any] = True
+    """`search:` under `book:` or `website:`: false leaves out the search box and its index
+    (Quarto's options for its own search box are otherwise not read)."""
     bibliography: tuple[str, ...] = ()
     """`bibliography`: BibTeX files for `[@key]` citations."""
     csl: str | None = None

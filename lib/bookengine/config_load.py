@@ -194,6 +194,7 @@ def load_config(root: Path | str) -> BookConfig:
         description=site.get("description"),
         repo_url=site.get("repo-url"),
         license=site.get("license"),
+        search=site.get("search", True),
         bibliography=tuple(bibliography),
         csl=raw.get("csl"),
         output_dir=output_dir,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from bookengine import sitenav
+from bookengine import search, sitenav
 from bookengine.config import BookConfig
 from bookengine.convert import CHART_MARK, ConvertedPage, figure_json
 from bookengine.figures import Figure
@@ -150,21 +150,24 @@ THEME_SCRIPT = ("document.documentElement.classList.replace('no-js','js');(funct
                 "}catch(e){}})();")
 """The one inline script: marks the page as scripted and applies a remembered theme before
 the first paint."""
-CSP = ("default-src 'self'; script-src 'self' 'sha256-{theme}'; style-src 'self'{inline}; "
+CSP = ("default-src 'self'; script-src 'self' 'sha256-{theme}'{wasm}; style-src 'self'{inline}; "
        "style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'")
 """Pages run only the site's own scripts and styles (Vega runs with its CSP-safe expression
-interpreter); inline style attributes (table column widths, chart layout) are allowed."""
+interpreter); inline style attributes (table column widths, chart layout) are allowed; search
+compiles Pagefind's own WebAssembly ('wasm-unsafe-eval', which allows no JavaScript eval)."""
 
 
-def content_security_policy(inline_styles: bool = False) -> str:
+def content_security_policy(inline_styles: bool = False, wasm: bool = True) -> str:
     """The Content-Security-Policy every page carries, with the theme script's hash.
 
     `inline_styles` allows `<style>` elements too: Mermaid styles each diagram it draws with one.
+    `wasm` allows compiling WebAssembly, which Pagefind's search runs on.
     """
     digest = hashlib.sha256(THEME_SCRIPT.encode("utf-8")).digest()
     return CSP.format(theme=base64.b64encode(digest).decode("ascii"),
-                      inline=" 'unsafe-inline'" if inline_styles else "")
+                      inline=" 'unsafe-inline'" if inline_styles else "",
+                      wasm=" 'wasm-unsafe-eval'" if wasm else "")
 
 
 class Layout:
@@ -238,6 +241,7 @@ class Layout:
         toc = page.toc if toc_options.get("toc", True) is not False else []
         return template.render(
             book=self.config, page=page, body=body, root=root, nav=self.nav,
+            search_attrs=search.article_attributes(self.config, page),
             navbar=self.navbar, styles=self.styles, header_html=self.header_html,
             home=self.home,
             rel=lambda href: relative_href(page.href, href) or "#",
@@ -246,7 +250,8 @@ class Layout:
             toc_title=str(toc_options.get("toc-title") or "On this page"),
             has_charts=bool(page.figures), has_mermaid=uses_mermaid(body),
             has_listing='class="quarto-listing ' in body,
-            theme_script=THEME_SCRIPT, csp=content_security_policy(uses_mermaid(body)),
+            theme_script=THEME_SCRIPT,
+            csp=content_security_policy(uses_mermaid(body), search.enabled(self.config)),
             **(extra or {}),
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bookengine import search
 from bookengine.config import BookConfig
 from bookengine.convert import ConvertedPage
 from bookengine.layout import THEME_SCRIPT, Layout, content_security_policy
@@ -38,7 +39,8 @@ def write_page(config: BookConfig, layout: Layout, out: Path, version_date: str 
         book=config, page=page, body=body, root=base, nav=layout.nav, home=home,
         rel=lambda href: f"{config.site_url}/{href}" if config.site_url else base + href,
         prev_page=None, next_page=None, toc=[],
-        has_charts=False, theme_script=THEME_SCRIPT, csp=content_security_policy(),
+        has_charts=False, theme_script=THEME_SCRIPT,
+        csp=content_security_policy(wasm=search.enabled(config)),
         meta_tags=[("robots", "noindex")], version_date=version_date,
         versions_url=f"{config.site_url}/versions.html" if config.site_url else None)
     (out / HREF).write_text(html, encoding="utf-8")

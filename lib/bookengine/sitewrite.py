@@ -19,7 +19,6 @@ from bookengine import (
     listing,
     manifest,
     notfound,
-    search,
     sitestamp,
     vegastore,
     versions,
@@ -59,8 +58,7 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
                 renderer: StaticRenderer, version: BookVersion,
                 warn: Callable[[str], None] = lambda message: None,
                 note: Callable[[str], None] = lambda message: None) -> dict[str, str]:
-    """Lay out every page and write pages, figures, assets and the search index; return each
-    page's output key.
+    """Lay out every page and write pages, figures and assets; return each page's output key.
 
     A page whose output key (everything its HTML and figure files are made from) is the one the
     live build recorded is not laid out again: its files are copied from the live build's (never
@@ -104,7 +102,6 @@ def write_site(config: BookConfig, pages: list[ConvertedPage], out: Path,
         except Exception as exc:  # noqa: BLE001 - named with its page
             raise BuildError([f"{page.rel}: writing the page failed: "
                               f"{type(exc).__name__}: {exc}"]) from exc
-    search.write_index(pages, out / "search-index.json")
     notfound.write_page(config, layout, out, version.date)
     return keys
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -102,11 +103,49 @@ def test_shared_assets_and_no_external_loads(site: Path) -> None:
         assert not re.search(r'<link(?![^>]*rel="canonical")[^>]+href="(https?:)?//', text)
 
 
-def test_search_index_has_sections_and_figures(site: Path) -> None:
-    index = json.loads((site / "search-index.json").read_text())
-    figures = [e for e in index if e["kind"] == "figure"]
-    assert figures and figures[0]["href"] == "chapters/alpha.html#fig-growth"
-    assert any(e["href"] == "chapters/beta.html#sec-beta-prices" for e in index)
+def test_pages_are_marked_for_pagefind_and_indexed(site: Path) -> None:
+    from bookengine.search import figure_records
+
+    alpha = (site / "chapters/alpha.html").read_text()
+    assert re.search(r'<article data-pagefind-body data-chapter="1 Alpha" '
+                     r'data-pagefind-meta="[^"]+" data-pagefind-filter="chapter\[data-chapter\], '
+                     r'kind:prose">', alpha)
+    # A figure is its own record: left out of the page's text, found at its anchor.
+    assert '<figure id="fig-growth"' in alpha
+    assert figure_records(site) == [search_figure(
+        "/chapters/alpha.html#fig-growth", "Figure 1.1: Growth over time (Doe 2024).",
+        "Figure 1.1: Growth over time (Doe 2024). A line rising tenfold each year.",
+        "1 Alpha", "1.1 Growth")]
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and list(bundle.glob("wasm.*.pagefind"))
+    assert len(list((bundle / "fragment").iterdir())) == 5  # four pages and the figure
+    assert not (bundle / "pagefind-ui.js").exists(), "Pagefind's own UI is not shipped"
+    assert not (site / "search-index.json").exists()
+    # The 404 page is not a search result.
+    assert "data-pagefind-body" not in (site / "404.html").read_text()
+    csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"',
+                                  alpha).group(1))
+    assert "script-src 'self' 'sha256-" in csp and csp.count("'wasm-unsafe-eval'") == 1
+    assert "'unsafe-eval'" not in csp
+
+
+def search_figure(*fields: str):
+    from bookengine.search import FigureRecord
+
+    return FigureRecord(*fields)
+
+
+def test_search_false_leaves_out_the_box_and_the_index(tmp_path: Path) -> None:
+    from tests.conftest import MINIBOOK, copy_book
+
+    book = copy_book(MINIBOOK, tmp_path / "book")
+    config = (book / "_quarto.yml").read_text()
+    (book / "_quarto.yml").write_text(config.replace("book:\n", "book:\n  search: false\n", 1))
+    build(book, log=lambda line: None)
+    alpha = (book / "site/chapters/alpha.html").read_text()
+    assert 'class="search"' not in alpha and "data-pagefind-body" not in alpha
+    assert "wasm-unsafe-eval" not in alpha
+    assert not (book / "site/pagefind").exists()
 
 
 def test_citation_metadata(site: Path) -> None:

@@ -168,8 +168,8 @@ def test_toc_location_body_and_toc_false(minibook: Path) -> None:
     quiet(minibook)
     site = minibook / "site" / "chapters"
     beta_html = (site / "beta.html").read_text(encoding="utf-8")
-    body_toc = re.search(r'<article>\s*<nav class="toc toc-body" aria-label="Contents">.*?</nav>',
-                         beta_html, re.S)
+    body_toc = re.search(r'<article\b[^>]*>\s*<nav class="toc toc-body" '
+                         r'aria-label="Contents">.*?</nav>', beta_html, re.S)
     assert body_toc and "#sec-beta-prices" in body_toc.group(0)
     assert '<aside class="toc"' not in beta_html
     gamma_html = (site / "gamma.html").read_text(encoding="utf-8")

@@ -157,7 +157,8 @@ def test_versions_page_and_404_page(deployed):
     # The site's own header (search, theme toggle) and layout, and each version with what it
     # changed from the one before: the versions differ, so their entries do.
     assert '<header class="topbar">' in page and 'class="theme-toggle"' in page
-    assert 'data-index="search-index.json"' in page and '<div class="layout no-sidebar">' in page
+    assert 'data-pagefind="pagefind/pagefind.js"' in page
+    assert '<div class="layout no-sidebar">' in page
     entries = re.findall(r'<section class="version" id="v-([^"]+)">(.*?)</section>', page, re.S)
     assert [v for v, _ in entries] == list(reversed(deployed.ids))
     befores = [re.search(r"the one before it:</p>(.*?)</ul>\s*(?:<p>|$)", body, re.S)
@@ -166,7 +167,7 @@ def test_versions_page_and_404_page(deployed):
     assert len({b.group(1) for b in befores}) == len(befores), "each version its own changes"
     assert "The first version kept." in entries[-1][1]
     missing = deployed.sites[-1]["404.html"].decode()
-    assert 'data-index="/minibook/search-index.json"' in missing
+    assert 'data-pagefind="/minibook/pagefind/pagefind.js"' in missing
     assert 'href="/minibook/assets/book.css"' in missing
     assert f'href="{SITE_URL}/chapters/alpha.html"' in missing
 

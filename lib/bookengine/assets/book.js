@@ -424,66 +424,139 @@
     });
   }
 
-  /* ---------- search ---------- */
+  /* ---------- search (Pagefind: the index is fetched in chunks, only when a query needs them) ---------- */
   function setupSearch() {
     var form = document.querySelector("form.search");
     if (!form) { return; }
-    var input = form.querySelector("input"), list = form.querySelector(".search-results");
-    var index = null, root = form.dataset.index.replace(/search-index\.json$/, "");
-    function load() {
-      if (index) { return Promise.resolve(index); }
-      return fetch(form.dataset.index).then(function (r) { return r.json(); }).then(function (d) { index = d; return d; });
+    var input = form.querySelector("input"), panel = form.querySelector(".search-results");
+    var list = panel.querySelector(".search-list"), status = panel.querySelector(".search-status");
+    var filterBox = panel.querySelector(".search-filters");
+    var root = form.dataset.root, pagefind = null, asked = 0;
+    var chapter = "", kind = "";
+    function say(text) { status.textContent = text; status.hidden = !text; }
+    function open() { panel.hidden = false; }
+    function close() { panel.hidden = true; }
+    if (window.location.protocol === "file:") {
+      /* Browsers refuse to load Pagefind's module and index chunks from file:// pages. */
+      input.placeholder = "Search (needs a web server)";
+      input.addEventListener("focus", function () {
+        list.innerHTML = "";
+        say("Search needs the book served over HTTP: a page opened as a file cannot load the "
+          + "search index. Serve this folder (python3 -m http.server) or read the published book.");
+        open();
+      });
+      input.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
+      form.addEventListener("submit", function (e) { e.preventDefault(); });
+      document.addEventListener("click", function (e) { if (!form.contains(e.target)) { close(); } });
+      return;
     }
-    function excerpt(text, word) {  /* about 12 words around the first match */
-      var at = text.toLowerCase().indexOf(word);
-      if (at < 0) { return ""; }
-      var start = Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 50)));
-      var end = text.indexOf(" ", Math.min(text.length, at + word.length + 60));
-      if (end < 0) { end = text.length; }
-      return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
+    function load() {
+      if (!pagefind) {
+        pagefind = import(new URL(form.dataset.pagefind, document.baseURI).href).then(function (pf) {
+          return pf.options({ excerptLength: 22 }).then(function () { return pf; });
+        }).then(function (pf) { return pf.filters().then(function (f) { buildFilters(f); return pf; }); });
+        pagefind.catch(function () { pagefind = null; });
+      }
+      return pagefind;
+    }
+    function select(label, values, all, onChange) {
+      var s = document.createElement("select");
+      s.setAttribute("aria-label", label);
+      [[ "", all ]].concat(values).forEach(function (v) {
+        var o = document.createElement("option"); o.value = v[0]; o.textContent = v[1]; s.appendChild(o);
+      });
+      s.addEventListener("change", function () { onChange(s.value); show(input.value); });
+      filterBox.appendChild(s);
+    }
+    function buildFilters(filters) {
+      var order = Array.prototype.map.call(document.querySelectorAll("#sidebar a"), function (a) {
+        return a.textContent.replace(/\s+/g, " ").trim();
+      });
+      var place = function (c) { var i = order.indexOf(c); return i < 0 ? order.length : i; };
+      var chapters = Object.keys(filters.chapter || {}).sort(function (a, b) { return place(a) - place(b); });
+      if (chapters.length > 1) {
+        select("Chapter", chapters.map(function (c) { return [c, c]; }), "All chapters", function (v) { chapter = v; });
+      }
+      var kinds = filters.kind || {};
+      if (kinds.figure && kinds.prose) {
+        select("Kind", [["prose", "Text"], ["figure", "Figures"]], "Text and figures", function (v) { kind = v; });
+      }
+    }
+    function href(url) { return root + url.replace(/^\//, ""); }
+    /* Pagefind's excerpts are HTML with <mark> around the matches: show them as text and marks,
+       never as markup. */
+    function excerpt(html) {
+      var span = document.createElement("span"), decode = document.createElement("textarea");
+      span.className = "excerpt";
+      html.split(/(<mark>|<\/mark>)/).reduce(function (marked, piece) {
+        if (piece === "<mark>") { return true; }
+        if (piece === "</mark>") { return false; }
+        decode.innerHTML = piece;
+        var text = document.createTextNode(decode.value);
+        if (marked) { var m = document.createElement("mark"); m.appendChild(text); span.appendChild(m); } else { span.appendChild(text); }
+        return marked;
+      }, false);
+      return span;
+    }
+    function row(url, title, where, snippet) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = href(url);
+      var t = document.createElement("span"); t.className = "title"; t.textContent = title; a.appendChild(t);
+      if (where) { var w = document.createElement("span"); w.className = "where"; w.textContent = where; a.appendChild(w); }
+      if (snippet) { a.appendChild(excerpt(snippet)); }
+      li.appendChild(a); list.appendChild(li);
+    }
+    function rows(data) {
+      var meta = data.meta || {}, isFigure = (data.filters.kind || [])[0] === "figure";
+      if (isFigure) {
+        row(data.url, meta.title, [meta.chapter, meta.section].filter(Boolean).join(" · "), data.excerpt);
+        return;
+      }
+      var subs = (data.sub_results || []).slice().sort(function (a, b) { return b.locations.length - a.locations.length; }).slice(0, 3);
+      if (!subs.length) { subs = [{ url: data.url, title: meta.title, excerpt: data.excerpt }]; }
+      subs.forEach(function (sub) {
+        /* a heading's text ends with its "#" link mark, which Pagefind keeps in the title */
+        var title = (sub.title || "").replace(/\s*#$/, ""), own = !sub.anchor || title === meta.title;
+        row(sub.url, own ? meta.title : title, own ? "" : meta.chapter, sub.excerpt);
+      });
     }
     function show(q) {
-      var words = q.toLowerCase().split(/\s+/).filter(Boolean);
-      if (!words.length) { list.hidden = true; list.innerHTML = ""; return; }
-      load().then(function (entries) {
-        var hits = entries.map(function (e) {
-          var hay = (e.title + " " + e.text).toLowerCase(), score = 0;
-          for (var i = 0; i < words.length; i++) {
-            if (hay.indexOf(words[i]) < 0) { return null; }
-            score += (e.title.toLowerCase().indexOf(words[i]) >= 0 ? 5 : 1) + (e.kind === "figure" ? 1 : 0);
-          }
-          return { e: e, score: score };
-        }).filter(Boolean).sort(function (a, b) { return b.score - a.score; }).slice(0, 12);
+      var mine = ++asked;
+      if (!q.trim()) { close(); list.innerHTML = ""; return; }
+      load().then(function (pf) {
+        var filters = {};
+        if (chapter) { filters.chapter = chapter; }
+        if (kind) { filters.kind = kind; }
+        return pf.debouncedSearch(q, { filters: filters }, 120);
+      }).then(function (found) {
+        if (found === null || mine !== asked) { return null; }  /* a newer query replaced this one */
+        return Promise.all(found.results.slice(0, 8).map(function (r) { return r.data(); }));
+      }).then(function (datas) {
+        if (datas === null || mine !== asked) { return; }
         list.innerHTML = "";
-        hits.forEach(function (h) {
-          var li = document.createElement("li"), a = document.createElement("a");
-          a.href = root + h.e.href; a.textContent = h.e.title;
-          var where = document.createElement("span"); where.className = "where"; where.textContent = h.e.page;
-          a.appendChild(where);
-          var snippet = excerpt(h.e.text || "", words[0]);
-          if (snippet) { var ex = document.createElement("span"); ex.className = "excerpt"; ex.textContent = snippet; a.appendChild(ex); }
-          li.appendChild(a); list.appendChild(li);
-        });
-        if (!hits.length) { var li = document.createElement("li"); li.textContent = "No results"; li.style.padding = ".4rem .75rem"; list.appendChild(li); }
-        list.hidden = false;
+        datas.forEach(rows);
+        say(datas.length ? "" : "No results");
+        open();
+      }, function () {
+        list.innerHTML = ""; say("Search could not load its index."); open();
       });
     }
     input.addEventListener("input", function () { show(input.value); });
-    input.addEventListener("focus", function () { if (input.value) { show(input.value); } });
+    input.addEventListener("focus", function () { load(); if (input.value) { show(input.value); } });
     form.addEventListener("submit", function (e) { e.preventDefault(); var a = list.querySelector("a"); if (a) { window.location.href = a.href; } });
-    input.addEventListener("keydown", function (e) { if (e.key === "Escape") { list.hidden = true; } });
     /* Arrow keys move through the results and back to the box; Escape closes the list. */
     form.addEventListener("keydown", function (e) {
       if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Escape") { return; }
+      if (e.key === "Escape") { close(); input.focus(); return; }
+      if (e.target.tagName === "SELECT") { return; }
       var links = Array.prototype.slice.call(list.querySelectorAll("a"));
-      if (e.key === "Escape") { list.hidden = true; input.focus(); return; }
-      if (list.hidden || !links.length) { return; }
+      if (panel.hidden || !links.length) { return; }
       var i = links.indexOf(document.activeElement);
       var next = e.key === "ArrowDown" ? i + 1 : i - 1;
       if (next < 0) { input.focus(); } else if (next < links.length) { links[next].focus(); }
       e.preventDefault();
     });
-    document.addEventListener("click", function (e) { if (!form.contains(e.target)) { list.hidden = true; } });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) { close(); } });
   }
   /* ---------- Quarto blocks: tabsets (arrow keys move between tabs), Mermaid diagrams ---------- */
   function selectTab(button, synced) {
