@@ -1,4 +1,5 @@
-"""Write lib/bookengine/quarto_schema.yml from a checkout of Quarto's config schema.
+"""Write lib/bookengine/bookengine/source/quarto_schema.yml from a checkout of Quarto's config
+schema.
 
 Usage: python tools/gen_quarto_schema.py QUARTO_CLI_DIR [COMMIT]
 
@@ -83,7 +84,8 @@ def generate(quarto_dir: Path, commit: str = "") -> str:
 def main() -> None:
     quarto_dir = Path(sys.argv[1])
     commit = sys.argv[2] if len(sys.argv) > 2 else ""
-    out = Path(__file__).resolve().parent.parent / "lib" / "bookengine" / "quarto_schema.yml"
+    out = (Path(__file__).resolve().parent.parent / "lib" / "bookengine" / "bookengine" / "source"
+           / "quarto_schema.yml")
     out.write_text(generate(quarto_dir, commit), encoding="utf-8")
     print(f"wrote {out}")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
 
 from tests.conftest import tree_hash
 

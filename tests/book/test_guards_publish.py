@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
 from inference_debate.guards import all_guards
 
 from tests.conftest import tree_hash

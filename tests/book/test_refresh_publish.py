@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.localserver import serving
+from bookengine.core.localserver import serving
 from inference_debate.refresh import refresh
 
 from tests.conftest import REPO, copy_book

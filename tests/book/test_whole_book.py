@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookengine.config_load import load_config
-from bookengine.notfound import site_path
-from bookengine.numbering import output_href
-from bookengine.publish import check_site
+from bookengine.render.numbering import output_href
+from bookengine.site.notfound import site_path
+from bookengine.site.publish import check_site
+from bookengine.source.config_load import load_config
 
 
 def test_every_listed_page_is_published(built_project: Path) -> None:

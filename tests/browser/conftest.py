@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bookengine.chromium import ChromiumMissing, find_chromium
-from bookengine.localserver import serving
+from bookengine.core.chromium import ChromiumMissing, find_chromium
+from bookengine.core.localserver import serving
 
 from tests.conftest import browser_required
 

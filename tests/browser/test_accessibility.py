@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from bookengine.config_load import load_config
-from bookengine.numbering import output_href
+from bookengine.render.numbering import output_href
+from bookengine.source.config_load import load_config
 
 from tests.browser.conftest import wait_for_charts
 

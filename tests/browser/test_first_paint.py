@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookengine.config_load import load_config
-from bookengine.numbering import output_href
+from bookengine.render.numbering import output_href
+from bookengine.source.config_load import load_config
 
 from tests.browser.conftest import wait_for_charts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.localserver import serving
+from bookengine.core.localserver import serving
 
 from tests.browser.conftest import Served
 from tests.conftest import copy_book

@@ -10,8 +10,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from bookengine.config_load import load_config
-from bookengine.numbering import output_href
+from bookengine.render.numbering import output_href
+from bookengine.source.config_load import load_config
 
 from tests.browser.conftest import wait_for_charts
 

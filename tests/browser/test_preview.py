@@ -7,7 +7,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bookengine.preview import RELOAD_SCRIPT, STATUS_PATH, PreviewServer
+from bookengine.preview.server import RELOAD_SCRIPT, STATUS_PATH, PreviewServer
 
 
 def status(server: PreviewServer) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookengine.search import figure_records
+from bookengine.site.search import figure_records
 
 from tests.browser.conftest import Served
 
@@ -128,7 +128,7 @@ def test_a_page_opened_from_a_file_says_search_needs_a_server(built_project: Pat
 
 
 def test_search_works_in_preview_and_from_the_404_page(minibook: Path, browser) -> None:
-    from bookengine.preview import PreviewServer
+    from bookengine.preview.server import PreviewServer
 
     server = PreviewServer(minibook, port=0, log=lambda line: None)
     server.start()

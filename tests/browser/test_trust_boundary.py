@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 from bookengine.build import build
-from bookengine.config_load import load_config
-from bookengine.localserver import serving
-from bookengine.numbering import output_href
+from bookengine.core.localserver import serving
+from bookengine.render.numbering import output_href
+from bookengine.source.config_load import load_config
 from inference_debate.guards.statements import edit_rows
 from inference_debate.refresh import refresh
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bookengine.localserver import serving
+from bookengine.core.localserver import serving
 
 from tests.browser.conftest import Served, wait_for_charts
 from tests.deployed import Deployed, deploy_three, git

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
 
 from tests.conftest import REPO, quiet_build
 
@@ -47,8 +47,8 @@ def test_a_kernel_that_grows_past_its_memory_limit_fails_its_cell(minibook: Path
 
 
 def test_the_memory_option_is_checked(minibook: Path) -> None:
-    from bookengine.config import ConfigError
-    from bookengine.config_load import load_config
+    from bookengine.source.config import ConfigError
+    from bookengine.source.config_load import load_config
 
     _set_engine_options(minibook, "  memory: lots\n")
     with pytest.raises(ConfigError, match="book-engine.memory"):
@@ -56,7 +56,7 @@ def test_the_memory_option_is_checked(minibook: Path) -> None:
 
 
 def test_the_default_memory_limit_is_a_fraction_of_the_machine(minibook: Path) -> None:
-    from bookengine.config_load import load_config
+    from bookengine.source.config_load import load_config
 
     limit = load_config(minibook).memory
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

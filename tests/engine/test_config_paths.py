@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookengine.bookversion import BookVersion
 from bookengine.build import build
-from bookengine.config_load import load_config
-from bookengine.preview import PreviewServer
-from bookengine.preview_state import snapshot
+from bookengine.preview.server import PreviewServer
+from bookengine.preview.state import snapshot
+from bookengine.source.config_load import load_config
+from bookengine.versions.bookversion import BookVersion
 
 
 def _configure(book: Path) -> None:

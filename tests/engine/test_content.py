@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.publish import check_site
+from bookengine.site.publish import check_site
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_shared_assets_and_no_external_loads(site: Path) -> None:
 
 
 def test_pages_are_marked_for_pagefind_and_indexed(site: Path) -> None:
-    from bookengine.search import figure_records
+    from bookengine.site.search import figure_records
 
     alpha = (site / "chapters/alpha.html").read_text()
     assert re.search(r'<article data-pagefind-body data-chapter="1 Alpha" '
@@ -130,7 +130,7 @@ def test_pages_are_marked_for_pagefind_and_indexed(site: Path) -> None:
 
 
 def search_figure(*fields: str):
-    from bookengine.search import FigureRecord
+    from bookengine.site.search import FigureRecord
 
     return FigureRecord(*fields)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.cache import Cache
-from bookengine.config_load import load_config
+from bookengine.run.cache import Cache
+from bookengine.source.config_load import load_config
 
 ALPHA = "chapters/alpha.qmd"
 GAMMA = "chapters/gamma.qmd"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.config import ConfigError
-from bookengine.config_load import load_config
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
+from bookengine.source.config import ConfigError
+from bookengine.source.config_load import load_config
 
 from tests.conftest import REPO, quiet_build, tree_hash
 

@@ -6,9 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-from bookengine.bookversion import data_hash
 from bookengine.build import build
-from bookengine.config_load import load_config
+from bookengine.source.config_load import load_config
+from bookengine.versions.bookversion import data_hash
 
 CHANGES_PAGE = """# Changes {#sec-changes}
 

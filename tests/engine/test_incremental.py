@@ -96,7 +96,7 @@ def test_forked_kernels_record_inputs_too(minibook: Path) -> None:
     """With a fork server (book-engine.preload), reads are still recorded per page."""
     from unittest import mock
 
-    from bookengine import forkserver
+    from bookengine.run import forkserver
 
     config = minibook / "_quarto.yml"
     config.write_text(config.read_text().replace("  library: [lib]",
@@ -111,7 +111,7 @@ def test_forked_kernels_record_inputs_too(minibook: Path) -> None:
     gamma = minibook / "chapters" / "gamma.qmd"
     gamma.write_text(gamma.read_text().replace("6 * 7", "1 / 0"))
     import pytest
-    from bookengine.report import BuildError
+    from bookengine.core.report import BuildError
 
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         publish(minibook)

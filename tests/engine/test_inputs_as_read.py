@@ -11,7 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bookengine.preview import PreviewServer
+from bookengine.preview.server import PreviewServer
 
 from tests.conftest import REPO
 

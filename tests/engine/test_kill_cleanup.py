@@ -78,7 +78,7 @@ def test_a_publish_killed_with_its_group_leaves_nothing_behind(minibook: Path,
             time.sleep(0.1)
         started = psutil.Process(proc.pid).children(recursive=True)
         started.append(psutil.Process(int(pidfile.read_text())))
-        forked = any("bookengine.forkserver" in " ".join(p.cmdline()) for p in started)
+        forked = any("bookengine.run.forkserver" in " ".join(p.cmdline()) for p in started)
         semaphores = _shm_inodes(proc.pid)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -105,7 +105,7 @@ def test_a_publish_killed_with_its_group_leaves_nothing_behind(minibook: Path,
 def test_semaphores_are_named_after_their_process() -> None:
     """The render workers' semaphores carry the build's process id, so a later run can tell
     which are orphaned."""
-    from bookengine import chart_render
+    from bookengine.render import chart_render
 
     chart_render._worker_pool(1)
     try:

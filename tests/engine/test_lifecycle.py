@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 from bookengine.build import build
-from bookengine.lifeline import remove_orphaned_temp_dirs
-from bookengine.report import BuildError
+from bookengine.core.lifeline import remove_orphaned_temp_dirs
+from bookengine.core.report import BuildError
 
 from tests.conftest import REPO, tree_hash
 
@@ -83,7 +83,7 @@ def test_killed_publish_leaves_no_process_behind(minibook: Path, preload: bool) 
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and not any(
-                "bookengine.kernel" in " ".join(p.cmdline()) or "forkserver" in " ".join(
+                "bookengine.run.kernel" in " ".join(p.cmdline()) or "forkserver" in " ".join(
                     p.cmdline()) for p in _engine_processes(proc.pid)):
             time.sleep(0.2)
         assert _engine_processes(proc.pid), "no kernel started"
@@ -131,7 +131,7 @@ import os, psutil
 parent = " ".join(psutil.Process(os.getppid()).cmdline())
 ```
 
-Kernel parent: `{python} "fork server" if "bookengine.forkserver" in parent else parent`.
+Kernel parent: `{python} "fork server" if "bookengine.run.forkserver" in parent else parent`.
 """
 
 
@@ -169,7 +169,7 @@ def test_a_publish_that_runs_no_kernel_stops_the_early_server(minibook: Path) ->
 def test_a_fork_server_still_importing_is_stopped_at_once(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Stopping a server before it listens ends it; it does not wait out the stop timeout."""
-    from bookengine.forkserver import ForkServer
+    from bookengine.run.forkserver import ForkServer
 
     (tmp_path / "slow_module.py").write_text("import time\ntime.sleep(60)\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
@@ -187,7 +187,7 @@ def test_kernel_channels_retry_a_refused_connection_quickly(tmp_path: Path) -> N
     """The client connects before the new kernel binds its sockets; each of its channels must
     try again after a few milliseconds, not after ZeroMQ's default 0.1 s."""
     import zmq
-    from bookengine.kernelclient import RECONNECT_MS, QuickReadyClient
+    from bookengine.run.kernelclient import RECONNECT_MS, QuickReadyClient
 
     client = QuickReadyClient(transport="ipc", ip=str(tmp_path / "k"), shell_port=1,
                               iopub_port=2, stdin_port=3, control_port=4, hb_port=5)
@@ -211,8 +211,8 @@ def test_executing_pages_again_and_again_keeps_no_kernel_channels(tmp_path: Path
     import gc
     import threading
 
-    from bookengine.execute import execute
-    from bookengine.qmd import parse
+    from bookengine.run.execute import execute
+    from bookengine.source.qmd import parse
 
     page = tmp_path / "page.qmd"
     page.write_text("# Page\n\n```{python}\nprint(6 * 7)\n```\n")

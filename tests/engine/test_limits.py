@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.preview import PreviewServer
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
+from bookengine.preview.server import PreviewServer
 
 from tests.conftest import quiet_build, tree_hash
 

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from bookengine import listing, listing_html, listing_options
 from bookengine.build import build
+from bookengine.render import listing, listing_html, listing_options
 
 from tests.conftest import copy_book
 from tests.engine.test_projects import WEBSITE

@@ -4,7 +4,7 @@ clear note (with the diagram left to the browser) when Chromium is missing or a 
 from __future__ import annotations
 
 import pytest
-from bookengine import mermaid
+from bookengine.render import mermaid
 
 from tests.browser.conftest import chromium_path
 from tests.conftest import browser_required

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bookengine.config_load import load_config
-from bookengine.execresult import figure_defaults
-from bookengine.pageoptions import directory_metadata, merge_configs, page_options
+from bookengine.run.execresult import figure_defaults
+from bookengine.source.config_load import load_config
+from bookengine.source.pageoptions import directory_metadata, merge_configs, page_options
 
 
 def test_merge_configs_joins_lists_and_merges_mappings() -> None:

@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bookengine import pandocserver
-from bookengine.config_load import load_config
-from bookengine.convert_pandoc import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
-from bookengine.document import SourceError
+from bookengine.render import pandocserver
+from bookengine.render.convert_pandoc import FILTERS, PANDOC_FORMAT, _pandoc, pandoc_path
+from bookengine.source.config_load import load_config
+from bookengine.source.document import SourceError
 
 PAGE = """---
 {"book-xref": {"fig-a": {"word": "Figure", "title": "Figure", "number": "2.1",

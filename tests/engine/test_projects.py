@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from bookengine.build import build
-from bookengine.config_load import load_config
+from bookengine.source.config_load import load_config
 
 from tests.conftest import REPO, copy_book
 

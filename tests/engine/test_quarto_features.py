@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
-from bookengine.config import ConfigError
-from bookengine.config_load import load_config
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
+from bookengine.source.config import ConfigError
+from bookengine.source.config_load import load_config
 
 from tests.conftest import REPO, copy_book
 from tests.engine import quarto_compat
@@ -186,8 +186,8 @@ def test_freeze_true_publishes_a_fresh_clone_without_executing(minibook: Path,
 
 
 def test_parser_names_the_included_file_and_notes_unknown_cells(tmp_path: Path) -> None:
-    from bookengine.document import SourceError
-    from bookengine.qmd import parse
+    from bookengine.source.document import SourceError
+    from bookengine.source.qmd import parse
 
     (tmp_path / "page.qmd").write_text("# Page\n\n{{< include parts/_part.qmd >}}\n\nEnd.\n")
     (tmp_path / "parts").mkdir()

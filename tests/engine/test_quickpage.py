@@ -1,4 +1,4 @@
-"""The preview's fast path (`bookengine.quickpage`): one page made alone is the page a full
+"""The preview's fast path (`bookengine.preview.quickpage`): one page made alone is the page a full
 build writes, file for file, and it steps aside whenever it could differ."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bookengine.quickpage import NotQuick, render_page
+from bookengine.preview.quickpage import NotQuick, render_page
 
 from tests.conftest import quiet_build
 

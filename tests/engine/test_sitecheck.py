@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bookengine import sitecheck
-from bookengine.publish import check_site
+from bookengine.site import sitecheck
+from bookengine.site.publish import check_site
 
 PAGE = """<!DOCTYPE html><html><head><link rel="stylesheet" href="{root}assets/book.css"></head>
 <body><h1 id="top">{title}</h1>

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from bookengine.build import build
+from bookengine.core.report import BuildError
 from bookengine.deploy import deploy
-from bookengine.preview import PreviewServer
-from bookengine.report import BuildError
+from bookengine.preview.server import PreviewServer
 
 from tests.conftest import MINIBOOK, copy_book, quiet_build
 
@@ -61,7 +61,7 @@ def test_preview_answers_a_nul_in_the_path_cleanly(preview: PreviewServer, capfd
 
 
 def test_preview_closes_an_idle_connection(minibook: Path, monkeypatch) -> None:
-    import bookengine.preview as preview_module
+    import bookengine.preview.server as preview_module
 
     monkeypatch.setattr(preview_module, "REQUEST_TIMEOUT", 1.0, raising=False)
     server = PreviewServer(minibook, port=0, log=lambda line: None)

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bookengine.chart_render import StaticRenderer
-from bookengine.chart_theme import DARK_BACKGROUND
-from bookengine.chart_views import json_patch, live_specs, page_views
-from bookengine.charts import live_views
-from bookengine.convert import ConvertedPage
-from bookengine.figures import make_figure
-from bookengine.report import BuildError
+from bookengine.core.report import BuildError
+from bookengine.render.chart_render import StaticRenderer
+from bookengine.render.chart_theme import DARK_BACKGROUND
+from bookengine.render.chart_views import json_patch, live_specs, page_views
+from bookengine.render.charts import live_views
+from bookengine.render.convert import ConvertedPage
+from bookengine.render.figures import make_figure
 
 SPEC: dict[str, Any] = {
     "datasets": {"d1": [{"x": 1, "y": 2}, {"x": 10, "y": 5}]},

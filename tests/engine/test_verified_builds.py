@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bookengine.build import build
-from bookengine.manifest import manifest_path, verify
+from bookengine.core.manifest import manifest_path, verify
 
 from tests.conftest import REPO
 
@@ -81,7 +81,7 @@ def test_trusting_times_skips_only_settled_unchanged_files(tmp_path: Path) -> No
     import os
     import time
 
-    from bookengine.manifest import settled_before, write_manifest
+    from bookengine.core.manifest import settled_before, write_manifest
 
     build_dir = tmp_path / "b1"
     build_dir.mkdir()

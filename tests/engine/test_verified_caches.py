@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from bookengine.manifest import verify
+from bookengine.core.manifest import verify
 
 from tests.conftest import REPO
 
@@ -132,7 +132,7 @@ def test_the_vega_bundle_is_the_builds_own_copy(minibook: Path) -> None:
 
 def test_a_damaged_store_is_not_copied_into_the_build(minibook: Path, tmp_path: Path) -> None:
     """The kept bundle is checked against its recorded hash before a build takes it."""
-    from bookengine import vegastore
+    from bookengine.render import vegastore
 
     store = vegastore.VegaStore(tmp_path / "store")
     bundle = store.path()

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from bookengine.build import build
 from bookengine.deploy import NOINDEX, deploy
-from bookengine.versions import read_record
+from bookengine.versions.records import read_record
 
 from tests.conftest import REPO
 from tests.deployed import (

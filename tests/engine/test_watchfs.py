@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bookengine.watchfs import Watcher
+from bookengine.preview.watchfs import Watcher
 
 
 def _keep(parent: str, name: str) -> bool:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from bookengine.chart_sizes import PHONE_MIN_PLOT_HEIGHT, phone_spec
-from bookengine.chart_theme import (
+from bookengine.render.chart_sizes import PHONE_MIN_PLOT_HEIGHT, phone_spec
+from bookengine.render.chart_theme import (
     DARK_BACKGROUND,
     GRAPHICS_CONTRAST,
     contrast,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bookengine.localserver import QuietHandler, serving
+from bookengine.core.localserver import QuietHandler, serving
 from inference_debate import data
 from inference_debate.data.catalogue import code_span, escape_cell
 from inference_debate.refresh import CHANGELOG_COLUMNS, RefreshError, main, refresh

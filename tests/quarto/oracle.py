@@ -130,8 +130,10 @@ def quarto_render(src: Path, python: str = sys.executable) -> Render:
 
 def _env_key(python: str) -> str:
     """The Python environment's installed packages, so a changed lock re-renders."""
-    lock = REPO / "requirements.lock"
-    return hashlib.sha256(lock.read_bytes()).hexdigest()[:16] if lock.is_file() else python
+    locks = sorted((REPO / "requirements").glob("*.lock"))
+    if not locks:
+        return python
+    return hashlib.sha256(b"".join(p.read_bytes() for p in locks)).hexdigest()[:16]
 
 
 def engine_render(src: Path, work: Path) -> Render:
@@ -146,6 +148,6 @@ def engine_render(src: Path, work: Path) -> Render:
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
         raise RenderFailed(f"bookengine publish {src}", log)
-    from bookengine.config_load import load_config
+    from bookengine.source.config_load import load_config
 
     return Render(load_config(project).output_path.resolve(), log, seconds)

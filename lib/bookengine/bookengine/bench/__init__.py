@@ -1,0 +1,3 @@
+"""`make bench`: build times, first paint, charts, the preview, search and page weights, each
+beside its target (printed, not asserted).
+"""
