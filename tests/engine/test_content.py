@@ -135,6 +135,19 @@ def search_figure(*fields: str):
     return FigureRecord(*fields)
 
 
+def test_every_file_of_the_search_bundle_is_whole(site: Path) -> None:
+    """Each of Pagefind's gzipped files (index, fragments, filters, meta, both WASM builds)
+    unzips to its end: none was cut short on its way to the disk."""
+    import gzip
+
+    bundle = site / "pagefind"
+    zipped = [p for p in bundle.rglob("*") if p.suffix.startswith(".pf_") or
+              p.name.startswith("wasm.")]
+    assert {p.name for p in zipped} >= {"wasm.en.pagefind", "wasm.unknown.pagefind"}
+    for path in zipped:
+        gzip.decompress(path.read_bytes())  # a cut file raises EOFError
+
+
 def test_search_false_leaves_out_the_box_and_the_index(tmp_path: Path) -> None:
     from tests.conftest import MINIBOOK, copy_book
 

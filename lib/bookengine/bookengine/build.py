@@ -40,7 +40,7 @@ from bookengine.source.config import BookConfig, ConfigError
 from bookengine.source.config_load import load_config
 from bookengine.source.document import Document, SourceError
 from bookengine.source.qmd import parse_pages
-from bookengine.versions import history
+from bookengine.versions import history, records
 from bookengine.versions.bookversion import BookVersion
 
 
@@ -114,16 +114,16 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         numbers = [by_rel[d.rel] for d in docs]
         version = BookVersion.of(config)
         current = history.keep_snapshot(config, version, docs, results, numbers, log)
-        key, records = site_key(config, docs)  # the history just kept is one of its inputs
+        key, inputs = site_key(config, docs)  # the history just kept is one of its inputs
         version = version.keyed(key)
         record = version.record(config, current, {n.rel: n.href for n in numbers},
-                                     {d.rel: file_hash(d.path) for d in docs})
+                                {d.rel: file_hash(d.path) for d in docs})
         if site_is_current(config, key):
             damage = manifest.verify(config.output_path.resolve())
             if not damage:
                 if records.read_record(config.output_path.resolve()) is None:
                     records.write_record(config.output_path.resolve(), record)
-                write_stamp(config, docs, records, config.output_path.resolve().name)
+                write_stamp(config, docs, inputs, config.output_path.resolve().name)
                 return False
             log(f"the live site differs from its build ({manifest.summary(damage)}); "
                 "rebuilding it")
@@ -168,7 +168,7 @@ def _publish(config: BookConfig, docs: list[Document], report: BuildReport,
         raise
     switch_site(config.root, config.output_dir, build_dir)
     state.site_key.write_text(f"{key} {build_dir.name}\n")
-    write_stamp(config, docs, records, build_dir.name)
+    write_stamp(config, docs, inputs, build_dir.name)
     write_json(state.output_keys,
                 {"build": build_dir.name, "keys": output_keys})
     clean_old_builds(config.root, config.output_dir)

@@ -26,7 +26,7 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bookengine.source.config import BookConfig
@@ -193,10 +193,20 @@ def _index(site: Path, language: str, figures: list[FigureRecord]) -> None:
                           "meta": {"title": fig.title, "chapter": fig.chapter,
                                    "section": fig.section},
                           "filters": {"chapter": [fig.chapter], "kind": ["figure"]}})
-        service.send({"type": "WriteFiles", "index_id": index,
-                      "output_path": str(site / BUNDLE)})
+        # The files come back in the answer and are written here: Pagefind's own WriteFiles
+        # returns before its last writes reach the disk, so a file could be cut short when
+        # the service stops (a 64 KiB wasm.unknown.pagefind was seen).
+        files = service.send({"type": "GetFiles", "index_id": index})["files"]
     finally:
         service.close()
+    bundle = site / BUNDLE
+    for entry in files:
+        rel = PurePosixPath(entry["path"])
+        if rel.is_absolute() or ".." in rel.parts:
+            raise RuntimeError(f"Pagefind named a file outside its folder: {entry['path']}")
+        target = bundle.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(entry["content"]))
 
 
 def build_index(config: BookConfig, site: Path) -> None:
