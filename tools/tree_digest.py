@@ -6,15 +6,21 @@
 
 A version id ends in six hex digits of the hash of everything the site is made from, the
 engine's own code included, so a change to the engine makes a new version by design. Before
-hashing, the build's version id (from its version record) is replaced by `<version>`; nothing
-else is normalised.
+hashing, the build's version id (from its version record) is replaced by `<version>`.
+
+The search index (`pagefind/`) names its files by the hash of what they hold, and what they hold
+is the pages' text, version id included; its gzipped files are compared unzipped, with the
+version id and those hashed names replaced, and files whose names differ only by such a hash are
+compared as a set. Nothing else is normalised.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,17 +41,33 @@ def _output_dir(book: Path) -> Path:
     raise SystemExit(f"{book}: no published site (site/, _book/ or _site/)")
 
 
+PAGEFIND_NAME = re.compile(rb"\b([a-z]{2,3}(?:-[A-Za-z]+)?|unknown)_[0-9a-f]{7,10}\b")
+
+
+def _search_file(data: bytes, version: str | None) -> bytes:
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if version:
+        data = data.replace(version.encode(), b"<version>")
+    return PAGEFIND_NAME.sub(rb"\1_<hash>", data)
+
+
 def file_hashes(book: Path) -> dict[str, str]:
-    """sha256 of every published file of `book`, its version id replaced by `<version>`."""
+    """sha256 of every published file of `book`, its version id replaced by `<version>` (the
+    search index's files as described above)."""
     site = _output_dir(book)
     version = _version(site)
-    out = {}
+    out: dict[str, list[str]] = {}
     for path in sorted(p for p in site.resolve().rglob("*") if p.is_file()):
+        rel = path.relative_to(site.resolve()).as_posix()
         data = path.read_bytes()
-        if version:
+        if rel.startswith("pagefind/"):
+            data = _search_file(data, version)
+            rel = PAGEFIND_NAME.sub(rb"\1_<hash>", rel.encode()).decode()
+        elif version:
             data = data.replace(version.encode(), b"<version>")
-        out[path.relative_to(site.resolve()).as_posix()] = hashlib.sha256(data).hexdigest()
-    return out
+        out.setdefault(rel, []).append(hashlib.sha256(data).hexdigest())
+    return {rel: ",".join(sorted(hashes)) for rel, hashes in out.items()}
 
 
 def digest(hashes: dict[str, str]) -> str:
