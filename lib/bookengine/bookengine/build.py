@@ -73,7 +73,7 @@ def _build(root: Path | str, jobs: int | None, log: Callable[[str], None]) -> Bu
         docs = parse_pages(config)
         report = BuildReport()
         renderer = StaticRenderer(BookState(config.root).render,
-                                  workers=max(1, (os.cpu_count() or 1) // 2))
+                                  workers=os.cpu_count() or 1)
         try:
             if _publish(config, docs, report, renderer, jobs, log):
                 renderer.prune()
